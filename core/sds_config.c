@@ -1,0 +1,588 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   SymmetricDS configuration generated from the plan (see sds_config.h and
+   the README section "How rows are routed"). Facts relied on, from
+   shared/reference/symmetricds.md:
+   - external_select is pasted as "(<text>)" into the capture triggers and
+     must yield at most one value of at most 50 characters, or the
+     application's DML fails in strict mode (section 2); we always return
+     exactly one short value and never NULL;
+   - lookuptable routers send a NULL key to every node in 3.15 unless
+     ALL_NODES_VALUE says otherwise (section 3, "Traps"): the key is never
+     NULL ('~none' maps to no node) and ALL_NODES_VALUE is '~all', which
+     the lookup view also maps to itself so that 3.12 agrees;
+   - loads carry no external_data (section 3/4): every company-routed
+     trigger router gets an initial_load_select, a WHERE fragment on alias
+     t where only $(externalId) is substituted; company names are never
+     pasted into it (they are read through the sds_company_route view);
+   - template variables are replaced inside literals too (section 3,
+     "Traps"): literals that could contain "$(" use the hex form. */
+#include "sds_config.h"
+#include "sds_map.h"
+#include "sds_policy.h"
+#include "sds_quote.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SDS_OWNER "frappe_sds"
+#define CHANNEL_DATA "frappe"
+#define CHANNEL_RELOAD "frappe_reload"
+#define ROUTER_COMPANY "sds_m2b_company"
+#define ROUTER_ALL "sds_m2b_all"
+#define ROUTER_UP "sds_b2m"
+#define KEY_NONE "'~none'"
+#define KEY_ALL "'~all'"
+
+typedef struct gen
+{
+  sds_meta *m;
+  const char *db, *master, *branch;
+  sds_buf out;
+  int nrows;
+  /* reusable scratch buffers */
+  sds_buf a, b, c;
+} gen;
+
+/* ---- JSON row writer ------------------------------------------------- */
+
+static void row_begin(gen *g, const char *table)
+{
+  sds_buf_adds(&g->out, g->nrows++ ? ",\n{" : "\n{");
+  sds_buf_adds(&g->out, "\"t\":");
+  sds_buf_json_strz(&g->out, table);
+}
+
+static void col_s(gen *g, const char *k, const char *v)
+{
+  sds_buf_addc(&g->out, ',');
+  sds_buf_json_strz(&g->out, k);
+  sds_buf_addc(&g->out, ':');
+  sds_buf_json_strz(&g->out, v);
+}
+
+static void col_i(gen *g, const char *k, long v)
+{
+  sds_buf_addc(&g->out, ',');
+  sds_buf_json_strz(&g->out, k);
+  sds_buf_printf(&g->out, ":%ld", v);
+}
+
+static void row_end(gen *g)
+{
+  sds_buf_addc(&g->out, '}');
+}
+
+/* ---- SQL fragments ----------------------------------------------------- */
+
+static void qtab(gen *g, sds_buf *b, const char *table)
+{
+  sds_quote_identz(b, g->db);
+  sds_buf_addc(b, '.');
+  sds_quote_identz(b, table);
+}
+
+/* Column reference inside external_select: the row being captured. */
+static void cur(sds_buf *b, const char *col)
+{
+  sds_buf_adds(b, "$(curTriggerValue).$(curColumnPrefix)");
+  sds_quote_identz(b, col);
+}
+
+/* Company key of the company named by the SQL expression expr:
+   one value, at most 50 characters, NULL when unknown. */
+static void key_of_company(gen *g, sds_buf *b, const char *expr)
+{
+  sds_buf_adds(b, "(select k.`abbr` from ");
+  qtab(g, b, "tabCompany");
+  sds_buf_printf(b, " k where k.`name` = %s and char_length(k.`abbr`) "
+                    "between 1 and 50 and k.`abbr` not like '~%%' limit 1)",
+                 expr);
+}
+
+/* Company key of the company of the document (doctype d, name expr). */
+static int key_of_document(gen *g, sds_buf *b, const sds_doctype *d,
+                           const char *name_expr)
+{
+  sds_buf e;
+  if (d->d.scope != SDS_SCOPE_COMPANY)
+    return 0;
+  if (d->d.source == SDS_SRC_SELF)
+  {
+    key_of_company(g, b, name_expr);
+    return 1;
+  }
+  if (d->d.source != SDS_SRC_FIELD)
+    return 0;
+  sds_buf_init(&e);
+  sds_buf_adds(&e, "(select p.");
+  sds_quote_identz(&e, d->d.company_field);
+  sds_buf_adds(&e, " from ");
+  qtab(g, &e, d->table->name);
+  sds_buf_printf(&e, " p where p.`name` = %s limit 1)", name_expr);
+  if (!e.oom)
+    key_of_company(g, b, e.data);
+  else
+    b->oom= 1;
+  sds_buf_free(&e);
+  return 1;
+}
+
+/* The node's companies, for load selects: only $(externalId) is
+   substituted by SymmetricDS, and external ids are checked to be plain. */
+static void node_companies(gen *g, sds_buf *b)
+{
+  sds_buf_adds(b, "(select r.`company` from ");
+  qtab(g, b, "sds_company_route");
+  sds_buf_adds(b, " r where r.`node_external_id` = '$(externalId)')");
+}
+
+/* Load condition: document (doctype d, name column expr) belongs to one
+   of the node's companies. 0 when d is not company-owned. */
+static int load_document(gen *g, sds_buf *b, const sds_doctype *d,
+                         const char *name_expr)
+{
+  if (d->d.scope != SDS_SCOPE_COMPANY)
+    return 0;
+  if (d->d.source == SDS_SRC_SELF)
+  {
+    sds_buf_printf(b, "%s in ", name_expr);
+    node_companies(g, b);
+    return 1;
+  }
+  if (d->d.source != SDS_SRC_FIELD)
+    return 0;
+  sds_buf_printf(b, "%s in (select p.`name` from ", name_expr);
+  qtab(g, b, d->table->name);
+  sds_buf_adds(b, " p where p.");
+  sds_quote_identz(b, d->d.company_field);
+  sds_buf_adds(b, " in ");
+  node_companies(g, b);
+  sds_buf_addc(b, ')');
+  return 1;
+}
+
+static int shared_scope(sds_scope s)
+{
+  return s == SDS_SCOPE_GLOBAL || s == SDS_SCOPE_SINGLES;
+}
+
+/* "when 'A' then <key> ..." arms and the load condition for every
+   company-owned DocType in docs (n of them); name_expr / load_name give
+   the referenced document's name in the trigger and in the load. */
+static void company_arms(gen *g, sds_buf *ext, sds_buf *load, int *nload,
+                         const sds_doctype *const *docs, size_t n,
+                         const char *name_expr, const char *type_col,
+                         const char *load_name)
+{
+  size_t i;
+  for (i= 0; i < n; i++)
+  {
+    const sds_doctype *p= docs[i];
+    sds_buf cond;
+    if (p->d.scope != SDS_SCOPE_COMPANY || !p->table)
+      continue;
+    sds_buf_init(&cond);
+    if (!load_document(g, &cond, p, load_name))
+    {
+      sds_buf_free(&cond);
+      continue;                 /* no usable source: falls to '~none' */
+    }
+    sds_buf_adds(ext, " when ");
+    sds_quote_literalz(ext, p->name);
+    sds_buf_adds(ext, " then ");
+    key_of_document(g, ext, p, name_expr);
+    sds_buf_adds(load, (*nload)++ ? " or (" : "(");
+    sds_buf_adds(load, type_col);
+    sds_buf_adds(load, " = ");
+    sds_quote_literalz(load, p->name);
+    sds_buf_adds(load, " and ");
+    sds_buf_add(load, cond.data, cond.len);
+    sds_buf_addc(load, ')');
+    if (cond.oom)
+      load->oom= 1;
+    sds_buf_free(&cond);
+  }
+}
+
+/* Comma list of the shared (global/singles) DocTypes among docs. */
+static size_t shared_list(sds_buf *b, const sds_doctype *const *docs,
+                          size_t n)
+{
+  size_t i, k= 0;
+  for (i= 0; i < n; i++)
+    if (shared_scope(docs[i]->d.scope))
+    {
+      sds_buf_adds(b, k++ ? ", " : "");
+      sds_quote_literalz(b, docs[i]->name);
+    }
+  return k;
+}
+
+/* external_select and initial_load_select of a company-routed table. */
+static void company_texts(gen *g, const sds_doctype *dt,
+                          const sds_decision *d, sds_buf *ext,
+                          sds_buf *load)
+{
+  sds_buf e, list;
+  size_t i;
+  int nload= 0;
+  sds_buf_init(&e);
+  sds_buf_init(&list);
+  sds_buf_adds(ext, "select coalesce(");
+  switch (d->source)
+  {
+  case SDS_SRC_SELF:
+    cur(&e, "name");
+    key_of_company(g, ext, e.data);
+    sds_buf_adds(load, "t.`name` in ");
+    node_companies(g, load);
+    break;
+  case SDS_SRC_FIELD:
+    cur(&e, d->company_field);
+    key_of_company(g, ext, e.data);
+    sds_buf_adds(load, "t.");
+    sds_quote_identz(load, d->company_field);
+    sds_buf_adds(load, " in ");
+    node_companies(g, load);
+    break;
+  case SDS_SRC_PARENT:
+  {
+    const sds_doctype **docs= malloc((dt->nparents + 1) * sizeof(*docs));
+    if (!docs)
+    {
+      ext->oom= 1;
+      break;
+    }
+    for (i= 0; i < dt->nparents; i++)
+      docs[i]= dt->parents[i].doctype;
+    cur(&e, "parent");
+    sds_buf_adds(ext, "case ");
+    cur(ext, "parenttype");
+    company_arms(g, ext, load, &nload, docs, dt->nparents, e.data,
+                 "t.`parenttype`", "t.`parent`");
+    if (shared_list(&list, docs, dt->nparents))
+    {
+      sds_buf_adds(ext, " else case when ");
+      cur(ext, "parenttype");
+      sds_buf_printf(ext, " in (%s) then " KEY_ALL " end", list.data);
+      sds_buf_adds(load, nload++ ? " or " : "");
+      sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
+    }
+    sds_buf_adds(ext, " end");
+    if (!nload)
+      sds_buf_adds(load, "1=0");
+    free(docs);
+    break;
+  }
+  case SDS_SRC_DYNAMIC:
+  {
+    const sds_doctype **docs= malloc((g->m->ndoctypes + 1) * sizeof(*docs));
+    size_t n= 0;
+    sds_buf tcol;
+    if (!docs)
+    {
+      ext->oom= 1;
+      break;
+    }
+    for (i= 0; i < g->m->ndoctypes; i++)
+      if (g->m->doctypes[i]->declared)
+        docs[n++]= g->m->doctypes[i];
+    sds_buf_init(&tcol);
+    sds_buf_adds(&tcol, "t.");
+    sds_quote_identz(&tcol, d->dyn_type_field);
+    sds_buf_adds(&list, "t.");
+    sds_quote_identz(&list, d->dyn_name_field);
+    cur(&e, d->dyn_name_field);
+    sds_buf_adds(ext, "case ");
+    cur(ext, d->dyn_type_field);
+    company_arms(g, ext, load, &nload, docs, n, e.data, tcol.data,
+                 list.data);
+    /* not attached / attached to a shared document: every node;
+       anything else (child, log, node-local, unknown): no branch */
+    sds_buf_reset(&list);
+    shared_list(&list, docs, n);
+    sds_buf_adds(ext, " else case when coalesce(");
+    cur(ext, d->dyn_type_field);
+    sds_buf_adds(ext, ", '') = '' then " KEY_ALL);
+    sds_buf_adds(load, nload++ ? " or " : "");
+    sds_buf_printf(load, "coalesce(%s, '') = ''", tcol.data);
+    if (list.len)
+    {
+      sds_buf_adds(ext, " when ");
+      cur(ext, d->dyn_type_field);
+      sds_buf_printf(ext, " in (%s) then " KEY_ALL, list.data);
+      sds_buf_printf(load, " or %s in (%s)", tcol.data, list.data);
+    }
+    sds_buf_adds(ext, " end end");
+    if (tcol.oom)
+      ext->oom= 1;
+    sds_buf_free(&tcol);
+    free(docs);
+    break;
+  }
+  case SDS_SRC_NONE:
+    break;
+  }
+  sds_buf_adds(ext, ", " KEY_NONE ")");
+  if (e.oom || list.oom)
+    ext->oom= 1;
+  sds_buf_free(&e);
+  sds_buf_free(&list);
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static void node_group(gen *g, const char *id, const char *desc)
+{
+  row_begin(g, "sym_node_group");
+  col_s(g, "node_group_id", id);
+  col_s(g, "description", desc);
+  row_end(g);
+}
+
+static void link_row(gen *g, const char *src, const char *tgt,
+                     const char *action)
+{
+  row_begin(g, "sym_node_group_link");
+  col_s(g, "source_node_group_id", src);
+  col_s(g, "target_node_group_id", tgt);
+  col_s(g, "data_event_action", action);
+  row_end(g);
+}
+
+static void channel_row(gen *g, const char *id, int order, int reload,
+                        const char *desc)
+{
+  row_begin(g, "sym_channel");
+  col_s(g, "channel_id", id);
+  col_i(g, "processing_order", order);
+  col_i(g, "max_batch_size", 10000);
+  col_i(g, "max_batch_to_send", 60);
+  col_s(g, "batch_algorithm", "default");
+  col_i(g, "reload_flag", reload);
+  col_s(g, "description", desc);
+  row_end(g);
+}
+
+static void router_row(gen *g, const char *id, const char *src,
+                       const char *tgt, const char *type, const char *expr,
+                       const char *desc)
+{
+  row_begin(g, "sym_router");
+  col_s(g, "router_id", id);
+  col_s(g, "source_node_group_id", src);
+  col_s(g, "target_node_group_id", tgt);
+  col_s(g, "router_type", type);
+  col_s(g, "router_expression", expr);
+  col_s(g, "description", desc);
+  row_end(g);
+}
+
+static void trigger_router_row(gen *g, const char *trigger_id,
+                               const char *router_id, int order,
+                               const char *load_select)
+{
+  row_begin(g, "sym_trigger_router");
+  col_s(g, "trigger_id", trigger_id);
+  col_s(g, "router_id", router_id);
+  col_i(g, "initial_load_order", order);
+  col_s(g, "initial_load_select", load_select);
+  row_end(g);
+}
+
+static void conflict_row(gen *g, const char *id, const char *src,
+                         const char *tgt, const char *table,
+                         const char *detect, const char *expr)
+{
+  row_begin(g, "sym_conflict");
+  col_s(g, "conflict_id", id);
+  col_s(g, "source_node_group_id", src);
+  col_s(g, "target_node_group_id", tgt);
+  col_s(g, "target_channel_id", CHANNEL_DATA);
+  col_s(g, "target_table_name", table);
+  col_s(g, "detect_type", detect);
+  col_s(g, "detect_expression", expr);
+  col_s(g, "resolve_type", "NEWER_WINS");
+  col_s(g, "ping_back", "OFF");
+  col_i(g, "resolve_row_only", 1);
+  row_end(g);
+}
+
+/* Per-node settings in tabSingles that must not travel. */
+static const char singles_condition_new[]=
+  "coalesce(new.`field`, '') not in ('enable_scheduler', "
+  "'scheduler_last_event')";
+static const char singles_condition_old[]=
+  "coalesce(old.`field`, '') not in ('enable_scheduler', "
+  "'scheduler_last_event')";
+
+static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
+                       const sds_doctype *dt)
+{
+  sds_buf ext, load, desc, cid;
+  int company= d->scope == SDS_SCOPE_COMPANY || d->scope == SDS_SCOPE_CHILD;
+  int singles= d->scope == SDS_SCOPE_SINGLES;
+  const char *links[2][2]= {{NULL, NULL}, {NULL, NULL}};
+  int k;
+  sds_buf_init(&ext);
+  sds_buf_init(&load);
+  sds_buf_init(&desc);
+  sds_buf_init(&cid);
+  if (company)
+    company_texts(g, dt, d, &ext, &load);
+  sds_buf_printf(&desc, SDS_OWNER ": %s", sds_scope_name(d->scope));
+  if (company)
+  {
+    sds_buf_adds(&desc, ", company from ");
+    sds_decision_source(&desc, d);
+  }
+
+  row_begin(g, "sym_trigger");
+  col_s(g, "trigger_id", d->trigger_id);
+  col_s(g, "source_table_name", t->name);
+  col_s(g, "channel_id", CHANNEL_DATA);
+  col_s(g, "reload_channel_id", CHANNEL_RELOAD);
+  /* the master passes a branch's change on to the other nodes of the
+     same company: it must capture rows its loader writes (section 2) */
+  col_i(g, "sync_on_incoming_batch", singles ? 0 : 1);
+  col_s(g, "external_select", company ? ext.data : NULL);
+  col_s(g, "sync_on_insert_condition", singles ? singles_condition_new : NULL);
+  col_s(g, "sync_on_update_condition", singles ? singles_condition_new : NULL);
+  col_s(g, "sync_on_delete_condition", singles ? singles_condition_old : NULL);
+  col_s(g, "description", desc.data);
+  row_end(g);
+
+  /* global and company data load before child rows */
+  k= d->scope == SDS_SCOPE_CHILD ? 30 : d->scope == SDS_SCOPE_COMPANY ? 20
+                                                                      : 10;
+  trigger_router_row(g, d->trigger_id, company ? ROUTER_COMPANY : ROUTER_ALL,
+                     k, company ? load.data : NULL);
+  if (!singles)     /* settings flow from the master only */
+    trigger_router_row(g, d->trigger_id, ROUTER_UP, k, NULL);
+
+  /* tables without Frappe's modified column cannot resolve by it */
+  if (!sds_table_has_column(t, "modified"))
+  {
+    links[0][0]= g->branch, links[0][1]= g->master;
+    links[1][0]= g->master, links[1][1]= g->branch;
+    for (k= 0; k < 2; k++)
+    {
+      sds_buf_reset(&cid);
+      sds_buf_adds(&cid, k ? "sds_dn_" : "sds_up_");
+      sds_slug(&cid, t->name, strlen(t->name), 30);
+      sds_buf_printf(&cid, "_%08x", sds_fnv1a(t->name, strlen(t->name)));
+      conflict_row(g, cid.data, links[k][0], links[k][1], t->name,
+                   "USE_CHANGED_DATA", NULL);
+    }
+  }
+  if (ext.oom || load.oom || desc.oom || cid.oom)
+    g->out.oom= 1;
+  sds_buf_free(&ext);
+  sds_buf_free(&load);
+  sds_buf_free(&desc);
+  sds_buf_free(&cid);
+}
+
+static int param_error(gen *g, const char *what, const char *v)
+{
+  sds_buf *e= &g->m->err;
+  if (e->len == 0)
+  {
+    sds_buf_printf(e, "sds_setup: %s '", what);
+    sds_buf_adds(e, v ? v : "(null)");
+    sds_buf_adds(e, "'");
+  }
+  return -1;
+}
+
+static int check_params(gen *g)
+{
+  g->db= sds_meta_param(g->m, "db");
+  g->master= sds_meta_param(g->m, "master_group");
+  g->branch= sds_meta_param(g->m, "branch_group");
+  if (!g->db || !g->db[0])
+    return param_error(g, "needs the site database name, got", g->db);
+  if (!g->master || !sds_node_id_ok(g->master, strlen(g->master)))
+    return param_error(g, "master group must be 1-50 characters of "
+                          "[A-Za-z0-9_.-], got", g->master);
+  if (!g->branch || !sds_node_id_ok(g->branch, strlen(g->branch)))
+    return param_error(g, "branch group must be 1-50 characters of "
+                          "[A-Za-z0-9_.-], got", g->branch);
+  if (strcmp(g->master, g->branch) == 0)
+    return param_error(g, "master and branch groups must differ, both are",
+                       g->master);
+  if (!sds_meta_table(g->m, "tabCompany") ||
+      !sds_table_has_column(sds_meta_table(g->m, "tabCompany"), "abbr"))
+  {
+    /* a Frappe site without ERPNext: nothing is company-owned, which the
+       plan already says; company routing needs tabCompany.abbr */
+    size_t i;
+    for (i= 0; i < g->m->ndoctypes; i++)
+    {
+      sds_doctype *d= g->m->doctypes[i];
+      if (d->declared && d->table &&
+          (d->d.scope == SDS_SCOPE_COMPANY || d->d.scope == SDS_SCOPE_CHILD))
+        return param_error(g, "company-owned tables need tabCompany with "
+                              "column abbr; first one is", d->name);
+    }
+  }
+  return 0;
+}
+
+char *sds_config_json(sds_meta *m, size_t *len)
+{
+  gen g;
+  size_t i;
+  memset(&g, 0, sizeof(g));
+  g.m= m;
+  sds_buf_init(&g.out);
+  if (sds_meta_plan(m) || check_params(&g))
+  {
+    sds_buf_adds(&g.out, "{\"error\":");
+    sds_buf_json_strz(&g.out, m->err.data);
+    sds_buf_addc(&g.out, '}');
+    return sds_buf_steal(&g.out, len);
+  }
+  sds_buf_adds(&g.out, "{\"rows\":[");
+  node_group(&g, g.master, SDS_OWNER ": master (registration) node group");
+  node_group(&g, g.branch, SDS_OWNER ": branch node group");
+  /* branches push, the master waits for them to pull: branches make
+     every connection (they may be behind NAT) */
+  link_row(&g, g.branch, g.master, "P");
+  link_row(&g, g.master, g.branch, "W");
+  /* one data channel: a Frappe transaction spans modules (a submitted
+     Sales Invoice writes Accounts and Stock tables) and SymmetricDS does
+     not keep transactions across channels (section 7) */
+  channel_row(&g, CHANNEL_DATA, 10, 0,
+              SDS_OWNER ": all Frappe data, so transactions stay whole");
+  channel_row(&g, CHANNEL_RELOAD, 1, 1,
+              SDS_OWNER ": initial loads and reloads of Frappe tables");
+  router_row(&g, ROUTER_COMPANY, g.master, g.branch, "lookuptable",
+             "LOOKUP_TABLE=sds_company_route KEY_COLUMN=EXTERNAL_DATA "
+             "LOOKUP_KEY_COLUMN=company_key EXTERNAL_ID_COLUMN=node_external_id "
+             "ALL_NODES_VALUE=~all",
+             SDS_OWNER ": master to the branches hosting the row's company");
+  router_row(&g, ROUTER_ALL, g.master, g.branch, "default", NULL,
+             SDS_OWNER ": master to every branch (shared data)");
+  router_row(&g, ROUTER_UP, g.branch, g.master, "default", NULL,
+             SDS_OWNER ": everything a branch changes goes to the master");
+  conflict_row(&g, "sds_up_modified", g.branch, g.master, NULL,
+               "USE_TIMESTAMP", "modified");
+  conflict_row(&g, "sds_dn_modified", g.master, g.branch, NULL,
+               "USE_TIMESTAMP", "modified");
+  for (i= 0; i < m->ntables; i++)
+  {
+    sds_table *t= m->tables[i];
+    sds_doctype *dt= t->doctype;
+    sds_decision *d= dt ? &dt->d : &m->table_d[i];
+    if (d->trigger_id)
+      table_rows(&g, t, d, dt);
+  }
+  sds_buf_adds(&g.out, "\n]}");
+  if (g.out.oom)
+  {
+    sds_buf_free(&g.out);
+    return NULL;
+  }
+  return sds_buf_steal(&g.out, len);
+}

@@ -1,0 +1,26 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   The one place for server-version differences and server headers.
+   Everything in plugin/ and udf/ includes this instead of server headers. */
+#ifndef SDS_COMPAT_H
+#define SDS_COMPAT_H
+
+#include <stddef.h>
+#include <mysql/plugin.h>
+#include <mysql/plugin_audit.h>
+#include <mysql_com.h>          /* UDF_INIT, UDF_ARGS */
+#include <mysql_version.h>
+
+#if MYSQL_VERSION_ID < 101100
+#error "frappe_sds needs MariaDB 10.11 or newer"
+#endif
+
+#define SDS_VERSION "0.1.0"
+
+/* Exported from the shared library: plugin declaration and UDF entry
+   points only (everything else is hidden, see CMakeLists.txt). */
+#define SDS_EXPORT __attribute__((visibility("default")))
+
+/* Set by the plugin's init/deinit; the UDFs refuse to run without it. */
+extern int sds_plugin_active;
+
+#endif

@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# Throwaway MariaDB servers in temp dirs. Source this file:
+#   . scripts/lib/server.sh
+#   srv_start  <dir> [extra mariadbd args...]  # datadir <dir>/data, socket <dir>/sock,
+#                                              # error log <dir>/error.log, pid <dir>/pid
+#   srv_sql    <dir> [mariadb client args...]  # client as root over <dir>/sock
+#   srv_load_site <dir> <db> [--customizations] [--sample]
+#                                              # Frappe site db from fixtures/ + sym_* tables
+#   srv_stop   <dir>                           # clean shutdown, waits for the pid to exit
+# Never touches the system mariadb service. Env:
+#   FRAPPE_SDS_PLUGIN_DIR  passed as --plugin-dir if set
+#   FRAPPE_SDS_SRC         project root (default: derived from this file's location)
+
+: "${FRAPPE_SDS_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+export FRAPPE_SDS_SRC
+
+_srv_abs() { (cd "$1" && pwd); }
+
+srv_start() {
+    local dir="$1"; shift
+    [ -n "$dir" ] || { echo "srv_start: missing <dir>" >&2; return 2; }
+    mkdir -p "$dir" && dir=$(_srv_abs "$dir") || return 1
+    if [ -S "$dir/sock" ] && srv_sql "$dir" -e 'SELECT 1' >/dev/null 2>&1; then
+        echo "srv_start: a server is already running on $dir/sock" >&2; return 1
+    fi
+    if [ ! -d "$dir/data/mysql" ]; then
+        rm -rf "$dir/data"
+        if ! mariadb-install-db --no-defaults --auth-root-authentication-method=normal \
+                --datadir="$dir/data" --user=root --skip-test-db --skip-name-resolve \
+                --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
+                >"$dir/install-db.log" 2>&1; then
+            echo "srv_start: mariadb-install-db failed:" >&2; tail -n 30 "$dir/install-db.log" >&2
+            return 1
+        fi
+    fi
+    local args=(--no-defaults --user=root --datadir="$dir/data" --socket="$dir/sock"
+                --skip-networking --pid-file="$dir/pid" --log-error="$dir/error.log"
+                --plugin-maturity=beta --innodb-buffer-pool-size=256M
+                --innodb-flush-log-at-trx-commit=2 --skip-log-bin)
+    [ -n "${FRAPPE_SDS_PLUGIN_DIR:-}" ] && args+=(--plugin-dir="$FRAPPE_SDS_PLUGIN_DIR")
+    rm -f "$dir/pid"
+    mariadbd "${args[@]}" "$@" >>"$dir/error.log" 2>&1 </dev/null &
+    local mpid=$! i
+    echo "$mpid" >"$dir/mariadbd.pid"
+    for i in $(seq 1 120); do               # 120 * 0.5 s = 60 s
+        if srv_sql "$dir" -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+        if ! kill -0 "$mpid" 2>/dev/null; then
+            echo "srv_start: mariadbd exited during startup; error log tail:" >&2
+            tail -n 30 "$dir/error.log" >&2; return 1
+        fi
+        sleep 0.5
+    done
+    echo "srv_start: server not ready after 60 s; error log tail:" >&2
+    tail -n 30 "$dir/error.log" >&2
+    kill "$mpid" 2>/dev/null
+    return 1
+}
+
+srv_sql() {
+    local dir="$1"; shift
+    mariadb --no-defaults --socket="$dir/sock" --user=root "$@"
+}
+
+srv_stop() {
+    local dir="$1" pid="" i
+    [ -f "$dir/pid" ] && pid=$(cat "$dir/pid" 2>/dev/null)
+    [ -z "$pid" ] && [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid" 2>/dev/null)
+    mariadb-admin --no-defaults --socket="$dir/sock" --user=root shutdown >/dev/null 2>&1
+    [ -n "$pid" ] || return 0
+    for i in $(seq 1 120); do
+        kill -0 "$pid" 2>/dev/null || { rm -f "$dir/mariadbd.pid"; return 0; }
+        sleep 0.5
+    done
+    echo "srv_stop: mariadbd $pid did not exit, killing it" >&2
+    kill -9 "$pid" 2>/dev/null
+    rm -f "$dir/mariadbd.pid"
+    return 1
+}
+
+# Feed fixture files (gz or plain) to the client as ONE stream, with session
+# settings that speed up the bulk load without changing what ends up stored.
+_srv_site_stream() {
+    echo "SET SESSION unique_checks=0, foreign_key_checks=0, sql_log_bin=0;"
+    local f
+    for f in "$@"; do
+        case "$f" in
+            *.gz) gzip -dc -- "$f" ;;
+            *) cat -- "$f" ;;
+        esac
+        printf '\n'
+    done
+    echo "SET SESSION unique_checks=1, foreign_key_checks=1;"
+}
+
+srv_load_site() {
+    local dir="$1" db="$2"; shift 2 || true
+    [ -n "$db" ] || { echo "usage: srv_load_site <dir> <dbname> [--customizations] [--sample]" >&2; return 2; }
+    local fx="$FRAPPE_SDS_SRC/fixtures" cust=0 sample=0 a
+    for a in "$@"; do
+        case "$a" in
+            --customizations) cust=1 ;;
+            --sample) sample=1 ;;
+            *) echo "srv_load_site: unknown option $a" >&2; return 2 ;;
+        esac
+    done
+    local files=("$fx/erpnext-v13.15.2-metadata.sql.gz")
+    [ $cust = 1 ] && files+=("$fx/erpnext-v13.15.2-site-customizations.sql.gz")
+    [ $sample = 1 ] && files+=("$fx/erpnext-v13.15.2-sample-data.sql.gz")
+    files+=("$FRAPPE_SDS_SRC/sym/symmetricds-tables.sql")
+    for a in "${files[@]}"; do
+        [ -f "$a" ] || { echo "srv_load_site: missing $a" >&2; return 1; }
+    done
+    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" || return 1
+    _srv_site_stream "${files[@]}" | srv_sql "$dir" --show-warnings "$db"
+}

@@ -1,0 +1,126 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   Unit tests of the generated SymmetricDS rows: texts SymmetricDS will
+   paste into triggers and load selects, parameters and their errors. */
+#include "sds_test.h"
+#include "sds_test_meta.h"
+#include "../../core/sds_config.h"
+
+#include <stdlib.h>
+
+static sds_meta *site(const char *master, const char *branch)
+{
+  sds_meta *m= sds_meta_new();
+  doctype(m, "Company", "");
+  field(m, "Company", "abbr", "Data", NULL);
+  doctype(m, "Sales Invoice", "");
+  field(m, "Sales Invoice", "company", "Link", "Company");
+  field(m, "Sales Invoice", "taxes", "Table", "Sales Taxes and Charges");
+  doctype(m, "Item", "");
+  field(m, "Item", "taxes", "Table", "Sales Taxes and Charges");
+  doctype(m, "Sales Taxes and Charges", "t");
+  doctype(m, "File", "");
+  field(m, "File", "attached_to_doctype", "Link", "DocType");
+  field(m, "File", "attached_to_name", "Dynamic Link", "attached_to_doctype");
+  feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
+  feed(m, 'K', "tabSingles", "doctype", "", NULL, NULL, NULL);
+  feed(m, 'X', "db", "site`1", NULL, NULL, NULL, NULL);
+  if (master)
+    feed(m, 'X', "master_group", master, NULL, NULL, NULL, NULL);
+  if (branch)
+    feed(m, 'X', "branch_group", branch, NULL, NULL, NULL, NULL);
+  return m;
+}
+
+int main(void)
+{
+  sds_meta *m= site("master", "branch");
+  char *j= sds_config_json(m, NULL);
+  CHECK(j != NULL);
+  /* groups, links, channels, routers */
+  CHECK_HAS(j, "{\"t\":\"sym_node_group_link\",\"source_node_group_id\":"
+               "\"branch\",\"target_node_group_id\":\"master\","
+               "\"data_event_action\":\"P\"}");
+  CHECK_HAS(j, "\"target_node_group_id\":\"branch\",\"data_event_action\":"
+               "\"W\"}");
+  CHECK_HAS(j, "\"channel_id\":\"frappe_reload\",\"processing_order\":1,"
+               "\"max_batch_size\":10000,\"max_batch_to_send\":60,"
+               "\"batch_algorithm\":\"default\",\"reload_flag\":1");
+  CHECK_HAS(j, "KEY_COLUMN=EXTERNAL_DATA");
+  CHECK_HAS(j, "ALL_NODES_VALUE=~all");
+  /* company table: key by abbr, never NULL, db name quoted */
+  CHECK_HAS(j, "\"trigger_id\":\"tabsales_invoice\",\"source_table_name\":"
+               "\"tabSales Invoice\",\"channel_id\":\"frappe\"");
+  CHECK_HAS(j, "select coalesce((select k.`abbr` from `site``1`.`tabCompany`"
+               " k where k.`name` = $(curTriggerValue).$(curColumnPrefix)"
+               "`company` and char_length(k.`abbr`) between 1 and 50 and "
+               "k.`abbr` not like '~%' limit 1), '~none')");
+  CHECK_HAS(j, "t.`company` in (select r.`company` from "
+               "`site``1`.`sds_company_route` r where r.`node_external_id` ="
+               " '$(externalId)')");
+  /* child with a company parent and a global parent */
+  CHECK_HAS(j, "case $(curTriggerValue).$(curColumnPrefix)`parenttype` when"
+               " 'Sales Invoice' then ");
+  CHECK_HAS(j, "else case when $(curTriggerValue).$(curColumnPrefix)"
+               "`parenttype` in ('Item') then '~all' end end, '~none')");
+  CHECK_HAS(j, "(t.`parenttype` = 'Sales Invoice' and t.`parent` in (select"
+               " p.`name` from `site``1`.`tabSales Invoice` p where "
+               "p.`company` in ");
+  CHECK_HAS(j, " or t.`parenttype` in ('Item')");
+  /* dynamic link: attached files */
+  CHECK_HAS(j, "case $(curTriggerValue).$(curColumnPrefix)"
+               "`attached_to_doctype` when 'Company' then ");
+  CHECK_HAS(j, "coalesce(t.`attached_to_doctype`, '') = '' or "
+               "t.`attached_to_doctype` in ('Item')");
+  /* singles: master to branches only, per-node fields kept back */
+  CHECK_HAS(j, "\"trigger_id\":\"tabsingles\"");
+  CHECK_HAS(j, "not in ('enable_scheduler', 'scheduler_last_event')");
+  CHECK(strstr(j, "\"trigger_id\":\"tabsingles\",\"router_id\":\"sds_b2m\"")
+        == NULL);
+  CHECK_HAS(j, "\"trigger_id\":\"tabsingles\",\"router_id\":\"sds_m2b_all\"");
+  /* conflicts: modified wins; tables without it get their own rule */
+  CHECK_HAS(j, "\"detect_type\":\"USE_TIMESTAMP\",\"detect_expression\":"
+               "\"modified\",\"resolve_type\":\"NEWER_WINS\",\"ping_back\":"
+               "\"OFF\"");
+  CHECK_HAS(j, "\"target_table_name\":\"tabSingles\",\"detect_type\":"
+               "\"USE_CHANGED_DATA\"");
+  /* no text pastes a company name or anything with "$(" besides the
+     variables SymmetricDS is meant to substitute */
+  {
+    const char *p= j;
+    int bad= 0;
+    while ((p= strstr(p, "$(")))
+    {
+      if (strncmp(p, "$(curTriggerValue)", 18) &&
+          strncmp(p, "$(curColumnPrefix)", 18) &&
+          strncmp(p, "$(externalId)", 13))
+        bad++;
+      p+= 2;
+    }
+    CHECK(bad == 0);
+  }
+  free(j);
+  sds_meta_free(m);
+
+  /* parameter errors */
+  {
+    static const char *const bad[][3]= {
+      {NULL, "branch", "master group"},
+      {"", "branch", "master group"},
+      {"ma ster", "branch", "master group"},
+      {"master", "br'anch", "branch group"},
+      {"x", "x", "must differ"},
+      {"~all", "branch", "master group"},
+    };
+    size_t i;
+    for (i= 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    {
+      m= site(bad[i][0], bad[i][1]);
+      j= sds_config_json(m, NULL);
+      CHECK_HAS(j, "{\"error\":");
+      CHECK_HAS(j, bad[i][2]);
+      free(j);
+      sds_meta_free(m);
+    }
+  }
+  return sds_test_finish("test_config");
+}

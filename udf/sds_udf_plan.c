@@ -1,0 +1,207 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   Aggregate UDFs that feed Frappe metadata rows to the pure core and
+   return its result as JSON:
+     sds_plan_agg(kind, a1, ..., a7)    -> {"rows":[...]} | {"error":"..."}
+     sds_config_agg(kind, a1, ..., a7)  -> {"rows":[...]} | {"error":"..."}
+   The SQL procedures (sql/install.sql) call them over the view
+   sds_meta_input, so privileges are the caller's: the UDFs themselves read
+   nothing. Errors found in the data come back in the JSON, and the
+   procedure raises them with SIGNAL (a UDF cannot raise a message after
+   _init). */
+#include "sds_compat.h"
+#include "../core/sds_meta.h"
+#include "../core/sds_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SDS_NARGS 8
+
+typedef struct agg_state
+{
+  sds_meta *meta;
+  char *result;
+  size_t result_len;
+} agg_state;
+
+static my_bool agg_init(const char *name, UDF_INIT *initid, UDF_ARGS *args,
+                        char *message)
+{
+  agg_state *st;
+  unsigned i;
+  if (args->arg_count != SDS_NARGS)
+  {
+    snprintf(message, MYSQL_ERRMSG_SIZE,
+             "%s() takes %d arguments (kind, a1 .. a7), got %u", name,
+             SDS_NARGS, args->arg_count);
+    return 1;
+  }
+  for (i= 0; i < args->arg_count; i++)
+    args->arg_type[i]= STRING_RESULT;
+  if (!sds_plugin_active)
+  {
+    snprintf(message, MYSQL_ERRMSG_SIZE,
+             "%s(): the FRAPPE_SDS plugin is not installed; run "
+             "INSTALL SONAME 'frappe_sds' first", name);
+    return 1;
+  }
+  if (!(st= calloc(1, sizeof(*st))) || !(st->meta= sds_meta_new()))
+  {
+    free(st);
+    snprintf(message, MYSQL_ERRMSG_SIZE, "%s(): out of memory", name);
+    return 1;
+  }
+  initid->ptr= (char *) st;
+  initid->maybe_null= 1;        /* NULL only when out of memory */
+  initid->const_item= 0;
+  initid->max_length= 0xFFFFFFFFu;
+  return 0;
+}
+
+static void agg_deinit(UDF_INIT *initid)
+{
+  agg_state *st= (agg_state *) initid->ptr;
+  if (!st)
+    return;
+  sds_meta_free(st->meta);
+  free(st->result);
+  free(st);
+}
+
+static void agg_clear(UDF_INIT *initid, char *is_null, char *error)
+{
+  agg_state *st= (agg_state *) initid->ptr;
+  (void) is_null;
+  sds_meta_free(st->meta);
+  free(st->result);
+  st->result= NULL;
+  if (!(st->meta= sds_meta_new()))
+    *error= 1;
+}
+
+static void agg_add(UDF_INIT *initid, UDF_ARGS *args, char *is_null,
+                    char *error)
+{
+  agg_state *st= (agg_state *) initid->ptr;
+  const char *a[SDS_NARGS];
+  size_t l[SDS_NARGS];
+  unsigned i;
+  (void) is_null;
+  (void) error;                 /* input errors are reported in the JSON */
+  if (!st->meta || !args->args[0] || args->lengths[0] != 1)
+  {
+    if (st->meta && st->meta->err.len == 0)
+      sds_buf_adds(&st->meta->err, "frappe_sds: the kind argument must be "
+                                   "one character");
+    return;
+  }
+  for (i= 0; i < SDS_NARGS; i++)
+  {
+    a[i]= args->args[i];
+    l[i]= args->args[i] ? args->lengths[i] : 0;
+  }
+  /* strings from the server are not NUL-terminated: the core copies
+     them by length, except the few it compares in place, which get a
+     NUL-terminated copy here */
+  {
+    char kind= args->args[0][0];
+    char *tmp[SDS_NARGS]= {0};
+    for (i= 1; i < SDS_NARGS; i++)
+      if (a[i])
+      {
+        if (!(tmp[i]= malloc(l[i] + 1)))
+        {
+          st->meta->oom= 1;
+          break;
+        }
+        memcpy(tmp[i], a[i], l[i]);
+        tmp[i][l[i]]= '\0';
+        a[i]= tmp[i];
+      }
+    if (!st->meta->oom)
+      sds_meta_add(st->meta, kind, a, l, SDS_NARGS);
+    for (i= 1; i < SDS_NARGS; i++)
+      free(tmp[i]);
+  }
+}
+
+static char *agg_result(UDF_INIT *initid, unsigned long *length,
+                        char *is_null, char *error, int config)
+{
+  agg_state *st= (agg_state *) initid->ptr;
+  size_t len= 0;
+  free(st->result);
+  st->result= NULL;
+  if (!st->meta)
+  {
+    *error= 1;
+    return NULL;
+  }
+  st->result= config ? sds_config_json(st->meta, &len)
+                     : sds_meta_plan_json(st->meta, &len);
+  if (!st->result)
+  {
+    *is_null= 1;
+    return NULL;
+  }
+  st->result_len= len;
+  *length= (unsigned long) len;
+  return st->result;
+}
+
+SDS_EXPORT my_bool sds_plan_agg_init(UDF_INIT *initid, UDF_ARGS *args,
+                                     char *message)
+{
+  return agg_init("sds_plan_agg", initid, args, message);
+}
+SDS_EXPORT void sds_plan_agg_deinit(UDF_INIT *initid)
+{
+  agg_deinit(initid);
+}
+SDS_EXPORT void sds_plan_agg_clear(UDF_INIT *initid, char *is_null,
+                                   char *error)
+{
+  agg_clear(initid, is_null, error);
+}
+SDS_EXPORT void sds_plan_agg_add(UDF_INIT *initid, UDF_ARGS *args,
+                                 char *is_null, char *error)
+{
+  agg_add(initid, args, is_null, error);
+}
+SDS_EXPORT char *sds_plan_agg(UDF_INIT *initid, UDF_ARGS *args, char *result,
+                              unsigned long *length, char *is_null,
+                              char *error)
+{
+  (void) args;
+  (void) result;
+  return agg_result(initid, length, is_null, error, 0);
+}
+
+SDS_EXPORT my_bool sds_config_agg_init(UDF_INIT *initid, UDF_ARGS *args,
+                                       char *message)
+{
+  return agg_init("sds_config_agg", initid, args, message);
+}
+SDS_EXPORT void sds_config_agg_deinit(UDF_INIT *initid)
+{
+  agg_deinit(initid);
+}
+SDS_EXPORT void sds_config_agg_clear(UDF_INIT *initid, char *is_null,
+                                     char *error)
+{
+  agg_clear(initid, is_null, error);
+}
+SDS_EXPORT void sds_config_agg_add(UDF_INIT *initid, UDF_ARGS *args,
+                                   char *is_null, char *error)
+{
+  agg_add(initid, args, is_null, error);
+}
+SDS_EXPORT char *sds_config_agg(UDF_INIT *initid, UDF_ARGS *args,
+                                char *result, unsigned long *length,
+                                char *is_null, char *error)
+{
+  (void) args;
+  (void) result;
+  return agg_result(initid, length, is_null, error, 1);
+}
