@@ -10,6 +10,9 @@
 -- replaces procedures and views and keeps data (rules, company mapping).
 -- The README's "SQL reference" documents every object created here.
 
+-- "does not exist" notes of the DROP ... IF EXISTS below are expected
+SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
+
 -- ---------------------------------------------------------------------------
 -- Preconditions: clear errors instead of half installs
 -- ---------------------------------------------------------------------------
@@ -370,15 +373,22 @@ BEGIN
 
   -- The differences. seq orders inserts parents-first and deletes
   -- children-first (the sym_* foreign keys).
-  CREATE TEMPORARY TABLE sds__change (
-    seq INT NOT NULL,
-    tbl VARCHAR(40) NOT NULL,
-    action ENUM('insert','update','delete','skip') NOT NULL,
-    k1 VARCHAR(255) NOT NULL,
-    k2 VARCHAR(255) NOT NULL DEFAULT '',
-    detail VARCHAR(255) NULL,
-    KEY (tbl, action)
-  ) ENGINE=Aria DEFAULT CHARSET=utf8mb4;
+  -- keys in the collation of SymmetricDS's own key columns, so joins with
+  -- sym_* compare as SymmetricDS does (and use its primary keys)
+  SELECT CONCAT('CHARACTER SET ', character_set_name, ' COLLATE ', collation_name)
+    INTO @sds__coll FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = 'sym_trigger'
+      AND column_name = 'trigger_id';
+  SET @sds__sql = CONCAT('CREATE TEMPORARY TABLE sds__change (',
+    'seq INT NOT NULL, tbl VARCHAR(40) NOT NULL, ',
+    'action ENUM(''insert'',''update'',''delete'',''skip'') NOT NULL, ',
+    'k1 VARCHAR(255) ', @sds__coll, ' NOT NULL, ',
+    'k2 VARCHAR(255) ', @sds__coll, ' NOT NULL DEFAULT '''', ',
+    'detail VARCHAR(255) ', @sds__coll, ' NULL, KEY (tbl, action, k1)) ENGINE=Aria');
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds__sql = NULL, @sds__coll = NULL;
 
   -- sym_node_group
   INSERT INTO sds__change (seq, tbl, action, k1, detail)
@@ -745,3 +755,5 @@ BEGIN
   END IF;
 END//
 DELIMITER ;
+
+SET sql_notes = @sds__sql_notes, @sds__sql_notes = NULL;

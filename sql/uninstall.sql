@@ -7,6 +7,7 @@
 -- them (SymmetricDS keeps replicating until you change those). Drops the
 -- override rules and the company mapping with the rest. The UDFs are
 -- dropped only when no other database still has frappe_sds installed.
+SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
 DROP PROCEDURE IF EXISTS sds_refresh_plan;
 DROP PROCEDURE IF EXISTS sds_setup;
 DROP PROCEDURE IF EXISTS sds_setup_preview;
@@ -25,15 +26,20 @@ DROP TABLE IF EXISTS sds_doctype_rule;
 DROP TABLE IF EXISTS sds_company_node;
 DROP TABLE IF EXISTS sds_install;
 
-DELIMITER //
-BEGIN NOT ATOMIC
-  IF NOT EXISTS (SELECT 1 FROM information_schema.tables
-                 WHERE table_name = 'sds_install' AND table_schema <> IFNULL(DATABASE(), '')) THEN
-    DROP FUNCTION IF EXISTS sds_plan_agg;
-    DROP FUNCTION IF EXISTS sds_config_agg;
-    DROP FUNCTION IF EXISTS sds_version;
-    DROP FUNCTION IF EXISTS sds_literal;
-    DROP FUNCTION IF EXISTS sds_ident;
-  END IF;
-END//
-DELIMITER ;
+-- (a DROP FUNCTION cannot run inside a compound statement: top-level
+-- prepared statements, each a no-op when another site still uses the UDFs)
+SET @sds__keep_udfs = EXISTS (SELECT 1 FROM information_schema.tables
+  WHERE table_name = 'sds_install' AND table_schema <> IFNULL(DATABASE(), ''));
+SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS sds_plan_agg');
+PREPARE sds__x FROM @sds__s; EXECUTE sds__x;
+SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS sds_config_agg');
+PREPARE sds__x FROM @sds__s; EXECUTE sds__x;
+SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS sds_version');
+PREPARE sds__x FROM @sds__s; EXECUTE sds__x;
+SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS sds_literal');
+PREPARE sds__x FROM @sds__s; EXECUTE sds__x;
+SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS sds_ident');
+PREPARE sds__x FROM @sds__s; EXECUTE sds__x;
+DEALLOCATE PREPARE sds__x;
+SET @sds__s = NULL, @sds__keep_udfs = NULL;
+SET sql_notes = @sds__sql_notes, @sds__sql_notes = NULL;
