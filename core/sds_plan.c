@@ -251,6 +251,14 @@ static const policy *find_policy(const policy *list, const char *name)
 
 static int classify(sds_meta *m, sds_doctype *d);
 
+/* Following a Dynamic Link to a company only makes sense on a site with a
+   Company table (ERPNext); on Frappe alone everything is shared. */
+static int site_has_companies(const sds_meta *m)
+{
+  const sds_doctype *c= sds_meta_doctype(m, "Company");
+  return c && c->declared && c->table;
+}
+
 static int apply_rule(sds_meta *m, sds_doctype *d, sds_rule *r)
 {
   sds_decision *dd= &d->d;
@@ -487,7 +495,7 @@ static int classify(sds_meta *m, sds_doctype *d)
     goto done;
   }
   for (dp= dynamic_policy; dp->name; dp++)
-    if (strcmp(dp->name, d->name) == 0 &&
+    if (strcmp(dp->name, d->name) == 0 && site_has_companies(m) &&
         sds_table_has_column(d->table, dp->type_field) &&
         sds_table_has_column(d->table, dp->name_field))
     {

@@ -274,9 +274,7 @@ BEGIN
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
   CALL sds__raise_json_error(j);
-  SET @sds__config_json = j;
-
-  DROP TEMPORARY TABLE IF EXISTS sds__want;
+  CALL sds__setup_cleanup();
   CREATE TEMPORARY TABLE sds__want ENGINE=Aria
   SELECT * FROM JSON_TABLE(j, '$.rows[*]' COLUMNS (
     t VARCHAR(40) PATH '$.t',
@@ -315,9 +313,6 @@ BEGIN
 
   -- One table per sym table, LIKE it: same collations, so keys compare
   -- exactly as SymmetricDS's table does and the joins use its indexes.
-  DROP TEMPORARY TABLE IF EXISTS sds__want_node_group, sds__want_node_group_link,
-    sds__want_channel, sds__want_router, sds__want_trigger,
-    sds__want_trigger_router, sds__want_conflict, sds__change;
   CREATE TEMPORARY TABLE sds__want_node_group LIKE sym_node_group;
   CREATE TEMPORARY TABLE sds__want_node_group_link LIKE sym_node_group_link;
   CREATE TEMPORARY TABLE sds__want_channel LIKE sym_channel;
@@ -629,10 +624,12 @@ CREATE PROCEDURE sds__setup_cleanup()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: drop the temporary tables of sds__setup_compute'
 BEGIN
+  DECLARE v_notes INT DEFAULT @@sql_notes;
+  SET sql_notes = 0;
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
     sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change;
-  SET @sds__config_json = NULL;
+  SET sql_notes = v_notes;
 END//
 
 DROP PROCEDURE IF EXISTS sds_setup_preview//
@@ -680,7 +677,10 @@ BEGIN
   CALL sds__setup_apply();
   COMMIT;
   SELECT action, COUNT(*) AS `rows`, GROUP_CONCAT(DISTINCT tbl ORDER BY tbl SEPARATOR ', ') AS tables
-    FROM sds__change GROUP BY action ORDER BY action;
+    FROM sds__change GROUP BY action
+  UNION ALL SELECT 'none', 0, 'configuration already up to date'
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM sds__change)
+  ORDER BY action;
   SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
 END//

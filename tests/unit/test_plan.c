@@ -232,6 +232,15 @@ int main(void)
   CHECK_HAS(row_of(j, "Has Role", r, sizeof(r)), "\"scope\":\"global\"");
   free(j);
   sds_meta_free(m);
+  /* ... where documents that follow a Dynamic Link are shared too */
+  m= sds_meta_new();
+  doctype(m, "ToDo", "");
+  field(m, "ToDo", "reference_type", "Link", "DocType");
+  field(m, "ToDo", "reference_name", "Dynamic Link", "reference_type");
+  j= plan(m);
+  CHECK_HAS(row_of(j, "ToDo", r, sizeof(r)), "\"scope\":\"global\"");
+  free(j);
+  sds_meta_free(m);
 
   return sds_test_finish("test_plan");
 }
