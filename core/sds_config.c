@@ -488,9 +488,15 @@ static int param_error(gen *g, const char *what, const char *v)
   sds_buf *e= &g->m->err;
   if (e->len == 0)
   {
-    sds_buf_printf(e, "sds_setup: %s '", what);
-    sds_buf_adds(e, v ? v : "(null)");
-    sds_buf_adds(e, "'");
+    sds_buf_printf(e, "sds_setup: %s ", what);
+    if (v)
+    {
+      sds_buf_addc(e, '\'');
+      sds_buf_adds(e, v);
+      sds_buf_addc(e, '\'');
+    }
+    else
+      sds_buf_adds(e, "NULL");
   }
   return -1;
 }

@@ -430,6 +430,8 @@ int sds_meta_add(sds_meta *m, char kind, const char *const *a,
     char *blk;
     if (!a[1] || !l[1])
       return fail(m, "frappe_sds: parameter without a name", NULL);
+    if (!a[2])
+      return 0;                 /* NULL: the parameter stays unset */
     if (RESERVE(m, m->param_blocks, m->capparam_blocks, m->nparam_blocks) ||
         !(blk= malloc(l[1] + (a[2] ? l[2] : 0) + 2)))
       goto oom;
