@@ -737,8 +737,9 @@ CREATE PROCEDURE sds_map_company(IN p_company VARCHAR(255), IN p_node VARCHAR(25
   COMMENT 'frappe_sds: let branch node p_node host company p_company'
 BEGIN
   CALL sds__check_company('sds_map_company', p_company, p_node);
-  INSERT IGNORE INTO sds_company_node (company, node_external_id)
-    VALUES (p_company, p_node);
+  INSERT INTO sds_company_node (company, node_external_id)
+    SELECT p_company, p_node FROM DUAL WHERE NOT EXISTS
+      (SELECT 1 FROM sds_company_node WHERE company = p_company AND node_external_id = p_node);
 END//
 
 DROP PROCEDURE IF EXISTS sds_unmap_company//
