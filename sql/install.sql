@@ -136,26 +136,34 @@ BEGIN NOT ATOMIC
   -- The metadata the core classifies, one row per fact, in the argument
   -- order of sds_plan_agg / sds_config_agg (kind, a1 .. a7). SQL SECURITY
   -- INVOKER: the caller's own privileges decide what can be read.
+  -- Every column is cast to one character set and collation: the
+  -- sources mix utf8mb4 site tables, utf8mb3 information_schema and the
+  -- session's literals, which a UNION may not mix.
   SET @sds_sql = CONCAT(
     'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_meta_input AS ',
-    'SELECT ''D'' AS kind, d.name AS a1, d.module AS a2, CAST(d.istable AS CHAR) AS a3, ',
-    'CAST(d.issingle AS CHAR) AS a4, ',
-    IF(has_virtual, 'CAST(d.is_virtual AS CHAR)', '''0'''), ' AS a5, ',
-    IF(has_custom, 'CAST(d.custom AS CHAR)', '''0'''), ' AS a6, NULL AS a7 ',
+    'SELECT #(''D'')# AS kind, #(d.name)# AS a1, #(d.module)# AS a2, #(d.istable)# AS a3, ',
+    '#(d.issingle)# AS a4, ',
+    IF(has_virtual, '#(d.is_virtual)#', '#(0)#'), ' AS a5, ',
+    IF(has_custom, '#(d.custom)#', '#(0)#'), ' AS a6, #(NULL)# AS a7 ',
     'FROM ', qdb, '.`tabDocType` d ',
-    'UNION ALL SELECT ''F'', f.parent, f.fieldname, f.fieldtype, f.options, NULL, NULL, NULL ',
-    'FROM ', qdb, '.`tabDocField` f ',
-    IF(has_cf, CONCAT('UNION ALL SELECT ''C'', c.dt, c.fieldname, c.fieldtype, c.options, NULL, NULL, NULL ',
+    'UNION ALL SELECT #(''F'')#, #(f.parent)#, #(f.fieldname)#, #(f.fieldtype)#, #(f.options)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.`tabDocField` f ',
+    IF(has_cf, CONCAT('UNION ALL SELECT #(''C'')#, #(c.dt)#, #(c.fieldname)#, #(c.fieldtype)#, ',
+                      '#(c.options)#, #(NULL)#, #(NULL)#, #(NULL)# ',
                       'FROM ', qdb, '.`tabCustom Field` c '), ''),
-    IF(has_ps, CONCAT('UNION ALL SELECT ''S'', p.doc_type, p.field_name, p.property, p.value, ',
-                      'p.doctype_or_field, NULL, NULL FROM ', qdb, '.`tabProperty Setter` p '), ''),
-    'UNION ALL SELECT ''T'', t.table_name, t.table_type, NULL, NULL, NULL, NULL, NULL ',
-    'FROM information_schema.tables t WHERE t.table_schema = ', QUOTE(db), ' ',
+    IF(has_ps, CONCAT('UNION ALL SELECT #(''S'')#, #(p.doc_type)#, #(p.field_name)#, #(p.property)#, ',
+                      '#(p.value)#, #(p.doctype_or_field)#, #(NULL)#, #(NULL)# ',
+                      'FROM ', qdb, '.`tabProperty Setter` p '), ''),
+    'UNION ALL SELECT #(''T'')#, #(t.table_name)#, #(t.table_type)#, #(NULL)#, #(NULL)#, #(NULL)#, ',
+    '#(NULL)#, #(NULL)# FROM information_schema.tables t WHERE t.table_schema = ', QUOTE(db), ' ',
     'AND t.table_type IN (''BASE TABLE'', ''VIEW'', ''SYSTEM VERSIONED'') ',
-    'UNION ALL SELECT ''K'', c.table_name, c.column_name, c.column_key, NULL, NULL, NULL, NULL ',
-    'FROM information_schema.columns c WHERE c.table_schema = ', QUOTE(db), ' ',
-    'UNION ALL SELECT ''R'', r.doctype, r.scope, r.company_field, r.note, NULL, NULL, NULL ',
-    'FROM ', qdb, '.sds_doctype_rule r');
+    'UNION ALL SELECT #(''K'')#, #(c.table_name)#, #(c.column_name)#, #(c.column_key)#, #(NULL)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM information_schema.columns c WHERE c.table_schema = ', QUOTE(db), ' ',
+    'UNION ALL SELECT #(''R'')#, #(r.doctype)#, #(r.scope)#, #(r.company_field)#, #(r.note)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.sds_doctype_rule r');
+  -- #(x)# -> CAST(x AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin
+  SET @sds_sql = REPLACE(REPLACE(@sds_sql, '#(', 'CAST('),
+                         ')#', ' AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin');
   PREPARE s FROM @sds_sql;
   EXECUTE s;
   DEALLOCATE PREPARE s;
