@@ -103,6 +103,44 @@ CREATE TABLE IF NOT EXISTS sds_plan (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: how each DocType and table replicates (CALL sds_refresh_plan())';
 
+CREATE TABLE IF NOT EXISTS sds_setup_state (
+  id TINYINT NOT NULL PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  master_group VARCHAR(50) NOT NULL,
+  branch_group VARCHAR(50) NOT NULL,
+  updated_at DATETIME NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: the groups of the last sds_setup (used by sds_sync_schema)';
+
+CREATE TABLE IF NOT EXISTS sds_schema_event (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  kind ENUM('create','alter','rename','drop') NOT NULL,
+  table_name VARCHAR(64) NOT NULL,
+  new_table_name VARCHAR(64) NULL COMMENT 'rename: the new name',
+  seen_at DATETIME(2) NOT NULL,
+  KEY table_name (table_name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: DDL seen by the FRAPPE_SDS audit hook, not yet handled';
+
+CREATE TABLE IF NOT EXISTS sds_schema_change (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  table_name VARCHAR(64) NOT NULL,
+  trigger_id VARCHAR(128) NULL,
+  kind ENUM('create','alter','rename','drop','drift') NOT NULL
+    COMMENT 'drift: found by comparing live columns with sym_trigger_hist',
+  renamed_from VARCHAR(64) NULL,
+  state ENUM('pending','trigger_refresh','reload_requested','done','failed') NOT NULL,
+  detected_at DATETIME(2) NOT NULL,
+  refresh_at DATETIME NULL COMMENT 'when SymmetricDS was asked to rebuild triggers',
+  had_drift TINYINT NOT NULL DEFAULT 0,
+  reload_time DATETIME NULL COMMENT 'create_time of its sym_table_reload_request rows',
+  reload_count INT NOT NULL DEFAULT 0,
+  message TEXT NULL,
+  updated_at DATETIME(2) NOT NULL,
+  KEY state (state),
+  KEY table_name (table_name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: schema changes of replicated tables and how far each got';
+
 CREATE TABLE IF NOT EXISTS sds_company_node (
   company VARCHAR(140) NOT NULL COMMENT 'tabCompany.name',
   node_external_id VARCHAR(50) NOT NULL COMMENT 'sym_node.external_id of a branch',
@@ -636,7 +674,8 @@ BEGIN
   SET sql_notes = 0;
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
-    sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change;
+    sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change,
+    sds__cols, sds__live, sds__hist, sds__ready;
   SET sql_notes = v_notes;
 END//
 
@@ -683,6 +722,11 @@ BEGIN
   START TRANSACTION;
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
+  INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)
+    VALUES (1, p_master, p_branch, NOW())
+    ON DUPLICATE KEY UPDATE updated_at = IF(master_group = VALUES(master_group)
+        AND branch_group = VALUES(branch_group), updated_at, VALUES(updated_at)),
+      master_group = VALUES(master_group), branch_group = VALUES(branch_group);
   COMMIT;
   SELECT action, COUNT(*) AS `rows`, GROUP_CONCAT(DISTINCT tbl ORDER BY tbl SEPARATOR ', ') AS tables
     FROM sds__change GROUP BY action
@@ -691,6 +735,229 @@ BEGIN
   ORDER BY action;
   SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
+END//
+
+-- ---------------------------------------------------------------------------
+-- sds_sync_schema(): follow schema changes of the site (one code path for
+-- the FRAPPE_SDS worker, Frappe's after_migrate hook, startup
+-- reconciliation and servers without the plugin). See the README,
+-- "Schema changes".
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__sync_step//
+CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50),
+                                IN p_me VARCHAR(50), IN p_now DATETIME)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
+BEGIN
+  DECLARE v_max_event BIGINT;
+  SET v_max_event = (SELECT MAX(id) FROM sds_schema_event);
+
+  -- 1. The configuration follows the metadata: a new DocType's table gets
+  --    its trigger, a dropped one loses it, a renamed one moves.
+  CALL sds__setup_apply();
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, renamed_from, state,
+                                 detected_at, updated_at, message)
+    SELECT w.source_table_name, w.trigger_id,
+           IF(e.table_name IS NULL, 'create', 'rename'), e.table_name, 'pending',
+           NOW(2), NOW(2), 'new replicated table'
+    FROM sds__change c
+    JOIN sds__want_trigger w ON w.trigger_id = c.k1
+    LEFT JOIN sds_schema_event e ON e.kind = 'rename' AND e.id <= IFNULL(v_max_event, 0)
+      AND e.new_table_name = w.source_table_name
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'insert'
+    GROUP BY w.trigger_id;
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, detected_at,
+                                 updated_at, message)
+    SELECT c.detail, c.k1, IF(t.table_name IS NULL, 'drop', 'alter'), 'done', NOW(2), NOW(2),
+           IF(t.table_name IS NULL,
+              'table gone: its trigger and trigger routers were deleted',
+              'no longer replicated: its trigger and trigger routers were deleted')
+    FROM sds__change c
+    LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
+      AND BINARY t.table_name = BINARY c.detail
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+
+  -- 2. What SymmetricDS captures (the active sym_trigger_hist) against the
+  --    live columns: drift, from DDL seen by the hook or made while it was
+  --    not watching (crash, plugin not installed).
+  CREATE TEMPORARY TABLE sds__cols (
+    table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    column_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    ordinal INT NOT NULL, KEY (table_name)) ENGINE=Aria;
+  INSERT INTO sds__cols SELECT table_name, LOWER(column_name), ordinal_position
+    FROM information_schema.columns WHERE table_schema = DATABASE();
+  CREATE TEMPORARY TABLE sds__live ENGINE=Aria AS
+    SELECT t.trigger_id, t.source_table_name AS table_name,
+           GROUP_CONCAT(c.column_name ORDER BY c.ordinal SEPARATOR ',') AS cols
+    FROM sym_trigger t
+    JOIN sds__cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
+    WHERE t.last_update_by = 'frappe_sds'
+    GROUP BY t.trigger_id, t.source_table_name;
+  CREATE TEMPORARY TABLE sds__hist ENGINE=Aria AS
+    SELECT h.trigger_id,
+           CONVERT(LOWER(REPLACE(h.column_names, ' ', '')) USING utf8mb4) COLLATE utf8mb4_bin AS cols,
+           h.create_time
+    FROM sym_trigger_hist h
+    JOIN (SELECT trigger_id, MAX(trigger_hist_id) AS id FROM sym_trigger_hist
+          WHERE inactive_time IS NULL GROUP BY trigger_id) a ON a.id = h.trigger_hist_id
+    JOIN sds__live l ON l.trigger_id = h.trigger_id;
+  -- open changes absorb new evidence (a burst is one change per table)
+  UPDATE sds_schema_change c JOIN sds__live l ON l.trigger_id = c.trigger_id
+    JOIN sds__hist h ON h.trigger_id = c.trigger_id
+    SET c.had_drift = 1, c.updated_at = NOW(2)
+    WHERE c.state IN ('pending', 'trigger_refresh') AND l.cols <> h.cols AND c.had_drift = 0;
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, had_drift,
+                                 detected_at, updated_at, message)
+    SELECT l.table_name, l.trigger_id,
+           IF(EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
+                      AND e.kind = 'alter' AND e.table_name = l.table_name), 'alter', 'drift'),
+           'pending', l.cols <> IFNULL(h.cols, l.cols), NOW(2), NOW(2),
+           'columns differ from what SymmetricDS captures'
+    FROM sds__live l LEFT JOIN sds__hist h ON h.trigger_id = l.trigger_id
+    WHERE ((h.trigger_id IS NOT NULL AND l.cols <> h.cols)
+           OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
+                      AND e.kind = 'alter' AND e.table_name = l.table_name))
+      AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
+                      AND o.state IN ('pending', 'trigger_refresh'));
+
+  -- 3. Make SymmetricDS rebuild the capture triggers now, not at its
+  --    nightly sync: any change to sym_router makes its routing job run a
+  --    full sync-triggers with fresh table metadata (symmetricds.md §6).
+  IF EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'pending') THEN
+    UPDATE sym_router SET last_update_time = p_now WHERE last_update_by = 'frappe_sds';
+    UPDATE sds_schema_change SET state = 'trigger_refresh', refresh_at = p_now,
+           updated_at = NOW(2),
+           message = 'waiting for SymmetricDS to rebuild the capture trigger'
+      WHERE state = 'pending';
+  END IF;
+
+  -- 4. Rebuilt (the active sym_trigger_hist lists the live columns):
+  --    one reload per table per registered branch, create_table=1 so the
+  --    branch alters its table first, the company filter as reload_select,
+  --    and one create_time for the whole pass: one load per branch (§5).
+  CREATE TEMPORARY TABLE sds__ready ENGINE=Aria AS
+    SELECT c.id, c.trigger_id FROM sds_schema_change c
+    JOIN sds__hist h ON h.trigger_id = c.trigger_id
+    JOIN sds__live l ON l.trigger_id = c.trigger_id
+    WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
+      AND (c.had_drift = 1 OR c.kind IN ('create', 'rename') OR h.create_time >= c.refresh_at);
+  IF p_me IS NULL THEN
+    UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
+      SET c.message = 'trigger rebuilt; waiting for sym_node_identity (is SymmetricDS started?)',
+          c.updated_at = NOW(2);
+  ELSE
+    INSERT INTO sym_table_reload_request (target_node_id, source_node_id, trigger_id,
+        router_id, create_time, create_table, delete_first, reload_select, processed,
+        last_update_by, last_update_time)
+      SELECT n.node_id, p_me, tr.trigger_id, tr.router_id, p_now, 1, 0,
+             tr.initial_load_select, 0, 'frappe_sds', NOW()
+      FROM sds__ready r
+      JOIN sym_trigger_router tr ON tr.trigger_id = r.trigger_id AND tr.enabled = 1
+        AND tr.initial_load_order >= 0
+      JOIN sym_router o ON o.router_id = tr.router_id
+        AND o.source_node_group_id = p_master AND o.target_node_group_id = p_branch
+      JOIN sym_node n ON n.node_group_id = p_branch AND n.sync_enabled = 1
+      JOIN sym_node_security s ON s.node_id = n.node_id AND s.registration_time IS NOT NULL
+      WHERE NOT EXISTS (SELECT 1 FROM sym_table_reload_request q
+        WHERE q.target_node_id = n.node_id AND q.source_node_id = p_me
+          AND q.trigger_id = tr.trigger_id AND q.router_id = tr.router_id
+          AND q.create_time = p_now);
+    SET @sds_sync_reloads = @sds_sync_reloads + ROW_COUNT();
+    UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
+      SET c.reload_time = p_now, c.updated_at = NOW(2),
+          c.reload_count = (SELECT COUNT(*) FROM sym_table_reload_request q
+                            WHERE q.trigger_id = c.trigger_id AND q.source_node_id = p_me
+                              AND q.create_time = p_now),
+          c.state = IF(c.reload_count > 0, 'reload_requested', 'done'),
+          c.message = IF(c.reload_count > 0, 'reload requested',
+                         'trigger rebuilt; no registered branch node to reload');
+  END IF;
+
+  -- 5. Loads SymmetricDS has queued (processed) or given up on.
+  UPDATE sds_schema_change c
+    SET c.state = IF(EXISTS (SELECT 1 FROM sym_table_reload_request q
+                             JOIN sym_table_reload_status st ON st.load_id = q.load_id
+                               AND st.source_node_id = q.source_node_id
+                             WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
+                               AND (st.error_flag = 1 OR st.cancelled = 1)), 'failed', 'done'),
+        c.message = IFNULL((SELECT LEFT(st.sql_message, 1000) FROM sym_table_reload_request q
+                            JOIN sym_table_reload_status st ON st.load_id = q.load_id
+                              AND st.source_node_id = q.source_node_id
+                            WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
+                              AND (st.error_flag = 1 OR st.cancelled = 1) LIMIT 1),
+                           'reloads processed by SymmetricDS'),
+        c.updated_at = NOW(2)
+    WHERE c.state = 'reload_requested'
+      AND NOT EXISTS (SELECT 1 FROM sym_table_reload_request q
+                      WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
+                        AND q.processed = 0);
+
+  DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
+END//
+
+DROP PROCEDURE IF EXISTS sds__sync_run//
+CREATE PROCEDURE sds__sync_run()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: sds_sync_schema without result sets (what the worker calls)'
+sync: BEGIN
+  DECLARE j LONGTEXT;
+  DECLARE v_master, v_branch, v_me, v_group VARCHAR(50);
+  -- whole seconds: SymmetricDS groups reload requests into one load per
+  -- (target, create_time), and 3.12-3.14 store seconds only (§5)
+  DECLARE v_now DATETIME DEFAULT NOW();
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__setup_cleanup();
+    RESIGNAL;
+  END;
+  SET @sds_sync_reloads = 0, @sds_sync_role = NULL, @sds_sync_time = v_now;
+  SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
+      v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
+  IF v_master IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_sync_schema: nothing to keep in sync yet; run sds_setup(master_group, branch_group) first';
+  END IF;
+  SET v_me = (SELECT i.node_id FROM sym_node_identity i LIMIT 1);
+  SET v_group = (SELECT n.node_group_id FROM sym_node n WHERE n.node_id = v_me);
+  IF v_group IS NOT NULL AND v_group <> v_master THEN
+    -- a branch: its schema arrives with the master's reloads, and DDL that
+    -- SymmetricDS runs here must not bounce back
+    DELETE FROM sds_schema_event;
+    SET @sds_sync_role = 'branch';
+    LEAVE sync;
+  END IF;
+  SET @sds_sync_role = 'master';
+
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- one sync at a time (the hook's worker and an after_migrate call)
+  SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
+  CALL sds__raise_json_error(j);
+  CALL sds__setup_compute(v_master, v_branch);
+  CALL sds__plan_store(j);
+  CALL sds__sync_step(v_master, v_branch, v_me, v_now);
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__setup_cleanup();
+END//
+
+DROP PROCEDURE IF EXISTS sds_sync_schema//
+CREATE PROCEDURE sds_sync_schema()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: configure new tables, rebuild triggers and request per-company reloads after schema changes'
+BEGIN
+  CALL sds__sync_run();
+  IF @sds_sync_role = 'branch' THEN
+    SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
+  ELSE
+    SELECT id, table_name, kind, state, reload_count, message FROM sds_schema_change
+      WHERE state <> 'done' OR updated_at >= @sds_sync_time ORDER BY id;
+  END IF;
 END//
 
 -- ---------------------------------------------------------------------------

@@ -19,11 +19,17 @@ DROP PROCEDURE IF EXISTS sds__setup_compute;
 DROP PROCEDURE IF EXISTS sds__setup_apply;
 DROP PROCEDURE IF EXISTS sds__setup_cleanup;
 DROP PROCEDURE IF EXISTS sds__check_company;
+DROP PROCEDURE IF EXISTS sds_sync_schema;
+DROP PROCEDURE IF EXISTS sds__sync_step;
+DROP PROCEDURE IF EXISTS sds__sync_run;
 DROP VIEW IF EXISTS sds_meta_input;
 DROP VIEW IF EXISTS sds_company_route;
 DROP TABLE IF EXISTS sds_plan;
 DROP TABLE IF EXISTS sds_doctype_rule;
 DROP TABLE IF EXISTS sds_company_node;
+DROP TABLE IF EXISTS sds_setup_state;
+DROP TABLE IF EXISTS sds_schema_event;
+DROP TABLE IF EXISTS sds_schema_change;
 DROP TABLE IF EXISTS sds_install;
 
 -- (a DROP FUNCTION cannot run inside a compound statement: top-level
