@@ -20,6 +20,14 @@
    points only (everything else is hidden, see CMakeLists.txt). */
 #define SDS_EXPORT __attribute__((visibility("default")))
 
+/* Whether the server has finished starting (UDFs loaded, accepting
+   connections). Not part of the plugin API: mariadbd exports the variable
+   and we read it weakly, so a server without it still loads the plugin;
+   the worker then waits a fixed time instead. */
+extern int mysqld_server_started __attribute__((weak));
+#define SDS_SERVER_STARTED_KNOWN() (&mysqld_server_started != NULL)
+#define SDS_SERVER_STARTED() (mysqld_server_started)
+
 /* Set by the plugin's init/deinit; the UDFs refuse to run without it. */
 extern int sds_plugin_active;
 

@@ -1,41 +1,77 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-   Declaration of the FRAPPE_SDS plugin: an audit plugin subscribed to
-   TABLE events (the server refuses an audit plugin with an empty class
-   mask; the DDL hook reacts to CREATE/ALTER/RENAME/DROP), whose presence
-   the UDFs check so that they can rely on the server services bound when
-   the plugin loads. */
+   Declaration of the FRAPPE_SDS plugin with its system and status
+   variables: an audit plugin subscribed to TABLE events (the DDL hook,
+   sds_ddl.c) whose presence the UDFs also check, so that they can rely on
+   the server services bound when the plugin loads. */
 #include "sds_compat.h"
+#include "sds_ddl.h"
+
+#include <string.h>
 
 int sds_plugin_active= 0;
 
 static char *sds_version_var= (char *) SDS_VERSION;
-
-static void sds_notify(MYSQL_THD thd, unsigned int event_class,
-                       const void *event)
-{
-  const struct mysql_event_table *ev= event;
-  (void) thd;
-  /* every table open of every statement arrives here as LOCK: leave at
-     once (the hot path) */
-  if (event_class != MYSQL_AUDIT_TABLE_CLASS ||
-      ev->event_subclass == MYSQL_AUDIT_TABLE_LOCK)
-    return;
-}
+static char *sds_last_error_ptr= sds_stat_last_error;
 
 static struct st_mysql_audit sds_audit_descriptor= {
-  MYSQL_AUDIT_INTERFACE_VERSION, NULL, sds_notify,
+  MYSQL_AUDIT_INTERFACE_VERSION, NULL, sds_ddl_notify,
   {MYSQL_AUDIT_TABLE_CLASSMASK}
 };
+
+/* ---- system variables ---------------------------------------------------- */
+
+static MYSQL_SYSVAR_BOOL(ddl_watch, sds_opt_watch, PLUGIN_VAR_OPCMDARG,
+  "React to CREATE/ALTER/RENAME/DROP TABLE in databases where frappe_sds is "
+  "installed: configure, rebuild triggers and request reloads",
+  NULL, NULL, 1);
+
+static MYSQL_SYSVAR_UINT(debounce_ms, sds_opt_debounce_ms, PLUGIN_VAR_OPCMDARG,
+  "Milliseconds without DDL before the worker handles a burst (a migrate "
+  "runs hundreds of ALTERs)", NULL, NULL, 2000, 0, 600000, 0);
+
+static MYSQL_SYSVAR_UINT(poll_ms, sds_opt_poll_ms, PLUGIN_VAR_OPCMDARG,
+  "Milliseconds between checks while schema changes wait for SymmetricDS "
+  "to rebuild triggers or process reloads", NULL, NULL, 5000, 100, 3600000, 0);
+
+static MYSQL_SYSVAR_STR(databases, sds_opt_databases,
+  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_MEMALLOC,
+  "Comma-separated databases to watch; empty: every database where "
+  "frappe_sds is installed", NULL, NULL, "");
+
+static MYSQL_SYSVAR_STR(ignore_users, sds_opt_ignore_users,
+  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_MEMALLOC,
+  "Comma-separated user names whose DDL is ignored (e.g. SymmetricDS's own "
+  "database user)", NULL, NULL, "");
+
+static struct st_mysql_sys_var *sds_system_vars[]= {
+  MYSQL_SYSVAR(ddl_watch),
+  MYSQL_SYSVAR(debounce_ms),
+  MYSQL_SYSVAR(poll_ms),
+  MYSQL_SYSVAR(databases),
+  MYSQL_SYSVAR(ignore_users),
+  NULL
+};
+
+/* ---- status variables ---------------------------------------------------- */
 
 static struct st_mysql_show_var sds_status_vars[]= {
   {"Frappe_sds_version", (char *) &sds_version_var, SHOW_CHAR_PTR},
   {"Frappe_sds_active", (char *) &sds_plugin_active, SHOW_INT},
+  {"Frappe_sds_ddl_events", (char *) &sds_stat_events, SHOW_ULONGLONG},
+  {"Frappe_sds_ddl_coalesced", (char *) &sds_stat_coalesced, SHOW_ULONGLONG},
+  {"Frappe_sds_queue_depth", (char *) &sds_stat_queue_depth, SHOW_ULONG},
+  {"Frappe_sds_syncs", (char *) &sds_stat_syncs, SHOW_ULONGLONG},
+  {"Frappe_sds_reloads_queued", (char *) &sds_stat_reloads, SHOW_ULONGLONG},
+  {"Frappe_sds_errors", (char *) &sds_stat_errors, SHOW_ULONGLONG},
+  {"Frappe_sds_last_error", (char *) &sds_last_error_ptr, SHOW_CHAR_PTR},
   {NULL, NULL, SHOW_UNDEF}
 };
 
 static int sds_plugin_init(void *p)
 {
   (void) p;
+  if (sds_ddl_start())
+    return 1;
   sds_plugin_active= 1;
   return 0;
 }
@@ -44,6 +80,7 @@ static int sds_plugin_deinit(void *p)
 {
   (void) p;
   sds_plugin_active= 0;
+  sds_ddl_stop();
   return 0;
 }
 
@@ -61,7 +98,7 @@ maria_declare_plugin(frappe_sds)
   sds_plugin_deinit,
   0x0001,
   sds_status_vars,
-  NULL,
+  sds_system_vars,
   SDS_VERSION,
   MariaDB_PLUGIN_MATURITY_BETA
 }

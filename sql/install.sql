@@ -836,7 +836,7 @@ BEGIN
   --    branch alters its table first, the company filter as reload_select,
   --    and one create_time for the whole pass: one load per branch (§5).
   CREATE TEMPORARY TABLE sds__ready ENGINE=Aria AS
-    SELECT c.id, c.trigger_id FROM sds_schema_change c
+    SELECT c.id, c.trigger_id, 0 AS n FROM sds_schema_change c
     JOIN sds__hist h ON h.trigger_id = c.trigger_id
     JOIN sds__live l ON l.trigger_id = c.trigger_id
     WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
@@ -863,13 +863,14 @@ BEGIN
           AND q.trigger_id = tr.trigger_id AND q.router_id = tr.router_id
           AND q.create_time = p_now);
     SET @sds_sync_reloads = @sds_sync_reloads + ROW_COUNT();
+    -- (a multi-table UPDATE sees the old values of columns it sets: count first)
+    UPDATE sds__ready r SET r.n = (SELECT COUNT(*) FROM sym_table_reload_request q
+                                   WHERE q.trigger_id = r.trigger_id
+                                     AND q.source_node_id = p_me AND q.create_time = p_now);
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
-      SET c.reload_time = p_now, c.updated_at = NOW(2),
-          c.reload_count = (SELECT COUNT(*) FROM sym_table_reload_request q
-                            WHERE q.trigger_id = c.trigger_id AND q.source_node_id = p_me
-                              AND q.create_time = p_now),
-          c.state = IF(c.reload_count > 0, 'reload_requested', 'done'),
-          c.message = IF(c.reload_count > 0, 'reload requested',
+      SET c.reload_time = p_now, c.updated_at = NOW(2), c.reload_count = r.n,
+          c.state = IF(r.n > 0, 'reload_requested', 'done'),
+          c.message = IF(r.n > 0, 'reload requested (create_table=1)',
                          'trigger rebuilt; no registered branch node to reload');
   END IF;
 

@@ -1,0 +1,544 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   DDL hook and worker. The audit callback runs inside the DDL statement's
+   thread, for every table the statement opens: it leaves at once for the
+   per-table-open LOCK events, and for CREATE/ALTER/RENAME/DROP it only
+   records (database, table) in a coalescing set and wakes the worker. The
+   worker waits until the burst is quiet for frappe_sds_debounce_ms, then,
+   per database where frappe_sds is installed, writes the events into
+   sds_schema_event and runs CALL sds__sync_run() over a local connection
+   (the SQL service): one code path with sds_sync_schema(). It re-runs
+   while changes wait for SymmetricDS, and once at startup for every such
+   database, which is what makes a crash between a DDL and its reload
+   request harmless: sds_sync_schema compares the live columns with what
+   SymmetricDS captures. */
+#include "sds_ddl.h"
+#include <mysql/service_sql.h>
+#include <mysql/service_my_print_error.h>
+#include <mysqld_error.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* not in the public headers of the SQL service */
+my_bool my_thread_init(void);
+void my_thread_end(void);
+
+#define SDS_NAME_MAX 64
+#define SDS_MAX_PENDING 100000   /* distinct tables; beyond: sync the db */
+
+typedef struct ddl_event
+{
+  char kind;                    /* c, a, r, d */
+  char db[SDS_NAME_MAX + 1];
+  char table[SDS_NAME_MAX + 1];
+  char new_table[SDS_NAME_MAX + 1];
+} ddl_event;
+
+char sds_opt_watch= 1;
+unsigned int sds_opt_debounce_ms= 2000;
+unsigned int sds_opt_poll_ms= 5000;
+char *sds_opt_databases= NULL;
+char *sds_opt_ignore_users= NULL;
+
+unsigned long long sds_stat_events, sds_stat_coalesced, sds_stat_syncs,
+  sds_stat_reloads, sds_stat_errors;
+unsigned long sds_stat_queue_depth;
+char sds_stat_last_error[512];
+
+static pthread_mutex_t lock= PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake= PTHREAD_COND_INITIALIZER;
+static pthread_t worker;
+static int worker_running, stopping;
+static ddl_event *pending;
+static size_t npending, cappending;
+static struct timespec last_event;
+/* databases with changes still waiting for SymmetricDS */
+static char (*followup)[SDS_NAME_MAX + 1];
+static size_t nfollowup, capfollowup;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int lex_eq(MYSQL_CONST_LEX_STRING s, const char *z)
+{
+  size_t n= strlen(z);
+  return s.length == n && memcmp(s.str, z, n) == 0;
+}
+
+static int lex_prefix(MYSQL_CONST_LEX_STRING s, const char *p)
+{
+  size_t n= strlen(p);
+  return s.length >= n && memcmp(s.str, p, n) == 0;
+}
+
+/* name in a comma-separated list (spaces around items ignored) */
+static int in_list(const char *list, const char *name, size_t n)
+{
+  const char *p= list;
+  if (!list || !*list)
+    return 0;
+  while (*p)
+  {
+    const char *e;
+    size_t len;
+    while (*p == ' ' || *p == ',')
+      p++;
+    e= p;
+    while (*e && *e != ',')
+      e++;
+    len= (size_t) (e - p);
+    while (len && p[len - 1] == ' ')
+      len--;
+    if (len == n && memcmp(p, name, n) == 0)
+      return 1;
+    p= e;
+  }
+  return 0;
+}
+
+static void set_error(const char *fmt, const char *a, const char *b)
+{
+  char msg[sizeof(sds_stat_last_error)];
+  snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
+  pthread_mutex_lock(&lock);
+  sds_stat_errors++;
+  memcpy(sds_stat_last_error, msg, sizeof(msg));
+  pthread_mutex_unlock(&lock);
+  my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: %s", ME_ERROR_LOG_ONLY, msg);
+}
+
+static void copy_name(char *dst, MYSQL_CONST_LEX_STRING s)
+{
+  size_t n= s.length > SDS_NAME_MAX ? SDS_NAME_MAX : s.length;
+  memcpy(dst, s.str, n);
+  dst[n]= '\0';
+}
+
+void sds_ddl_reload_lists(void)
+{
+  /* lists are read in place by in_list(); nothing is cached */
+}
+
+/* ---- the audit callback ------------------------------------------------- */
+
+void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
+                    const void *event)
+{
+  const struct mysql_event_table *ev= event;
+  ddl_event *e;
+  char kind;
+  size_t i;
+  (void) thd;
+  if (event_class != MYSQL_AUDIT_TABLE_CLASS)
+    return;
+  switch (ev->event_subclass)
+  {
+  case MYSQL_AUDIT_TABLE_LOCK:
+    return;                   /* every table open: the hot path */
+  case MYSQL_AUDIT_TABLE_CREATE: kind= 'c'; break;
+  case MYSQL_AUDIT_TABLE_DROP: kind= 'd'; break;
+  case MYSQL_AUDIT_TABLE_RENAME: kind= 'r'; break;
+  case MYSQL_AUDIT_TABLE_ALTER: kind= 'a'; break;
+  default:
+    return;
+  }
+  if (!sds_opt_watch || !worker_running || !ev->database.str ||
+      !ev->table.str || ev->database.length > SDS_NAME_MAX ||
+      ev->table.length > SDS_NAME_MAX)
+    return;
+  /* system schemas, SymmetricDS's and our own tables (our procedures
+     create temporary sds__* tables: no feedback loop), temporary names */
+  if (lex_eq(ev->database, "mysql") || lex_eq(ev->database, "sys") ||
+      lex_eq(ev->database, "information_schema") ||
+      lex_eq(ev->database, "performance_schema") ||
+      lex_prefix(ev->table, "sym_") || lex_prefix(ev->table, "sds_") ||
+      lex_prefix(ev->table, "#sql"))
+    return;
+  if (sds_opt_ignore_users && *sds_opt_ignore_users && ev->user &&
+      in_list(sds_opt_ignore_users, ev->user, strlen(ev->user)))
+    return;
+  if (sds_opt_databases && *sds_opt_databases &&
+      !in_list(sds_opt_databases, ev->database.str, ev->database.length))
+    return;
+
+  pthread_mutex_lock(&lock);
+  sds_stat_events++;
+  for (i= 0; i < npending; i++)
+  {
+    e= &pending[i];
+    if (e->kind == kind && lex_eq(ev->database, e->db) &&
+        lex_eq(ev->table, e->table))
+    {
+      sds_stat_coalesced++;
+      goto done;
+    }
+  }
+  if (npending == cappending)
+  {
+    size_t nc= cappending ? cappending * 2 : 64;
+    ddl_event *p;
+    if (nc > SDS_MAX_PENDING || !(p= realloc(pending, nc * sizeof(*p))))
+    {
+      /* the startup-style reconciliation of sds_sync_schema finds it */
+      sds_stat_coalesced++;
+      goto done;
+    }
+    pending= p;
+    cappending= nc;
+  }
+  e= &pending[npending++];
+  e->kind= kind;
+  copy_name(e->db, ev->database);
+  copy_name(e->table, ev->table);
+  e->new_table[0]= '\0';
+  if (kind == 'r' && ev->new_table.str)
+    copy_name(e->new_table, ev->new_table);
+  sds_stat_queue_depth= npending;
+done:
+  clock_gettime(CLOCK_MONOTONIC, &last_event);
+  pthread_cond_signal(&wake);
+  pthread_mutex_unlock(&lock);
+}
+
+/* ---- worker ------------------------------------------------------------- */
+
+static long ms_since(const struct timespec *t)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (now.tv_sec - t->tv_sec) * 1000L +
+         (now.tv_nsec - t->tv_nsec) / 1000000L;
+}
+
+static void deadline_in(struct timespec *ts, long ms)
+{
+  clock_gettime(CLOCK_REALTIME, ts);
+  ts->tv_sec+= ms / 1000;
+  ts->tv_nsec+= (ms % 1000) * 1000000L;
+  if (ts->tv_nsec >= 1000000000L)
+  {
+    ts->tv_sec++;
+    ts->tv_nsec-= 1000000000L;
+  }
+}
+
+/* Run one statement; store and free any result. 0 or -1 (logged). */
+static int run(MYSQL *m, const char *db, const char *q, size_t len)
+{
+  MYSQL_RES *r;
+  if (mysql_real_query(m, q, (unsigned long) len))
+  {
+    char what[1200];
+    snprintf(what, sizeof(what), "%.60s: %u %.1000s", db, mysql_errno(m),
+             mysql_error(m));
+    set_error("sync of database %s failed: %s", what, NULL);
+    return -1;
+  }
+  if ((r= mysql_store_result(m)))
+    mysql_free_result(r);
+  return 0;
+}
+
+/* First column of the first row as a number, -1 on error or no row. */
+static long long query_number(MYSQL *m, const char *q)
+{
+  MYSQL_RES *r;
+  MYSQL_ROW row;
+  long long v= -1;
+  if (mysql_real_query(m, q, (unsigned long) strlen(q)) ||
+      !(r= mysql_store_result(m)))
+    return -1;
+  if ((row= mysql_fetch_row(r)) && row[0])
+    v= strtoll(row[0], NULL, 10);
+  mysql_free_result(r);
+  return v;
+}
+
+static void quote_ident(char *out, size_t outsz, const char *name)
+{
+  size_t o= 0;
+  if (outsz < 3)
+    return;
+  out[o++]= '`';
+  for (; *name && o + 3 < outsz; name++)
+  {
+    if (*name == '`')
+      out[o++]= '`';
+    out[o++]= *name;
+  }
+  out[o++]= '`';
+  out[o]= '\0';
+}
+
+static void quote_string(MYSQL *m, char *out, size_t outsz, const char *s)
+{
+  size_t n= strlen(s);
+  if (outsz < 2 * n + 3)
+  {
+    out[0]= '\0';
+    return;
+  }
+  out[0]= '\'';
+  n= mysql_real_escape_string(m, out + 1, s, (unsigned long) n);
+  out[n + 1]= '\'';
+  out[n + 2]= '\0';
+}
+
+static int db_installed(MYSQL *m, const char *db)
+{
+  char q[400], lit[2 * SDS_NAME_MAX + 3];
+  quote_string(m, lit, sizeof(lit), db);
+  snprintf(q, sizeof(q),
+           "SELECT COUNT(*) FROM information_schema.routines WHERE "
+           "routine_schema = %s AND routine_name = 'sds__sync_run'", lit);
+  return query_number(m, q) > 0;
+}
+
+static void add_followup(const char *db)
+{
+  size_t i;
+  for (i= 0; i < nfollowup; i++)
+    if (strcmp(followup[i], db) == 0)
+      return;
+  if (nfollowup == capfollowup)
+  {
+    size_t nc= capfollowup ? capfollowup * 2 : 8;
+    void *p= realloc(followup, nc * sizeof(*followup));
+    if (!p)
+      return;
+    followup= p;
+    capfollowup= nc;
+  }
+  strcpy(followup[nfollowup++], db);
+}
+
+/* Write the events of db into its sds_schema_event and run the sync. */
+static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n)
+{
+  char qdb[2 * SDS_NAME_MAX + 3], q[1024];
+  size_t i;
+  long long open_changes, reloads;
+  if (!db_installed(m, db))
+    return;
+  quote_ident(qdb, sizeof(qdb), db);
+  for (i= 0; i < n; i++)
+  {
+    char t[2 * SDS_NAME_MAX + 3], nt[2 * SDS_NAME_MAX + 3];
+    static const char *const kinds[]= {"create", "alter", "rename", "drop"};
+    const char *k= ev[i].kind == 'c' ? kinds[0] : ev[i].kind == 'a' ? kinds[1]
+                 : ev[i].kind == 'r' ? kinds[2] : kinds[3];
+    if (strcmp(ev[i].db, db))
+      continue;
+    quote_string(m, t, sizeof(t), ev[i].table);
+    if (ev[i].new_table[0])
+      quote_string(m, nt, sizeof(nt), ev[i].new_table);
+    else
+      strcpy(nt, "NULL");
+    snprintf(q, sizeof(q),
+             "INSERT INTO %s.sds_schema_event (kind, table_name, "
+             "new_table_name, seen_at) VALUES ('%s', %s, %s, NOW(2))",
+             qdb, k, t, nt);
+    if (run(m, db, q, strlen(q)))
+      return;
+  }
+  snprintf(q, sizeof(q), "CALL %s.sds__sync_run()", qdb);
+  if (run(m, db, q, strlen(q)))
+    return;
+  reloads= query_number(m, "SELECT @sds_sync_reloads");
+  snprintf(q, sizeof(q),
+           "SELECT COUNT(*) FROM %s.sds_schema_change WHERE state IN "
+           "('pending', 'trigger_refresh', 'reload_requested')", qdb);
+  open_changes= query_number(m, q);
+  pthread_mutex_lock(&lock);
+  sds_stat_syncs++;
+  if (reloads > 0)
+    sds_stat_reloads+= (unsigned long long) reloads;
+  pthread_mutex_unlock(&lock);
+  if (open_changes > 0)
+    add_followup(db);
+}
+
+/* Every database where frappe_sds is installed (startup reconciliation). */
+static void all_installed(MYSQL *m)
+{
+  MYSQL_RES *r;
+  MYSQL_ROW row;
+  static const char q[]=
+    "SELECT routine_schema FROM information_schema.routines "
+    "WHERE routine_name = 'sds__sync_run' AND routine_type = 'PROCEDURE'";
+  if (mysql_real_query(m, q, sizeof(q) - 1) || !(r= mysql_store_result(m)))
+    return;
+  while ((row= mysql_fetch_row(r)))
+    if (row[0] && strlen(row[0]) <= SDS_NAME_MAX)
+      add_followup(row[0]);
+  mysql_free_result(r);
+}
+
+static MYSQL *connect_local(void)
+{
+  MYSQL *m= mysql_init(NULL);
+  if (!m)
+    return NULL;
+  if (!mysql_real_connect_local(m))
+  {
+    set_error("cannot open a local connection: %s%s", mysql_error(m), NULL);
+    mysql_close(m);
+    return NULL;
+  }
+  mysql_set_character_set(m, "utf8mb4");
+  return m;
+}
+
+static void *worker_main(void *arg)
+{
+  int startup= 1;
+  (void) arg;
+  my_thread_init();
+  pthread_mutex_lock(&lock);
+  /* SQL run during plugin initialisation would find the server half-built
+     (UDFs are loaded after plugins): wait until it has started */
+  {
+    int waited= 0;
+    while (!stopping && (SDS_SERVER_STARTED_KNOWN() ? !SDS_SERVER_STARTED()
+                                                    : waited < 5000))
+    {
+      struct timespec ts;
+      deadline_in(&ts, 100);
+      pthread_cond_timedwait(&wake, &lock, &ts);
+      waited+= 100;
+    }
+  }
+  while (!stopping)
+  {
+    ddl_event *batch;
+    size_t nbatch, i, j;
+    char (*dbs)[SDS_NAME_MAX + 1];
+    size_t ndbs;
+    MYSQL *m;
+    struct timespec ts;
+
+    if (!startup && npending == 0)
+    {
+      /* idle, or waiting for SymmetricDS to rebuild triggers */
+      if (nfollowup)
+        deadline_in(&ts, (long) sds_opt_poll_ms);
+      else
+        deadline_in(&ts, 3600L * 1000L);
+      pthread_cond_timedwait(&wake, &lock, &ts);
+      if (stopping)
+        break;
+      if (npending == 0 && !nfollowup)
+        continue;
+    }
+    /* debounce: a migrate fires hundreds of ALTERs; wait for quiet */
+    while (npending && !stopping &&
+           ms_since(&last_event) < (long) sds_opt_debounce_ms)
+    {
+      deadline_in(&ts, (long) sds_opt_debounce_ms -
+                         ms_since(&last_event) + 1);
+      pthread_cond_timedwait(&wake, &lock, &ts);
+    }
+    if (stopping)
+      break;
+    batch= pending;
+    nbatch= npending;
+    pending= NULL;
+    npending= cappending= 0;
+    sds_stat_queue_depth= 0;
+    dbs= followup;
+    ndbs= nfollowup;
+    followup= NULL;
+    nfollowup= capfollowup= 0;
+    pthread_mutex_unlock(&lock);
+
+    /* the set of databases to sync: those with events, plus follow-ups */
+    for (i= 0; i < nbatch; i++)
+    {
+      for (j= 0; j < ndbs && strcmp(dbs[j], batch[i].db); j++)
+        ;
+      if (j == ndbs)
+      {
+        void *p= realloc(dbs, (ndbs + 1) * sizeof(*dbs));
+        if (!p)
+          break;
+        dbs= p;
+        strcpy(dbs[ndbs++], batch[i].db);
+      }
+    }
+    if ((m= connect_local()))
+    {
+      if (startup)
+      {
+        pthread_mutex_lock(&lock);
+        all_installed(m);
+        for (i= 0; i < nfollowup; i++)
+        {
+          void *p;
+          for (j= 0; j < ndbs && strcmp(dbs[j], followup[i]); j++)
+            ;
+          if (j < ndbs || !(p= realloc(dbs, (ndbs + 1) * sizeof(*dbs))))
+            continue;
+          dbs= p;
+          strcpy(dbs[ndbs++], followup[i]);
+        }
+        nfollowup= 0;
+        pthread_mutex_unlock(&lock);
+      }
+      for (i= 0; i < ndbs && !stopping; i++)
+      {
+        sync_db(m, dbs[i], batch, nbatch);
+      }
+      mysql_close(m);
+    }
+    startup= 0;
+    free(batch);
+    free(dbs);
+    pthread_mutex_lock(&lock);
+  }
+  pthread_mutex_unlock(&lock);
+  my_thread_end();
+  return NULL;
+}
+
+int sds_ddl_start(void)
+{
+  pthread_attr_t attr;
+  int rc;
+  stopping= 0;
+  pthread_attr_init(&attr);
+  rc= pthread_create(&worker, &attr, worker_main, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc)
+  {
+    my_printf_error(ER_UNKNOWN_ERROR,
+                    "frappe_sds: cannot start the worker thread (errno %d)",
+                    ME_ERROR_LOG_ONLY, rc);
+    return 1;
+  }
+  worker_running= 1;
+  return 0;
+}
+
+void sds_ddl_stop(void)
+{
+  if (!worker_running)
+    return;
+  pthread_mutex_lock(&lock);
+  stopping= 1;
+  worker_running= 0;
+  pthread_cond_broadcast(&wake);
+  pthread_mutex_unlock(&lock);
+  pthread_join(worker, NULL);
+  pthread_mutex_lock(&lock);
+  free(pending);
+  pending= NULL;
+  npending= cappending= 0;
+  free(followup);
+  followup= NULL;
+  nfollowup= capfollowup= 0;
+  sds_stat_queue_depth= 0;
+  pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,28 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   The DDL hook (audit TABLE events) and its worker thread. */
+#ifndef SDS_DDL_H
+#define SDS_DDL_H
+
+#include "sds_compat.h"
+
+/* settings (system variables, owned by sds_plugin.c) */
+extern char sds_opt_watch;                 /* frappe_sds_ddl_watch */
+extern unsigned int sds_opt_debounce_ms;   /* frappe_sds_debounce_ms */
+extern unsigned int sds_opt_poll_ms;       /* frappe_sds_poll_ms */
+extern char *sds_opt_databases;            /* frappe_sds_databases */
+extern char *sds_opt_ignore_users;         /* frappe_sds_ignore_users */
+
+/* counters (status variables) */
+extern unsigned long long sds_stat_events, sds_stat_coalesced,
+  sds_stat_syncs, sds_stat_reloads, sds_stat_errors;
+extern unsigned long sds_stat_queue_depth;
+extern char sds_stat_last_error[512];
+
+void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
+                    const void *event);
+int sds_ddl_start(void);
+void sds_ddl_stop(void);
+/* the ignore list changed: re-read it (called under the sysvar lock) */
+void sds_ddl_reload_lists(void);
+
+#endif
