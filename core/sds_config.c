@@ -253,24 +253,41 @@ static void company_texts(gen *g, const sds_doctype *dt,
       ext->oom= 1;
       break;
     }
+    sds_buf arms;
     for (i= 0; i < dt->nparents; i++)
       docs[i]= dt->parents[i].doctype;
     cur(&e, "parent");
-    sds_buf_adds(ext, "case ");
-    cur(ext, "parenttype");
-    company_arms(g, ext, load, &nload, docs, dt->nparents, e.data,
+    /* parents whose own company comes through a Dynamic Link have no
+       arm: their child rows go to no branch (the master still gets them) */
+    sds_buf_init(&arms);
+    company_arms(g, &arms, load, &nload, docs, dt->nparents, e.data,
                  "t.`parenttype`", "t.`parent`");
-    if (shared_list(&list, docs, dt->nparents))
+    shared_list(&list, docs, dt->nparents);
+    if (arms.len || list.len)
     {
-      sds_buf_adds(ext, " else case when ");
+      sds_buf_adds(ext, "case ");
       cur(ext, "parenttype");
-      sds_buf_printf(ext, " in (%s) then " KEY_ALL " end", list.data);
-      sds_buf_adds(load, nload++ ? " or " : "");
-      sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
+      if (arms.len)
+        sds_buf_add(ext, arms.data, arms.len);
+      else
+        sds_buf_adds(ext, " when NULL then NULL");
+      if (list.len)
+      {
+        sds_buf_adds(ext, " else case when ");
+        cur(ext, "parenttype");
+        sds_buf_printf(ext, " in (%s) then " KEY_ALL " end", list.data);
+        sds_buf_adds(load, nload++ ? " or " : "");
+        sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
+      }
+      sds_buf_adds(ext, " end");
     }
-    sds_buf_adds(ext, " end");
+    else
+      sds_buf_adds(ext, "NULL");
     if (!nload)
       sds_buf_adds(load, "1=0");
+    if (arms.oom)
+      ext->oom= 1;
+    sds_buf_free(&arms);
     free(docs);
     break;
   }

@@ -36,6 +36,7 @@ typedef struct ddl_event
   char db[SDS_NAME_MAX + 1];
   char table[SDS_NAME_MAX + 1];
   char new_table[SDS_NAME_MAX + 1];
+  struct timespec at;           /* wall clock of the latest such DDL */
 } ddl_event;
 
 char sds_opt_watch= 1;
@@ -173,6 +174,7 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
         lex_eq(ev->table, e->table))
     {
       sds_stat_coalesced++;
+      clock_gettime(CLOCK_REALTIME, &e->at);
       goto done;
     }
   }
@@ -196,6 +198,7 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
   e->new_table[0]= '\0';
   if (kind == 'r' && ev->new_table.str)
     copy_name(e->new_table, ev->new_table);
+  clock_gettime(CLOCK_REALTIME, &e->at);
   sds_stat_queue_depth= npending;
 done:
   clock_gettime(CLOCK_MONOTONIC, &last_event);
@@ -287,13 +290,19 @@ static void quote_string(MYSQL *m, char *out, size_t outsz, const char *s)
   out[n + 2]= '\0';
 }
 
-static int db_installed(MYSQL *m, const char *db)
+/* frappe_sds installed in db and sds_setup run there: a site installed
+   but not set up has nothing to keep in sync yet */
+static int db_configured(MYSQL *m, const char *db)
 {
-  char q[400], lit[2 * SDS_NAME_MAX + 3];
+  char q[600], lit[2 * SDS_NAME_MAX + 3], qdb[2 * SDS_NAME_MAX + 3];
   quote_string(m, lit, sizeof(lit), db);
   snprintf(q, sizeof(q),
            "SELECT COUNT(*) FROM information_schema.routines WHERE "
            "routine_schema = %s AND routine_name = 'sds__sync_run'", lit);
+  if (query_number(m, q) <= 0)
+    return 0;
+  quote_ident(qdb, sizeof(qdb), db);
+  snprintf(q, sizeof(q), "SELECT COUNT(*) FROM %s.sds_setup_state", qdb);
   return query_number(m, q) > 0;
 }
 
@@ -315,13 +324,26 @@ static void add_followup(const char *db)
   strcpy(followup[nfollowup++], db);
 }
 
+/* Changes of db still waiting for SymmetricDS. */
+static long long open_changes(MYSQL *m, const char *db)
+{
+  char q[400], qdb[2 * SDS_NAME_MAX + 3];
+  if (!db_configured(m, db))
+    return 0;
+  quote_ident(qdb, sizeof(qdb), db);
+  snprintf(q, sizeof(q),
+           "SELECT COUNT(*) FROM %s.sds_schema_change WHERE state IN "
+           "('pending', 'trigger_refresh', 'reload_requested')", qdb);
+  return query_number(m, q);
+}
+
 /* Write the events of db into its sds_schema_event and run the sync. */
 static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n)
 {
   char qdb[2 * SDS_NAME_MAX + 3], q[1024];
   size_t i;
-  long long open_changes, reloads;
-  if (!db_installed(m, db))
+  long long nopen, reloads;
+  if (!db_configured(m, db))
     return;
   quote_ident(qdb, sizeof(qdb), db);
   for (i= 0; i < n; i++)
@@ -339,8 +361,10 @@ static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n)
       strcpy(nt, "NULL");
     snprintf(q, sizeof(q),
              "INSERT INTO %s.sds_schema_event (kind, table_name, "
-             "new_table_name, seen_at) VALUES ('%s', %s, %s, NOW(2))",
-             qdb, k, t, nt);
+             "new_table_name, seen_at) VALUES ('%s', %s, %s, "
+             "FROM_UNIXTIME(%lld.%02ld))",
+             qdb, k, t, nt, (long long) ev[i].at.tv_sec,
+             ev[i].at.tv_nsec / 10000000L);
     if (run(m, db, q, strlen(q)))
       return;
   }
@@ -348,16 +372,13 @@ static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n)
   if (run(m, db, q, strlen(q)))
     return;
   reloads= query_number(m, "SELECT @sds_sync_reloads");
-  snprintf(q, sizeof(q),
-           "SELECT COUNT(*) FROM %s.sds_schema_change WHERE state IN "
-           "('pending', 'trigger_refresh', 'reload_requested')", qdb);
-  open_changes= query_number(m, q);
+  nopen= open_changes(m, db);
   pthread_mutex_lock(&lock);
   sds_stat_syncs++;
   if (reloads > 0)
     sds_stat_reloads+= (unsigned long long) reloads;
   pthread_mutex_unlock(&lock);
-  if (open_changes > 0)
+  if (nopen > 0)
     add_followup(db);
 }
 
@@ -394,7 +415,7 @@ static MYSQL *connect_local(void)
 
 static void *worker_main(void *arg)
 {
-  int startup= 1;
+  int startup= 1, scan;
   (void) arg;
   my_thread_init();
   pthread_mutex_lock(&lock);
@@ -420,18 +441,18 @@ static void *worker_main(void *arg)
     MYSQL *m;
     struct timespec ts;
 
+    scan= 0;
     if (!startup && npending == 0)
     {
       /* idle, or waiting for SymmetricDS to rebuild triggers */
-      if (nfollowup)
-        deadline_in(&ts, (long) sds_opt_poll_ms);
-      else
-        deadline_in(&ts, 3600L * 1000L);
+      deadline_in(&ts, (long) sds_opt_poll_ms);
       pthread_cond_timedwait(&wake, &lock, &ts);
       if (stopping)
         break;
+      /* nothing new: look for changes opened by an sds_sync_schema()
+         call (after_migrate) that still wait for SymmetricDS */
       if (npending == 0 && !nfollowup)
-        continue;
+        scan= 1;
     }
     /* debounce: a migrate fires hundreds of ALTERs; wait for quiet */
     while (npending && !stopping &&
@@ -470,7 +491,7 @@ static void *worker_main(void *arg)
     }
     if ((m= connect_local()))
     {
-      if (startup)
+      if (startup || scan)
       {
         pthread_mutex_lock(&lock);
         all_installed(m);
@@ -488,9 +509,8 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&lock);
       }
       for (i= 0; i < ndbs && !stopping; i++)
-      {
-        sync_db(m, dbs[i], batch, nbatch);
-      }
+        if (!scan || open_changes(m, dbs[i]) > 0)
+          sync_db(m, dbs[i], batch, nbatch);
       mysql_close(m);
     }
     startup= 0;

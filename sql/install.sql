@@ -10,6 +10,10 @@
 -- replaces procedures and views and keeps data (rules, company mapping).
 -- The README's "SQL reference" documents every object created here.
 
+-- Routines keep the character set and collation of the session that
+-- creates them: make that the one of Frappe's tables, whatever client runs
+-- this script (4-byte company names, no collation mixes in the views).
+SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 -- "does not exist" notes of the DROP ... IF EXISTS below are expected
 SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
 
@@ -130,6 +134,7 @@ CREATE TABLE IF NOT EXISTS sds_schema_change (
   renamed_from VARCHAR(64) NULL,
   state ENUM('pending','trigger_refresh','reload_requested','done','failed') NOT NULL,
   detected_at DATETIME(2) NOT NULL,
+  ddl_at DATETIME(2) NULL COMMENT 'when the DDL was seen (ALTER events)',
   refresh_at DATETIME NULL COMMENT 'when SymmetricDS was asked to rebuild triggers',
   had_drift TINYINT NOT NULL DEFAULT 0,
   reload_time DATETIME NULL COMMENT 'create_time of its sym_table_reload_request rows',
@@ -214,12 +219,14 @@ BEGIN NOT ATOMIC
   SET @sds_sql = CONCAT(
     'CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_company_route AS ',
     IF(has_company,
-       CONCAT('SELECT c.abbr AS company_key, m.node_external_id, m.company ',
+       CONCAT('SELECT CONVERT(c.abbr USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key, ',
+              'm.node_external_id, m.company ',
               'FROM ', qdb, '.sds_company_node m JOIN ', qdb, '.`tabCompany` c ',
               'ON c.name = m.company WHERE CHAR_LENGTH(c.abbr) BETWEEN 1 AND 50 ',
               'AND c.abbr NOT LIKE ''~%'' UNION ALL '),
        ''),
-    'SELECT ''~all'', ''~all'', NULL');
+    'SELECT _utf8mb4''~all'' COLLATE utf8mb4_unicode_ci, ',
+    '_utf8mb4''~all'' COLLATE utf8mb4_unicode_ci, NULL');
   PREPARE s FROM @sds_sql;
   EXECUTE s;
   DEALLOCATE PREPARE s;
@@ -751,6 +758,10 @@ CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50)
 BEGIN
   DECLARE v_max_event BIGINT;
   SET v_max_event = (SELECT MAX(id) FROM sds_schema_event);
+  -- DDL from before replication was set up (e.g. the site's own creation)
+  -- travels with the initial load, not as a schema change
+  DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0)
+    AND seen_at < (SELECT updated_at FROM sds_setup_state WHERE id = 1);
 
   -- 1. The configuration follows the metadata: a new DocType's table gets
   --    its trigger, a dropped one loses it, a renamed one moves.
@@ -776,6 +787,12 @@ BEGIN
     LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
       AND BINARY t.table_name = BINARY c.detail
     WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+
+  -- a table that went away (or stopped replicating) ends its open changes
+  UPDATE sds_schema_change c SET c.state = 'done', c.updated_at = NOW(2),
+         c.message = 'the table is no longer replicated (dropped or renamed again)'
+    WHERE c.state IN ('pending', 'trigger_refresh')
+      AND NOT EXISTS (SELECT 1 FROM sym_trigger t WHERE t.trigger_id = c.trigger_id);
 
   -- 2. What SymmetricDS captures (the active sym_trigger_hist) against the
   --    live columns: drift, from DDL seen by the hook or made while it was
@@ -807,12 +824,15 @@ BEGIN
     SET c.had_drift = 1, c.updated_at = NOW(2)
     WHERE c.state IN ('pending', 'trigger_refresh') AND l.cols <> h.cols AND c.had_drift = 0;
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, had_drift,
-                                 detected_at, updated_at, message)
+                                 detected_at, ddl_at, updated_at, message)
     SELECT l.table_name, l.trigger_id,
            IF(EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
                       AND e.kind = 'alter' AND e.table_name = l.table_name), 'alter', 'drift'),
-           'pending', l.cols <> IFNULL(h.cols, l.cols), NOW(2), NOW(2),
-           'columns differ from what SymmetricDS captures'
+           'pending', l.cols <> IFNULL(h.cols, l.cols), NOW(2),
+           IFNULL((SELECT MAX(e.seen_at) FROM sds_schema_event e
+                   WHERE e.id <= IFNULL(v_max_event, 0) AND e.kind = 'alter'
+                     AND e.table_name = l.table_name), NOW(2)),
+           NOW(2), 'columns differ from what SymmetricDS captures'
     FROM sds__live l LEFT JOIN sds__hist h ON h.trigger_id = l.trigger_id
     WHERE ((h.trigger_id IS NOT NULL AND l.cols <> h.cols)
            OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
@@ -840,7 +860,10 @@ BEGIN
     JOIN sds__hist h ON h.trigger_id = c.trigger_id
     JOIN sds__live l ON l.trigger_id = c.trigger_id
     WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
-      AND (c.had_drift = 1 OR c.kind IN ('create', 'rename') OR h.create_time >= c.refresh_at);
+      -- a rebuilt trigger: the columns it lists changed, or (an ALTER that
+      -- kept the column names, e.g. a type change) it was built after the DDL
+      AND (c.had_drift = 1 OR c.kind IN ('create', 'rename')
+           OR h.create_time >= DATE_FORMAT(c.ddl_at, '%Y-%m-%d %H:%i:%s'));
   IF p_me IS NULL THEN
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
       SET c.message = 'trigger rebuilt; waiting for sym_node_identity (is SymmetricDS started?)',

@@ -21,6 +21,12 @@ static sds_meta *site(const char *master, const char *branch)
   doctype(m, "File", "");
   field(m, "File", "attached_to_doctype", "Link", "DocType");
   field(m, "File", "attached_to_name", "Dynamic Link", "attached_to_doctype");
+  doctype(m, "Communication", "");
+  field(m, "Communication", "reference_doctype", "Link", "DocType");
+  field(m, "Communication", "reference_name", "Dynamic Link",
+        "reference_doctype");
+  field(m, "Communication", "timeline_links", "Table", "Communication Link");
+  doctype(m, "Communication Link", "t");
   feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
   feed(m, 'K', "tabSingles", "doctype", "", NULL, NULL, NULL);
   feed(m, 'X', "db", "site`1", NULL, NULL, NULL, NULL);
@@ -71,6 +77,12 @@ int main(void)
                "`attached_to_doctype` when 'Company' then ");
   CHECK_HAS(j, "coalesce(t.`attached_to_doctype`, '') = '' or "
                "t.`attached_to_doctype` in ('Item')");
+  /* a child whose only parent follows a Dynamic Link: no empty CASE */
+  CHECK(strstr(j, "`parenttype` end") == NULL);
+  CHECK_HAS(j, "\"trigger_id\":\"tabcommunication_link\",\"source_table_name\":"
+               "\"tabCommunication Link\",\"channel_id\":\"frappe\",\"reload_channel_id\""
+               ":\"frappe_reload\",\"sync_on_incoming_batch\":1,\"external_select\":"
+               "\"select coalesce(NULL, '~none')\"");
   /* singles: master to branches only, per-node fields kept back */
   CHECK_HAS(j, "\"trigger_id\":\"tabsingles\"");
   CHECK_HAS(j, "not in ('enable_scheduler', 'scheduler_last_event')");
