@@ -1056,4 +1056,14 @@ BEGIN
 END//
 DELIMITER ;
 
+
+-- ===========================================================================
+-- OPERATIONS (node status, onboarding, grants, engine file, remote SQL,
+-- naming series, file sync) -- section owned by the operations work
+-- ===========================================================================
+DELIMITER ;
+
+-- ===========================================================================
+-- END OF OPERATIONS
+-- ===========================================================================
 SET sql_notes = @sds__sql_notes, @sds__sql_notes = NULL;

@@ -22,6 +22,8 @@ DROP PROCEDURE IF EXISTS sds__check_company;
 DROP PROCEDURE IF EXISTS sds_sync_schema;
 DROP PROCEDURE IF EXISTS sds__sync_step;
 DROP PROCEDURE IF EXISTS sds__sync_run;
+-- OPERATIONS (owned by the operations work)
+-- END OF OPERATIONS
 DROP VIEW IF EXISTS sds_meta_input;
 DROP VIEW IF EXISTS sds_company_route;
 DROP TABLE IF EXISTS sds_plan;
