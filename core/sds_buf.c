@@ -7,23 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An empty buffer points at this, so data is never NULL, even after an
+   allocation failed: callers may read it before they check oom. */
+static char empty_string[1];
+
 void sds_buf_init(sds_buf *b)
 {
-  b->data= NULL;
+  b->data= empty_string;
   b->len= b->cap= 0;
   b->oom= 0;
 }
 
 void sds_buf_free(sds_buf *b)
 {
-  free(b->data);
+  if (b->cap)
+    free(b->data);
   sds_buf_init(b);
 }
 
 void sds_buf_reset(sds_buf *b)
 {
   b->len= 0;
-  if (b->data)
+  if (b->cap)
     b->data[0]= '\0';
 }
 
@@ -35,8 +40,16 @@ char *sds_buf_steal(sds_buf *b, size_t *len)
     sds_buf_free(b);
     return NULL;
   }
-  if (!b->data)
-    sds_buf_add(b, "", 0);
+  if (!b->cap)
+  {
+    sds_buf_init(b);
+    if (!(d= malloc(1)))
+      return NULL;
+    d[0]= '\0';
+    if (len)
+      *len= 0;
+    return d;
+  }
   d= b->data;
   if (len)
     *len= b->len;
@@ -56,12 +69,14 @@ static int grow(sds_buf *b, size_t extra)
   cap= b->cap ? b->cap : 256;
   while (cap < want)
     cap*= 2;
-  d= realloc(b->data, cap);
+  d= b->cap ? realloc(b->data, cap) : malloc(cap);
   if (!d)
   {
     b->oom= 1;
     return 0;
   }
+  if (!b->cap)
+    d[0]= '\0';
   b->data= d;
   b->cap= cap;
   return 1;

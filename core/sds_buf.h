@@ -9,7 +9,8 @@
 
 typedef struct sds_buf
 {
-  char *data;      /* always NUL-terminated when len > 0 or after init */
+  char *data;      /* never NULL, always NUL-terminated (a static "" until
+                      the first allocation) */
   size_t len;
   size_t cap;
   int oom;         /* set once an allocation failed; later appends no-op */

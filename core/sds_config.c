@@ -562,7 +562,7 @@ char *sds_config_json(sds_meta *m, size_t *len)
   if (sds_meta_plan(m) || check_params(&g))
   {
     sds_buf_adds(&g.out, "{\"error\":");
-    sds_buf_json_strz(&g.out, m->err.data);
+    sds_buf_json_strz(&g.out, m->err.len ? m->err.data : "frappe_sds: out of memory");
     sds_buf_addc(&g.out, '}');
     return sds_buf_steal(&g.out, len);
   }

@@ -290,7 +290,10 @@ static int add_field(sds_meta *m, sds_doctype *d, const char *const *a,
   f->options= dup_trim(m, a[4], l[4]);
   f->custom= custom;
   if (m->oom)
+  {
+    d->nfields++;             /* keep it: sds_meta_free frees what was made */
     return -1;
+  }
   if (!f->fieldname || !f->fieldtype)
   {
     free(f->fieldname);
@@ -365,7 +368,10 @@ int sds_meta_add(sds_meta *m, char kind, const char *const *a,
     p->property= dupn(m, a[3], l[3]);
     p->value= dup_trim(m, a[4] ? a[4] : "", a[4] ? l[4] : 0);
     if (m->oom)
+    {
+      m->nprops++;            /* freed with the model */
       goto oom;
+    }
     m->nprops++;
     break;
   }
@@ -419,7 +425,10 @@ int sds_meta_add(sds_meta *m, char kind, const char *const *a,
     r->company_field= a[3] && l[3] ? dup_trim(m, a[3], l[3]) : NULL;
     r->note= a[4] && l[4] ? dupn(m, a[4], l[4]) : NULL;
     if (m->oom)
+    {
+      m->nrules++;            /* freed with the model */
       goto oom;
+    }
     m->nrules++;
     break;
   }

@@ -657,7 +657,7 @@ end:
 int sds_meta_plan(sds_meta *m)
 {
   size_t i;
-  if (m->err.len)
+  if (m->err.len || m->oom)
     return -1;
   if (m->finalized)
     return 0;
@@ -764,7 +764,7 @@ char *sds_meta_plan_json(sds_meta *m, size_t *len)
   if (sds_meta_plan(m))
   {
     sds_buf_adds(&b, "{\"error\":");
-    sds_buf_json_strz(&b, m->err.data);
+    sds_buf_json_strz(&b, m->err.len ? m->err.data : "frappe_sds: out of memory");
     sds_buf_addc(&b, '}');
     return sds_buf_steal(&b, len);
   }
