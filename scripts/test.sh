@@ -64,6 +64,26 @@ if [ $built = 1 ]; then
                  sub(/ +[0-9.]+ sec.*$/, "", st)
                  print name "\t" st }' "$ctest_log")
     rm -f "$ctest_log"
+
+    # the core's unit tests again under ASan/UBSan/LSan (failure injection
+    # included: leaks on error paths show up here)
+    note "unit tests under ASan/UBSan (build-asan)"
+    asan_log=$(mktemp)
+    if cmake -S . -B build-asan -DSDS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >"$asan_log" 2>&1 \
+       && cmake --build build-asan -j2 --target test_quote test_plan test_config test_oom >>"$asan_log" 2>&1; then
+        for t in quote plan config oom; do
+            if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
+               "build-asan/test_$t" >>"$asan_log" 2>&1; then
+                pass=$((pass + 1)); echo "  asan unit_$t passed"
+            else
+                fail=$((fail + 1)); failed_names+=("asan:unit_$t"); echo "  asan unit_$t FAILED"
+            fi
+        done
+    else
+        fail=$((fail + 1)); failed_names+=("asan-build")
+    fi
+    grep -E "ERROR|runtime error|check failed|leak" "$asan_log" | head -40
+    rm -f "$asan_log"
 fi
 
 # ---------------------------------------------------------------- mtr
