@@ -118,9 +118,30 @@ static void copy_name(char *dst, MYSQL_CONST_LEX_STRING s)
   dst[n]= '\0';
 }
 
+/* Private copies of frappe_sds_databases / frappe_sds_ignore_users: the
+   server may free the variables' strings on SET GLOBAL while a DDL reads
+   them, so the hook reads these copies under `lock` instead. */
+static char *db_list, *user_list;
+
+static void set_copy(char **dst, const char *src)
+{
+  char *c= NULL;
+  if (src && *src)
+  {
+    size_t n= strlen(src) + 1;
+    if ((c= malloc(n)))
+      memcpy(c, src, n);
+  }
+  free(*dst);
+  *dst= c;
+}
+
 void sds_ddl_reload_lists(void)
 {
-  /* lists are read in place by in_list(); nothing is cached */
+  pthread_mutex_lock(&lock);
+  set_copy(&db_list, sds_opt_databases);
+  set_copy(&user_list, sds_opt_ignore_users);
+  pthread_mutex_unlock(&lock);
 }
 
 /* ---- the audit callback ------------------------------------------------- */
@@ -158,14 +179,13 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
       lex_prefix(ev->table, "sym_") || lex_prefix(ev->table, "sds_") ||
       lex_prefix(ev->table, "#sql"))
     return;
-  if (sds_opt_ignore_users && *sds_opt_ignore_users && ev->user &&
-      in_list(sds_opt_ignore_users, ev->user, strlen(ev->user)))
-    return;
-  if (sds_opt_databases && *sds_opt_databases &&
-      !in_list(sds_opt_databases, ev->database.str, ev->database.length))
-    return;
-
   pthread_mutex_lock(&lock);
+  if ((user_list && ev->user && in_list(user_list, ev->user, strlen(ev->user))) ||
+      (db_list && !in_list(db_list, ev->database.str, ev->database.length)))
+  {
+    pthread_mutex_unlock(&lock);
+    return;
+  }
   sds_stat_events++;
   for (i= 0; i < npending; i++)
   {
@@ -553,6 +573,8 @@ void sds_ddl_stop(void)
   pthread_mutex_unlock(&lock);
   pthread_join(worker, NULL);
   pthread_mutex_lock(&lock);
+  set_copy(&db_list, NULL);
+  set_copy(&user_list, NULL);
   free(pending);
   pending= NULL;
   npending= cappending= 0;

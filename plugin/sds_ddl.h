@@ -22,7 +22,7 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
                     const void *event);
 int sds_ddl_start(void);
 void sds_ddl_stop(void);
-/* the ignore list changed: re-read it (called under the sysvar lock) */
+/* frappe_sds_databases or frappe_sds_ignore_users changed: copy them */
 void sds_ddl_reload_lists(void);
 
 #endif

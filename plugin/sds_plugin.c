@@ -5,7 +5,9 @@
    the server services bound when the plugin loads. */
 #include "sds_compat.h"
 #include "sds_ddl.h"
+#include <mysql/service_thd_alloc.h>
 
+#include <stdio.h>
 #include <string.h>
 
 int sds_plugin_active= 0;
@@ -33,15 +35,46 @@ static MYSQL_SYSVAR_UINT(poll_ms, sds_opt_poll_ms, PLUGIN_VAR_OPCMDARG,
   "Milliseconds between checks while schema changes wait for SymmetricDS "
   "to rebuild triggers or process reloads", NULL, NULL, 5000, 100, 3600000, 0);
 
-static MYSQL_SYSVAR_STR(databases, sds_opt_databases,
-  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_MEMALLOC,
-  "Comma-separated databases to watch; empty: every database where "
-  "frappe_sds is installed", NULL, NULL, "");
+/* The two list variables are kept in static buffers (as server_audit
+   does): the server's default string handling would free the old value
+   while a DDL may be reading it. The check refuses what does not fit; the
+   update copies under the hook's lock (sds_ddl_reload_lists). */
+#define SDS_LIST_MAX 4096
+static char databases_buf[SDS_LIST_MAX], ignore_users_buf[SDS_LIST_MAX];
 
-static MYSQL_SYSVAR_STR(ignore_users, sds_opt_ignore_users,
-  PLUGIN_VAR_OPCMDARG | PLUGIN_VAR_MEMALLOC,
+static int check_list(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                      void *save, struct st_mysql_value *value)
+{
+  char buf[256];
+  int len= (int) sizeof(buf);
+  const char *str= value->val_str(value, buf, &len);
+  (void) var;
+  if (str && len >= SDS_LIST_MAX)
+    return 1;                 /* "Variable can't be set to the value" */
+  *(const char **) save= str ? thd_strmake(thd, str, (size_t) len) : NULL;
+  return 0;
+}
+
+static void update_list(MYSQL_THD thd, struct st_mysql_sys_var *var,
+                        void *var_ptr, const void *save)
+{
+  const char *v= *(const char *const *) save;
+  char *buf= var_ptr == (void *) &sds_opt_databases ? databases_buf
+                                                    : ignore_users_buf;
+  (void) thd;
+  (void) var;
+  snprintf(buf, SDS_LIST_MAX, "%s", v ? v : "");
+  *(char **) var_ptr= buf;
+  sds_ddl_reload_lists();
+}
+
+static MYSQL_SYSVAR_STR(databases, sds_opt_databases, PLUGIN_VAR_RQCMDARG,
+  "Comma-separated databases to watch; empty: every database where "
+  "frappe_sds is installed", check_list, update_list, "");
+
+static MYSQL_SYSVAR_STR(ignore_users, sds_opt_ignore_users, PLUGIN_VAR_RQCMDARG,
   "Comma-separated user names whose DDL is ignored (e.g. SymmetricDS's own "
-  "database user)", NULL, NULL, "");
+  "database user)", check_list, update_list, "");
 
 static struct st_mysql_sys_var *sds_system_vars[]= {
   MYSQL_SYSVAR(ddl_watch),
@@ -70,6 +103,7 @@ static struct st_mysql_show_var sds_status_vars[]= {
 static int sds_plugin_init(void *p)
 {
   (void) p;
+  sds_ddl_reload_lists();
   if (sds_ddl_start())
     return 1;
   sds_plugin_active= 1;
