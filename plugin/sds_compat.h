@@ -28,6 +28,12 @@ extern int mysqld_server_started __attribute__((weak));
 #define SDS_SERVER_STARTED_KNOWN() (&mysqld_server_started != NULL)
 #define SDS_SERVER_STARTED() (mysqld_server_started)
 
+/* Set when the server begins to shut down (mariadbd's abort_loop, read
+   weakly as above): the worker must then stop opening local connections,
+   or the server would wait for them forever. */
+extern volatile char abort_loop __attribute__((weak));
+#define SDS_SERVER_STOPPING() (&abort_loop != NULL && abort_loop)
+
 /* Set by the plugin's init/deinit; the UDFs refuse to run without it. */
 extern int sds_plugin_active;
 

@@ -252,8 +252,12 @@ static void deadline_in(struct timespec *ts, long ms)
 static int run(MYSQL *m, const char *db, const char *q, size_t len)
 {
   MYSQL_RES *r;
+  if (SDS_SERVER_STOPPING())
+    return -1;                  /* shutting down: not one statement more */
   if (mysql_real_query(m, q, (unsigned long) len))
   {
+    if (SDS_SERVER_STOPPING())
+      return -1;
     char what[1200];
     snprintf(what, sizeof(what), "%.60s: %u %.1000s", db, mysql_errno(m),
              mysql_error(m));
@@ -271,7 +275,8 @@ static long long query_number(MYSQL *m, const char *q)
   MYSQL_RES *r;
   MYSQL_ROW row;
   long long v= -1;
-  if (mysql_real_query(m, q, (unsigned long) strlen(q)) ||
+  if (SDS_SERVER_STOPPING() ||
+      mysql_real_query(m, q, (unsigned long) strlen(q)) ||
       !(r= mysql_store_result(m)))
     return -1;
   if ((row= mysql_fetch_row(r)) && row[0])
@@ -357,15 +362,47 @@ static long long open_changes(MYSQL *m, const char *db)
   return query_number(m, q);
 }
 
+/* Whether a sync of db without new events could move anything: a change
+   waiting for a trigger that SymmetricDS has rebuilt since, or for reload
+   requests that are all processed. Cheap, so waiting costs little. */
+static int something_to_do(MYSQL *m, const char *db)
+{
+  char q[2000], qdb[2 * SDS_NAME_MAX + 3];
+  quote_ident(qdb, sizeof(qdb), db);
+  snprintf(q, sizeof(q),
+           "SELECT (SELECT COUNT(*) FROM %s.sds_schema_change WHERE state = "
+           "'pending') + (SELECT COUNT(*) FROM %s.sds_schema_change c JOIN "
+           "%s.sym_trigger_hist h ON h.trigger_id = c.trigger_id AND "
+           "h.inactive_time IS NULL WHERE c.state = 'trigger_refresh' AND "
+           "h.create_time >= c.refresh_at) + (SELECT COUNT(*) FROM "
+           "%s.sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
+           "EXISTS (SELECT 1 FROM %s.sym_table_reload_request q WHERE "
+           "q.trigger_id = c.trigger_id AND q.create_time = c.reload_time AND "
+           "q.processed = 0))", qdb, qdb, qdb, qdb, qdb);
+  return query_number(m, q) != 0;
+}
+
 /* Write the events of db into its sds_schema_event and run the sync. */
-static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n)
+static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n,
+                    int only_if_needed)
 {
   char qdb[2 * SDS_NAME_MAX + 3], q[1024];
   size_t i;
   long long nopen, reloads;
   if (!db_configured(m, db))
     return;
+  if (only_if_needed && !something_to_do(m, db))
+  {
+    add_followup(db);           /* still waiting: look again later */
+    return;
+  }
+  /* a current database, as any client calling the procedure has: the
+     server resolves DEFINER views (sds_company_route, read through
+     information_schema by sds_meta_input) against it */
   quote_ident(qdb, sizeof(qdb), db);
+  snprintf(q, sizeof(q), "USE %s", qdb);
+  if (run(m, db, q, strlen(q)))
+    return;
   for (i= 0; i < n; i++)
   {
     char t[2 * SDS_NAME_MAX + 3], nt[2 * SDS_NAME_MAX + 3];
@@ -420,8 +457,10 @@ static void all_installed(MYSQL *m)
 
 static MYSQL *connect_local(void)
 {
-  MYSQL *m= mysql_init(NULL);
-  if (!m)
+  MYSQL *m;
+  if (SDS_SERVER_STOPPING())
+    return NULL;
+  if (!(m= mysql_init(NULL)))
     return NULL;
   if (!mysql_real_connect_local(m))
   {
@@ -484,6 +523,13 @@ static void *worker_main(void *arg)
     }
     if (stopping)
       break;
+    if (!sds_opt_watch && !startup)
+    {
+      /* switched off: no follow-ups either (a DBA or a test drives
+         sds_sync_schema() by hand meanwhile) */
+      nfollowup= 0;
+      continue;
+    }
     batch= pending;
     nbatch= npending;
     pending= NULL;
@@ -528,9 +574,16 @@ static void *worker_main(void *arg)
         nfollowup= 0;
         pthread_mutex_unlock(&lock);
       }
-      for (i= 0; i < ndbs && !stopping; i++)
-        if (!scan || open_changes(m, dbs[i]) > 0)
-          sync_db(m, dbs[i], batch, nbatch);
+      for (i= 0; i < ndbs && !stopping && !SDS_SERVER_STOPPING(); i++)
+      {
+        int has_events= 0;
+        for (j= 0; j < nbatch && !has_events; j++)
+          has_events= !strcmp(batch[j].db, dbs[i]);
+        if (scan && open_changes(m, dbs[i]) <= 0)
+          continue;
+        /* without new DDL, a full sync only when it can make progress */
+        sync_db(m, dbs[i], batch, nbatch, !startup && !has_events);
+      }
       mysql_close(m);
     }
     startup= 0;

@@ -100,9 +100,91 @@ SELECT '6. What the capture trigger of a child table computes for routing' AS st
 SELECT trigger_id, LEFT(external_select, 240) AS external_select_start
   FROM sym_trigger WHERE trigger_id = 'tabsales_invoice_item';
 
-SELECT '7. A migrate adds a custom Link to Company on Brand: preview, then apply only that' AS step;
+SELECT '7. A custom Link to Company on Brand: preview, then apply only that' AS step;
+-- (by hand here; the DDL hook of step 8 would do it by itself)
+SET GLOBAL frappe_sds_ddl_watch = OFF;
 ALTER TABLE tabBrand ADD COLUMN company VARCHAR(140);
 INSERT INTO `tabCustom Field` (name, dt, fieldname, fieldtype, options)
   VALUES ('Brand-company', 'Brand', 'company', 'Link', 'Company');
 CALL sds_setup_preview('master', 'branch');
 CALL sds_setup('master', 'branch');
+SET GLOBAL frappe_sds_ddl_watch = ON;
+
+SELECT '8. Schema changes: the DDL hook, SymmetricDS''s trigger rebuild, per-branch reloads' AS step;
+-- Two branches have registered (what SymmetricDS's registration writes:
+-- shared/reference/symmetricds.md section 10); this node is the master.
+INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES
+  ('hq', 'master', 'hq', 1), ('branch-wp', 'branch', 'branch-wp', 1),
+  ('branch-obs', 'branch', 'branch-obs', 1);
+INSERT INTO sym_node_security (node_id, node_password, registration_time)
+  VALUES ('hq', 'x', NOW()), ('branch-wp', 'x', NOW()), ('branch-obs', 'x', NOW());
+INSERT INTO sym_node_identity (node_id) VALUES ('hq');
+-- SymmetricDS cannot run here: this procedure plays its sync-triggers
+-- bookkeeping (section 2, 6): a new active sym_trigger_hist row for every
+-- configured table whose columns differ from what its trigger captures.
+DELIMITER //
+CREATE TEMPORARY TABLE demo_cols (table_name VARCHAR(64) COLLATE utf8mb4_bin PRIMARY KEY,
+  cols TEXT) SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position) AS cols
+  FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name//
+CREATE PROCEDURE demo_play_symmetricds()
+BEGIN
+  DELETE FROM demo_cols;
+  INSERT INTO demo_cols SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position)
+    FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
+  CREATE TEMPORARY TABLE demo_new AS
+    SELECT t.trigger_id, t.source_table_name, c.cols, h.trigger_hist_id AS old_id
+    FROM sym_trigger t JOIN demo_cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
+    LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
+    WHERE h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY c.cols;
+  UPDATE sym_trigger_hist h JOIN demo_new n ON n.old_id = h.trigger_hist_id SET h.inactive_time = NOW();
+  INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, column_names,
+      pk_column_names, last_trigger_build_reason, create_time)
+    SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist)
+           + ROW_NUMBER() OVER (ORDER BY trigger_id), trigger_id, source_table_name, cols,
+           'name', IF(old_id IS NULL, 'N', 'S'), NOW() FROM demo_new;
+  DROP TEMPORARY TABLE demo_new;
+END//
+DELIMITER ;
+CALL demo_play_symmetricds();
+SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 250;
+SELECT COUNT(*) AS capture_triggers_known_to_symmetricds FROM sym_trigger_hist
+  WHERE inactive_time IS NULL;
+
+SELECT 'a migrate adds a field to Sales Invoice and creates a new DocType' AS what;
+ALTER TABLE `tabSales Invoice` ADD COLUMN custom_delivery_slot VARCHAR(140);
+INSERT INTO tabDocType (name, module, istable, issingle, custom) VALUES ('Branch Visit', 'Selling', 0, 0, 1);
+INSERT INTO tabDocField (name, parent, parenttype, parentfield, fieldname, fieldtype, options)
+  VALUES ('demo-bv-1', 'Branch Visit', 'DocType', 'fields', 'company', 'Link', 'Company');
+CREATE TABLE `tabBranch Visit` (name VARCHAR(140) PRIMARY KEY, company VARCHAR(140),
+  modified DATETIME(6)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+DO SLEEP(2);
+SELECT 'within seconds: configured, and SymmetricDS asked to rebuild its triggers' AS what;
+SELECT table_name, kind, state, message FROM sds_schema_change ORDER BY id;
+SELECT trigger_id, source_table_name FROM sym_trigger WHERE source_table_name = 'tabBranch Visit';
+CALL demo_play_symmetricds();
+DO SLEEP(1.5);
+SELECT 'SymmetricDS rebuilt them: one company-filtered reload per branch (create_table=1)' AS what;
+SELECT target_node_id, trigger_id, router_id, create_table, delete_first,
+       LEFT(reload_select, 60) AS reload_select_start, create_time
+  FROM sym_table_reload_request ORDER BY trigger_id, target_node_id;
+SELECT table_name, kind, state, reload_count FROM sds_schema_change ORDER BY id;
+
+SELECT 'a change made while the hook was off is found by sds_sync_schema()' AS what;
+SET GLOBAL frappe_sds_ddl_watch = OFF;
+ALTER TABLE tabItem ADD COLUMN custom_shelf VARCHAR(20);
+SET GLOBAL frappe_sds_ddl_watch = ON;
+CALL sds_sync_schema();
+SHOW GLOBAL STATUS LIKE 'Frappe_sds%';
+DROP PROCEDURE demo_play_symmetricds;
+
+SELECT '9. What the site knows about its node, onboarding a branch, its engine file' AS step;
+SELECT node_id, role, alive, heartbeat_age_s, batches_unsent, batches_in_error,
+       reloads_pending, schema_changes_pending FROM sds_status;
+CALL sds_add_branch('branch-in-2', '["Rivendell Trading Pvt. Ltd."]');
+SELECT n.node_id, n.node_group_id, n.sync_enabled, s.registration_enabled,
+       s.initial_load_enabled, n.created_at_node_id
+  FROM sym_node n JOIN sym_node_security s USING (node_id) WHERE n.node_id = 'branch-in-2';
+SELECT sds_engine_properties('branch-in-2', 'branch-in-2', 'site_in2', 'site_in2', '',
+                             'https://hq.example.com:31415/sync/hq') AS `branch-in-2.properties`\G
+SELECT series, doctypes, counters FROM sds_naming_series_risk
+  WHERE counters IS NOT NULL ORDER BY series LIMIT 10;

@@ -997,7 +997,8 @@ BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_abbr VARCHAR(255);
   DECLARE v_found INT DEFAULT 0;
-  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}$' OR p_node LIKE '~%' THEN
+  -- \z, not $: $ also matches before a final newline
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(p_node), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
@@ -1061,6 +1062,972 @@ DELIMITER ;
 -- OPERATIONS (node status, onboarding, grants, engine file, remote SQL,
 -- naming series, file sync) -- section owned by the operations work
 -- ===========================================================================
+-- Node awareness, branch onboarding, least-privilege grants, the engine
+-- file, remote SQL, naming-series risks and file sync. Facts about
+-- SymmetricDS are cited by section of shared/reference/symmetricds.md.
+CREATE TABLE IF NOT EXISTS sds_sql_sender (
+  user_name VARCHAR(128) NOT NULL COMMENT 'user part of CURRENT_USER()',
+  host VARCHAR(255) NOT NULL COMMENT 'host part of CURRENT_USER()',
+  note VARCHAR(255) NULL,
+  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (user_name, host)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+  COMMENT='frappe_sds: accounts allowed to call sds_send_sql without SUPER or CREATE USER';
+
+CREATE TABLE IF NOT EXISTS sds_sql_log (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  sent_at DATETIME NOT NULL,
+  sender VARCHAR(400) NOT NULL COMMENT 'CURRENT_USER() of the caller',
+  target VARCHAR(50) NOT NULL COMMENT 'node id or node group id as given',
+  node_list VARCHAR(255) NOT NULL COMMENT 'sym_data.node_list written',
+  sql_text MEDIUMTEXT NOT NULL,
+  data_id BIGINT NOT NULL COMMENT 'sym_data.data_id of the S event',
+  KEY sent_at (sent_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: every SQL statement sent to nodes with sds_send_sql';
+
+DELIMITER //
+
+-- ---------------------------------------------------------------------------
+-- Node awareness
+-- ---------------------------------------------------------------------------
+DROP FUNCTION IF EXISTS sds_node_id//
+CREATE FUNCTION sds_node_id() RETURNS VARCHAR(50) CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: this node''s SymmetricDS node id (sym_node_identity), NULL before SymmetricDS first started'
+BEGIN
+  -- sym_node_identity: a single row, this node (§10)
+  RETURN (SELECT node_id FROM sym_node_identity ORDER BY node_id LIMIT 1);
+END//
+
+DROP FUNCTION IF EXISTS sds_node_group//
+CREATE FUNCTION sds_node_group() RETURNS VARCHAR(50) CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: this node''s node group, NULL when unknown'
+BEGIN
+  RETURN (SELECT n.node_group_id FROM sym_node n WHERE n.node_id = sds_node_id());
+END//
+
+DROP FUNCTION IF EXISTS sds_role//
+CREATE FUNCTION sds_role() RETURNS VARCHAR(10) CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: master, branch, or NULL (no identity yet, no sds_setup, or another group)'
+BEGIN
+  DECLARE v_group VARCHAR(50) DEFAULT sds_node_group();
+  RETURN (SELECT CASE v_group WHEN s.master_group THEN 'master'
+                              WHEN s.branch_group THEN 'branch' END
+          FROM sds_setup_state s WHERE s.id = 1);
+END//
+
+DROP FUNCTION IF EXISTS sds__param//
+CREATE FUNCTION sds__param(p_key VARCHAR(80)) RETURNS MEDIUMTEXT CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: a sym_parameter value for this node (precedence of §10), NULL if not in the database'
+BEGIN
+  -- §10: ALL/ALL < ALL/<group> < <external_id>/<group>. Values from the
+  -- engine .properties file are not visible from SQL.
+  DECLARE v_group VARCHAR(50) DEFAULT sds_node_group();
+  DECLARE v_ext VARCHAR(255) DEFAULT (SELECT n.external_id FROM sym_node n WHERE n.node_id = sds_node_id());
+  RETURN (SELECT p.param_value FROM sym_parameter p
+          WHERE p.param_key = p_key
+            AND ((p.external_id = 'ALL' AND p.node_group_id = 'ALL')
+              OR (p.external_id = 'ALL' AND p.node_group_id = v_group)
+              OR (p.external_id = v_ext AND p.node_group_id = v_group))
+          ORDER BY (p.external_id <> 'ALL') DESC, (p.node_group_id <> 'ALL') DESC
+          LIMIT 1);
+END//
+
+DROP FUNCTION IF EXISTS sds__heartbeat_period_s//
+CREATE FUNCTION sds__heartbeat_period_s() RETURNS BIGINT
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: job.heartbeat.period.time.ms in seconds (default 900000 ms, §10)'
+BEGIN
+  DECLARE v MEDIUMTEXT DEFAULT TRIM(sds__param('job.heartbeat.period.time.ms'));
+  IF v IS NULL OR v NOT REGEXP '^[0-9]{1,12}\\z' OR CAST(v AS UNSIGNED) = 0 THEN
+    RETURN 900;
+  END IF;
+  RETURN GREATEST(1, CAST(v AS UNSIGNED) DIV 1000);
+END//
+
+-- One row: what Frappe needs to know about replication here. Liveness per
+-- §10: the local sym_node_host row's heartbeat_time within ~2x the heartbeat
+-- period, or a recent last_restart_time.
+CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_status AS
+SELECT h.node_id, h.node_group, h.external_id, h.role,
+       st.master_group, st.branch_group,
+       h.heartbeat_time, h.last_restart_time,
+       TIMESTAMPDIFF(SECOND, h.heartbeat_time, NOW()) AS heartbeat_age_s,
+       h.period_s AS heartbeat_period_s,
+       CASE WHEN h.node_id IS NULL OR h.last_restart_time IS NULL THEN NULL
+            WHEN TIMESTAMPDIFF(SECOND, h.heartbeat_time, NOW()) <= 2 * h.period_s
+              OR TIMESTAMPDIFF(SECOND, h.last_restart_time, NOW()) <= 2 * h.period_s THEN 1
+            ELSE 0 END AS alive,
+       (SELECT COUNT(*) FROM sym_outgoing_batch b JOIN sym_node n ON n.node_id = b.node_id
+        WHERE IFNULL(b.status, '') NOT IN ('OK', 'IG')) AS batches_unsent,
+       (SELECT COUNT(*) FROM sym_outgoing_batch b JOIN sym_node n ON n.node_id = b.node_id
+        WHERE b.error_flag = 1 OR b.status = 'ER') AS batches_in_error,
+       (SELECT MIN(b.create_time) FROM sym_outgoing_batch b JOIN sym_node n ON n.node_id = b.node_id
+        WHERE IFNULL(b.status, '') NOT IN ('OK', 'IG')) AS oldest_unsent_batch,
+       (SELECT COUNT(*) FROM sym_node n WHERE n.node_group_id = st.branch_group) AS branches,
+       (SELECT COUNT(*) FROM sym_node n JOIN sym_node_security s ON s.node_id = n.node_id
+        WHERE n.node_group_id = st.branch_group AND s.registration_time IS NOT NULL) AS branches_registered,
+       (SELECT COUNT(*) FROM sym_table_reload_request q WHERE q.processed = 0) AS reloads_pending,
+       (SELECT COUNT(*) FROM sym_node_security s WHERE s.initial_load_enabled = 1) AS initial_loads_pending,
+       (SELECT COUNT(*) FROM sds_schema_change c WHERE c.state NOT IN ('done', 'failed')) AS schema_changes_pending,
+       (SELECT i.version FROM sds_install i WHERE i.id = 1) AS frappe_sds_version
+FROM (SELECT 1 AS one) d
+LEFT JOIN sds_setup_state st ON st.id = 1
+LEFT JOIN (SELECT sds_node_id() AS node_id, sds_node_group() AS node_group, sds_role() AS role,
+                  (SELECT n.external_id FROM sym_node n WHERE n.node_id = sds_node_id()) AS external_id,
+                  (SELECT MAX(x.heartbeat_time) FROM sym_node_host x WHERE x.node_id = sds_node_id()) AS heartbeat_time,
+                  (SELECT MAX(x.last_restart_time) FROM sym_node_host x WHERE x.node_id = sds_node_id()) AS last_restart_time,
+                  sds__heartbeat_period_s() AS period_s) h ON 1 = 1//
+
+-- ---------------------------------------------------------------------------
+-- Branch onboarding
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__check_master//
+CREATE PROCEDURE sds__check_master(IN p_proc VARCHAR(64), OUT p_me VARCHAR(50),
+                                   OUT p_master VARCHAR(50), OUT p_branch VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: this node must be the master (sds_setup done, identity in the master group)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_group VARCHAR(50);
+  SELECT master_group, branch_group INTO p_master, p_branch FROM sds_setup_state WHERE id = 1;
+  IF p_master IS NULL THEN
+    SET msg = CONCAT(p_proc, ': no configuration yet; run sds_setup(master_group, branch_group) first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET p_me = sds_node_id(), v_group = sds_node_group();
+  IF p_me IS NULL THEN
+    -- created_at_node_id must be this node's id: SymmetricDS queues the
+    -- flag-driven first load only for nodes created at itself (§10)
+    SET msg = CONCAT(p_proc, ': this server has no SymmetricDS identity yet (sym_node_identity is empty); ',
+                     'start the master engine once first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group IS NULL OR v_group <> p_master THEN
+    SET msg = CONCAT(p_proc, ': this node ', QUOTE(p_me), ' is in group ', IFNULL(QUOTE(v_group), 'NULL'),
+                     ', not in the master group ', QUOTE(p_master), '; run it on the master');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__check_branch//
+CREATE PROCEDURE sds__check_branch(IN p_proc VARCHAR(64), IN p_node VARCHAR(255),
+                                   IN p_branch VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: p_node must be a node of the branch group'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_group VARCHAR(50);
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
+    SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET v_group = (SELECT node_group_id FROM sym_node WHERE node_id = p_node);
+  IF v_group IS NULL THEN
+    SET msg = CONCAT(p_proc, ': unknown node ', QUOTE(p_node), ' (not in sym_node); add it with sds_add_branch');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group <> p_branch THEN
+    SET msg = CONCAT(p_proc, ': node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
+                     ', not in the branch group ', QUOTE(p_branch));
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds_add_branch//
+CREATE PROCEDURE sds_add_branch(IN p_node VARCHAR(255), IN p_companies LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: open registration for a branch node, map its companies, queue its company-filtered first load'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE i, j, n INT;
+  DECLARE v_item, v_other VARCHAR(1000);
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+
+  CALL sds__check_master('sds_add_branch', v_me, v_master, v_branch);
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
+    SET msg = CONCAT('sds_add_branch: node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_node OR external_id = p_node) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already exists; use sds_reload_branch, or sds_remove_branch first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- companies: a JSON array of company names (names may contain commas)
+  IF p_companies IS NULL OR NOT JSON_VALID(p_companies) OR JSON_TYPE(p_companies) <> 'ARRAY'
+     OR JSON_LENGTH(p_companies) = 0 THEN
+    SET msg = CONCAT('sds_add_branch: companies ', IFNULL(QUOTE(LEFT(p_companies, 200)), 'NULL'),
+                     ' must be a non-empty JSON array of company names, e.g. ''["Wind Power LLC"]''');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET n = JSON_LENGTH(p_companies), i = 0;
+  WHILE i < n DO
+    IF JSON_TYPE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))) <> 'STRING' THEN
+      SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')), 200)),
+                       ' (item ', i + 1, ') must be a JSON string');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET v_item = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')));
+    IF TRIM(v_item) = '' THEN
+      SET msg = CONCAT('sds_add_branch: company ', QUOTE(v_item), ' (item ', i + 1, ') must not be empty');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET j = 0;
+    WHILE j < i DO
+      SET v_other = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', j, ']')));
+      IF v_other COLLATE utf8mb4_unicode_ci = v_item COLLATE utf8mb4_unicode_ci THEN
+        SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(v_item, 200)), ' (item ', i + 1,
+                         ') is listed twice');
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      END IF;
+      SET j = j + 1;
+    END WHILE;
+    CALL sds__check_company('sds_add_branch', v_item, p_node);
+    SET i = i + 1;
+  END WHILE;
+
+  -- SymmetricDS must see the new node as a local change (§6)
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- what `symadmin open-registration` writes (§10): node_id = external_id,
+  -- sync_enabled=0 until it registers, created_at_node_id = this node
+  INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id)
+    VALUES (p_node, v_branch, p_node, 0, v_me);
+  -- a random password (40 hex characters <= node_password VARCHAR(50));
+  -- initial_load_enabled=1: SymmetricDS queues an ALL/ALL load to the node
+  -- once it has registered (§5 "Full loads also from flags", §10)
+  INSERT INTO sym_node_security (node_id, node_password, registration_enabled, registration_time,
+                                 initial_load_enabled, created_at_node_id)
+    VALUES (p_node, LOWER(HEX(RANDOM_BYTES(20))), 1, NULL, 1, v_me);
+  SET i = 0;
+  WHILE i < n DO
+    INSERT INTO sds_company_node (company, node_external_id)
+      VALUES (JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))), p_node);
+    SET i = i + 1;
+  END WHILE;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
+         (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
+          WHERE c.node_external_id = p_node) AS companies,
+         'company-filtered initial load queued for when it registers' AS initial_load;
+END//
+
+DROP PROCEDURE IF EXISTS sds_reload_branch//
+CREATE PROCEDURE sds_reload_branch(IN p_node VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: company-filtered full reload of a registered branch (what symadmin reload-node does)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  CALL sds__check_master('sds_reload_branch', v_me, v_master, v_branch);
+  CALL sds__check_branch('sds_reload_branch', p_node, v_branch);
+  IF NOT EXISTS (SELECT 1 FROM sym_node_security WHERE node_id = p_node
+                 AND registration_time IS NOT NULL) THEN
+    -- §10: loads to unregistered nodes are ignored
+    SET msg = CONCAT('sds_reload_branch: node ', QUOTE(p_node),
+                     ' has not registered yet; its first load is queued when it registers');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
+  -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
+  UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, 'reload queued' AS state,
+         (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
+          WHERE c.node_external_id = p_node) AS companies;
+END//
+
+DROP PROCEDURE IF EXISTS sds_remove_branch//
+CREATE PROCEDURE sds_remove_branch(IN p_node VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: unmap a branch''s companies and delete its SymmetricDS node rows'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE v_maps, v_reqs INT;
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  CALL sds__check_master('sds_remove_branch', v_me, v_master, v_branch);
+  IF p_node = v_me THEN
+    SET msg = CONCAT('sds_remove_branch: node ', QUOTE(p_node), ' is this node (the master)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  CALL sds__check_branch('sds_remove_branch', p_node, v_branch);
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  DELETE FROM sds_company_node WHERE node_external_id = p_node;
+  SET v_maps = ROW_COUNT();
+  DELETE FROM sym_table_reload_request WHERE target_node_id = p_node AND processed = 0;
+  SET v_reqs = ROW_COUNT();
+  -- foreign keys: sym_node_security (and sym_node_identity) reference sym_node
+  DELETE FROM sym_node_security WHERE node_id = p_node;
+  DELETE FROM sym_node WHERE node_id = p_node;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, 'removed' AS state, v_maps AS companies_unmapped,
+         v_reqs AS reload_requests_deleted;
+END//
+
+-- ---------------------------------------------------------------------------
+-- Least privilege for SymmetricDS's database user
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds_grant//
+CREATE PROCEDURE sds_grant(IN p_user VARCHAR(255), IN p_host VARCHAR(300))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: grant SymmetricDS''s database user what it needs on this site, and no more (no SUPER)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_account VARCHAR(700);
+  IF p_user IS NULL OR CHAR_LENGTH(p_user) NOT BETWEEN 1 AND 128
+     OR p_user REGEXP '[[:cntrl:]''"`]' OR INSTR(p_user, CHAR(92)) > 0 THEN
+    SET msg = CONCAT('sds_grant: user ', IFNULL(QUOTE(LEFT(p_user, 140)), 'NULL'),
+                     ' must be 1-128 characters without quotes, backslashes or control characters');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF p_host IS NULL OR p_host NOT REGEXP '^[A-Za-z0-9_.%:/-]{1,255}\\z' THEN
+    SET msg = CONCAT('sds_grant: host ', IFNULL(QUOTE(LEFT(p_host, 260)), 'NULL'),
+                     ' must be 1-255 characters of [A-Za-z0-9_.%:/-] (a host name, IP, netmask or %)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET v_account = CONCAT(QUOTE(p_user), '@', QUOTE(p_host));
+  -- PROCESS first: it is the global one, so a caller who may not grant it
+  -- is refused before anything is granted. The server checks that the
+  -- caller holds each privilege WITH GRANT OPTION.
+  SET @sds__sql = CONCAT('GRANT PROCESS ON *.* TO ', v_account);
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds__sql = CONCAT('GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, ',
+                         'TRIGGER, CREATE ROUTINE, ALTER ROUTINE, EXECUTE, CREATE TEMPORARY TABLES ON ',
+                         sds_ident(DATABASE()), '.* TO ', v_account);
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds__sql = NULL;
+  SELECT g.privilege, g.level, g.why FROM (
+    SELECT 1 AS o, 'SELECT, INSERT, UPDATE, DELETE' AS privilege, DATABASE() AS level,
+           'its sym_* tables; capture reads, loads write the Frappe tables' AS why
+    UNION ALL SELECT 2, 'CREATE, ALTER, INDEX, DROP', DATABASE(),
+           'create-sym-tables and upgrades of sym_*; loads with create_table=1 create/alter Frappe tables (§5)'
+    UNION ALL SELECT 3, 'TRIGGER', DATABASE(), 'the capture triggers on every replicated table (§2)'
+    UNION ALL SELECT 4, 'CREATE ROUTINE, ALTER ROUTINE, EXECUTE', DATABASE(),
+           'its sym_transaction_id function, which the capture triggers call (§2)'
+    UNION ALL SELECT 5, 'CREATE TEMPORARY TABLES', DATABASE(), 'scratch tables of its jobs'
+    UNION ALL SELECT 6, 'PROCESS', '*.*',
+           'sym_transaction_id reads information_schema.INNODB_TRX, which needs PROCESS; without it every captured write fails'
+    UNION ALL SELECT 7, 'not granted: SUPER', '*.*',
+           IF(@@log_bin AND NOT @@log_bin_trust_function_creators,
+              'binary logging is ON here: set log_bin_trust_function_creators=ON (SET GLOBAL and my.cnf) so that it can create its triggers and function without SUPER',
+              'not needed while binary logging is off or log_bin_trust_function_creators=ON')
+  ) g ORDER BY g.o;
+END//
+
+-- ---------------------------------------------------------------------------
+-- The SymmetricDS engine file
+-- ---------------------------------------------------------------------------
+DROP FUNCTION IF EXISTS sds_engine_properties//
+CREATE FUNCTION sds_engine_properties(p_node VARCHAR(255), p_engine VARCHAR(255),
+    p_db VARCHAR(255), p_db_user VARCHAR(255), p_sync_url VARCHAR(1000),
+    p_registration_url VARCHAR(1000))
+  RETURNS TEXT CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: the SymmetricDS engine .properties text for a node of this site'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_master, v_branch, v_group VARCHAR(50);
+  DECLARE v_lf CHAR(1) DEFAULT CHAR(10);
+  DECLARE v_port INT DEFAULT @@port;
+  DECLARE v TEXT;
+  SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
+  IF v_master IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_engine_properties: no configuration yet; run sds_setup(master_group, branch_group) first';
+  END IF;
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
+    SET msg = CONCAT('sds_engine_properties: node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9_.-]');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- engine.name: also the JMX name and part of the default sync.url; no
+  -- underscores (§10)
+  IF p_engine IS NULL OR p_engine NOT REGEXP '^[A-Za-z0-9][A-Za-z0-9.-]{0,49}\\z' THEN
+    SET msg = CONCAT('sds_engine_properties: engine name ', IFNULL(QUOTE(LEFT(p_engine, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9.-] (no underscores, SymmetricDS uses it as a JMX name)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF p_db IS NULL OR p_db NOT REGEXP '^[A-Za-z0-9_$-]{1,64}\\z' THEN
+    SET msg = CONCAT('sds_engine_properties: database name ', IFNULL(QUOTE(LEFT(p_db, 70)), 'NULL'),
+                     ' must be 1-64 characters of [A-Za-z0-9_$-] (it goes into a JDBC URL)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF p_db_user IS NULL OR p_db_user NOT REGEXP '^[!-~]{1,128}\\z' OR INSTR(p_db_user, CHAR(92)) > 0 THEN
+    SET msg = CONCAT('sds_engine_properties: db user ', IFNULL(QUOTE(LEFT(p_db_user, 140)), 'NULL'),
+                     ' must be 1-128 printable ASCII characters without spaces or backslashes');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- URLs: one line each (a newline would inject properties), no spaces or
+  -- backslashes (escape characters of .properties files). Patterns end in
+  -- \z, not $: PCRE's $ also matches before a final newline.
+  IF p_sync_url IS NULL OR (p_sync_url <> '' AND p_sync_url NOT REGEXP '^https?://[!-~]{1,990}\\z')
+     OR INSTR(p_sync_url, CHAR(92)) > 0 THEN
+    SET msg = CONCAT('sds_engine_properties: sync url ', IFNULL(QUOTE(LEFT(p_sync_url, 200)), 'NULL'),
+                     ' must be empty or an http:// or https:// URL of printable ASCII without spaces or backslashes');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF p_registration_url IS NULL
+     OR (p_registration_url <> '' AND p_registration_url NOT REGEXP '^https?://[!-~]{1,990}\\z')
+     OR INSTR(p_registration_url, CHAR(92)) > 0 THEN
+    SET msg = CONCAT('sds_engine_properties: registration url ', IFNULL(QUOTE(LEFT(p_registration_url, 200)), 'NULL'),
+                     ' must be empty (master) or an http:// or https:// URL of printable ASCII without spaces or backslashes');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET v_group = (SELECT node_group_id FROM sym_node WHERE node_id = p_node OR external_id = p_node
+                 ORDER BY node_id = p_node DESC LIMIT 1);
+  IF v_group IS NULL THEN
+    IF p_registration_url = '' THEN
+      -- the root node: SymmetricDS inserts it at first start when
+      -- registration.url is blank (§10)
+      SET v_group = v_master;
+    ELSE
+      SET msg = CONCAT('sds_engine_properties: unknown node ', QUOTE(p_node),
+                       '; open its registration first with sds_add_branch');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+  END IF;
+  IF v_group = v_master AND p_registration_url <> '' THEN
+    SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node),
+                     ' is the master (registration server): its registration url must be empty (§10)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group <> v_master AND p_registration_url = '' THEN
+    SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
+                     ': it needs the master''s registration url');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group = v_master AND p_sync_url = '' THEN
+    SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node),
+                     ' is the master: branches reach it at its sync url, which must not be empty');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_port IS NULL OR v_port = 0 THEN
+    SET v_port = 3306;
+  END IF;
+  SET v = CONCAT_WS(v_lf,
+    CONCAT('# SymmetricDS engine ', p_engine, ' for node ', p_node, ' (group ', v_group, ')'),
+    '# written by frappe_sds sds_engine_properties(); save as engines/<engine.name>.properties',
+    CONCAT('engine.name=', p_engine),
+    'db.driver=org.mariadb.jdbc.Driver',
+    CONCAT('# this server listens on port ', v_port,
+           IF(@@skip_networking, ' but has networking off', ''),
+           '; over the Unix socket instead: db.url=jdbc:mariadb://localhost/', p_db,
+           '?localSocket=', IFNULL(@@socket, '/run/mysqld/mysqld.sock')),
+    CONCAT('db.url=jdbc:mariadb://localhost:', v_port, '/', p_db),
+    CONCAT('db.user=', p_db_user),
+    CONCAT('# db.password: fill in the password of ', p_db_user,
+           ' (frappe_sds never reads or prints it)'),
+    'db.password=',
+    CONCAT('group.id=', v_group),
+    CONCAT('external.id=', p_node),
+    CONCAT('registration.url=', p_registration_url),
+    IF(p_sync_url = '', '# sync.url: SymmetricDS default (branches are never called: they push and pull)',
+       CONCAT('sync.url=', p_sync_url)),
+    IF(v_group = v_master,
+       CONCAT('# first loads send CREATE/ALTER-to-match before the data (§10)', v_lf,
+              'initial.load.create.first=true'),
+       NULL),
+    '');
+  RETURN v;
+END//
+
+-- ---------------------------------------------------------------------------
+-- Remote SQL (symadmin send-sql, §5)
+-- ---------------------------------------------------------------------------
+DROP FUNCTION IF EXISTS sds__may_send_sql//
+CREATE FUNCTION sds__may_send_sql() RETURNS TINYINT
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the caller holds SUPER or CREATE USER globally, or is in sds_sql_sender'
+BEGIN
+  DECLARE v_cu VARCHAR(400) DEFAULT CURRENT_USER();
+  DECLARE v_host VARCHAR(255) DEFAULT SUBSTRING_INDEX(v_cu, '@', -1);
+  DECLARE v_user VARCHAR(128) DEFAULT LEFT(v_cu, CHAR_LENGTH(v_cu) - CHAR_LENGTH(v_host) - 1);
+  RETURN EXISTS (SELECT 1 FROM information_schema.user_privileges p
+                 WHERE p.grantee = CONCAT('''', v_user, '''@''', v_host, '''')
+                   AND p.privilege_type IN ('SUPER', 'CREATE USER'))
+      OR EXISTS (SELECT 1 FROM sds_sql_sender s WHERE s.user_name = v_user AND s.host = v_host);
+END//
+
+DROP PROCEDURE IF EXISTS sds_send_sql//
+CREATE PROCEDURE sds_send_sql(IN p_target VARCHAR(255), IN p_sql LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: run an SQL statement on branch nodes through SymmetricDS (symadmin send-sql)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch, v_channel VARCHAR(128);
+  DECLARE v_hist INT;
+  DECLARE v_table VARCHAR(255);
+  DECLARE v_list TEXT;
+  DECLARE v_bs CHAR(1) DEFAULT CHAR(92);
+  DECLARE v_data_id BIGINT;
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  IF NOT sds__may_send_sql() THEN
+    SET msg = CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
+                     ' may not send SQL to nodes: it needs SUPER or CREATE USER, or a row in sds_sql_sender');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  CALL sds__check_master('sds_send_sql', v_me, v_master, v_branch);
+  IF p_sql IS NULL OR TRIM(REPLACE(REPLACE(REPLACE(p_sql, CHAR(10), ''), CHAR(13), ''), CHAR(9), '')) = '' THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sds_send_sql: the SQL text is empty';
+  END IF;
+  IF p_target IS NULL OR p_target NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' THEN
+    SET msg = CONCAT('sds_send_sql: target ', IFNULL(QUOTE(LEFT(p_target, 60)), 'NULL'),
+                     ' must be a node id or a node group id (1-50 characters of [A-Za-z0-9_.-])');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- a node id first, then the branch group (its registered nodes)
+  IF EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target) THEN
+    IF NOT EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target AND node_group_id = v_branch) THEN
+      SET msg = CONCAT('sds_send_sql: target node ', QUOTE(p_target), ' is not in the branch group ',
+                       QUOTE(v_branch), ' (SymmetricDS never routes to the node itself, §3)');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target AND sync_enabled = 1) THEN
+      -- §3: data for a node that is not enabled at routing time is dropped
+      SET msg = CONCAT('sds_send_sql: target node ', QUOTE(p_target),
+                       ' has not registered yet (sync_enabled=0); SymmetricDS would drop the statement');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET v_list = p_target;
+  ELSEIF p_target = v_branch THEN
+    SET v_list = (SELECT GROUP_CONCAT(node_id ORDER BY node_id SEPARATOR ',') FROM sym_node
+                  WHERE node_group_id = v_branch AND sync_enabled = 1);
+    IF v_list IS NULL THEN
+      SET msg = CONCAT('sds_send_sql: group ', QUOTE(p_target), ' has no registered node');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+  ELSE
+    SET msg = CONCAT('sds_send_sql: unknown target ', QUOTE(p_target),
+                     ': neither a node nor the branch group ', QUOTE(v_branch));
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF CHAR_LENGTH(v_list) > 255 THEN
+    SET msg = CONCAT('sds_send_sql: the node list of ', QUOTE(p_target), ' is ', CHAR_LENGTH(v_list),
+                     ' characters; sym_data.node_list holds 255: send to fewer nodes at a time');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- The event rides tabSingles' capture trigger: it is on every Frappe
+  -- site, on the frappe channel (so the statement is applied in order with
+  -- the data changes before it, §7), and has exactly one trigger router,
+  -- master -> branch, so each node gets it once (§3). send-sql needs the
+  -- table's active trigger_hist (§5).
+  SELECT h.trigger_hist_id, h.source_table_name, t.channel_id INTO v_hist, v_table, v_channel
+    FROM sym_trigger_hist h JOIN sym_trigger t ON t.trigger_id = h.trigger_id
+    WHERE h.source_table_name = 'tabSingles' AND h.inactive_time IS NULL
+      AND t.last_update_by = 'frappe_sds'
+    ORDER BY h.trigger_hist_id DESC LIMIT 1;
+  IF v_hist IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_send_sql: no active sym_trigger_hist for tabSingles to ride on; wait until SymmetricDS has built its triggers';
+  END IF;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- §5 send-sql: event_type 'S', node_list = the targets, source_node_id
+  -- NULL; row_data = the SQL as one CSV field: double-quoted, with \ and "
+  -- backslash-escaped (§2)
+  INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id,
+                        transaction_id, source_node_id, external_data, node_list, create_time)
+    VALUES (v_table, 'S',
+            CONCAT('"', REPLACE(REPLACE(p_sql, v_bs, CONCAT(v_bs, v_bs)), '"', CONCAT(v_bs, '"')), '"'),
+            v_hist, v_channel, NULL, NULL, NULL, v_list, NOW());
+  SET v_data_id = LAST_INSERT_ID();
+  INSERT INTO sds_sql_log (sent_at, sender, target, node_list, sql_text, data_id)
+    VALUES (NOW(), CURRENT_USER(), p_target, v_list, p_sql, v_data_id);
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT v_data_id AS data_id, v_list AS node_list, v_channel AS channel_id;
+END//
+
+-- ---------------------------------------------------------------------------
+-- Naming series two nodes could hand out twice
+-- ---------------------------------------------------------------------------
+DROP FUNCTION IF EXISTS sds__series_like//
+CREATE FUNCTION sds__series_like(p_series VARCHAR(255)) RETURNS VARCHAR(600) CHARSET utf8mb4
+  DETERMINISTIC NO SQL SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: a LIKE pattern (ESCAPE !) for the tabSeries keys a naming series template makes'
+BEGIN
+  -- Frappe's classic series are parts separated by dots, the counter is
+  -- the #s; a part that is a date code or names a field of the document is
+  -- replaced by its value ({field} too), others are kept as they are.
+  -- format:... series put the variable parts in {} and the counter in
+  -- {###}. Every variable part becomes %.
+  DECLARE v VARCHAR(255) DEFAULT IFNULL(p_series, '');
+  DECLARE v_out VARCHAR(600) DEFAULT '';
+  DECLARE v_part VARCHAR(255);
+  IF INSTR(v, '{#') > 0 THEN
+    SET v = LEFT(v, INSTR(v, '{#') - 1);
+    WHILE v <> '' DO
+      IF LEFT(v, 1) = '{' AND INSTR(v, '}') > 0 THEN
+        SET v_out = CONCAT(v_out, '%'), v = SUBSTRING(v, INSTR(v, '}') + 1);
+      ELSE
+        SET v_out = CONCAT(v_out, IF(LEFT(v, 1) IN ('%', '_', '!'), '!', ''), LEFT(v, 1)),
+            v = SUBSTRING(v, 2);
+      END IF;
+    END WHILE;
+    -- a pattern without a literal letter or digit would match every counter
+    RETURN IF(REPLACE(v_out, '!', '') REGEXP '[A-Za-z0-9]', v_out, NULL);
+  END IF;
+  IF INSTR(v, '#') > 0 THEN
+    SET v = LEFT(v, INSTR(v, '#') - 1);
+  END IF;
+  WHILE v <> '' DO
+    SET v_part = SUBSTRING_INDEX(v, '.', 1);
+    SET v = IF(INSTR(v, '.') > 0, SUBSTRING(v, INSTR(v, '.') + 1), '');
+    IF v_part IN ('YY', 'YYYY', 'MM', 'DD', 'WW', 'FY', 'timestamp')
+       OR (LEFT(v_part, 1) = '{' AND RIGHT(v_part, 1) = '}')
+       OR v_part REGEXP BINARY '^[a-z_][a-z0-9_]*\\z' THEN
+      SET v_out = CONCAT(v_out, '%');
+    ELSE
+      SET v_out = CONCAT(v_out, REPLACE(REPLACE(REPLACE(v_part, '!', '!!'), '%', '!%'), '_', '!_'));
+    END IF;
+  END WHILE;
+  RETURN IF(REPLACE(v_out, '!', '') REGEXP '[A-Za-z0-9]', v_out, NULL);
+END//
+
+-- Series templates of DocTypes (a counter-based autoname, or each option
+-- line of the naming_series Select field, from DocField or Custom Field,
+-- as overridden by a Property Setter) and the naming-series risk report.
+-- Built with dynamic SQL: Custom Field, Property Setter and Series are
+-- optional tables on a bare site.
+BEGIN NOT ATOMIC
+  DECLARE db VARCHAR(64) DEFAULT DATABASE();
+  DECLARE has_cf, has_ps, has_series, has_autoname INT;
+  SELECT COUNT(*) INTO has_autoname FROM information_schema.columns
+    WHERE table_schema = db AND table_name = 'tabDocType' AND column_name = 'autoname';
+  SELECT COUNT(*) INTO has_cf FROM information_schema.tables
+    WHERE table_schema = db AND table_name = 'tabCustom Field';
+  SELECT COUNT(*) INTO has_ps FROM information_schema.tables
+    WHERE table_schema = db AND table_name = 'tabProperty Setter';
+  SELECT COUNT(*) INTO has_series FROM information_schema.tables
+    WHERE table_schema = db AND table_name = 'tabSeries';
+  SET @sds_sql = CONCAT(
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds__naming_template AS ',
+    IF(has_autoname, CONCAT(
+      'SELECT CONVERT(d.name USING utf8mb4) COLLATE utf8mb4_unicode_ci AS doctype, ',
+      'IFNULL(p.scope, ''excluded'') AS scope, ',
+      'CONVERT(TRIM(IF(d.autoname LIKE ''format:%'', SUBSTRING(d.autoname, 8), d.autoname)) USING utf8mb4) ',
+      'COLLATE utf8mb4_unicode_ci AS series, ''autoname'' AS source ',
+      'FROM `tabDocType` d LEFT JOIN sds_plan p ON p.doctype = d.name ',
+      'WHERE d.autoname LIKE ''%#%'' AND d.autoname NOT LIKE ''field:%'' UNION '), ''),
+    'SELECT CONVERT(o.doctype USING utf8mb4) COLLATE utf8mb4_unicode_ci AS doctype, ',
+    'IFNULL(p.scope, ''excluded'') AS scope, ',
+    'CONVERT(TRIM(jt.series) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS series, ''naming_series'' AS source ',
+    'FROM (SELECT f.parent AS doctype, ',
+    IF(has_ps, 'IFNULL((SELECT ps.value FROM `tabProperty Setter` ps WHERE ps.doc_type = f.parent AND ps.field_name = ''naming_series'' AND ps.property = ''options'' LIMIT 1), f.options)',
+       'f.options'),
+    ' AS options FROM (SELECT df.parent, df.options FROM `tabDocField` df ',
+    'WHERE df.fieldname = ''naming_series'' AND df.fieldtype = ''Select'' ',
+    IF(has_cf, 'UNION ALL SELECT cf.dt, cf.options FROM `tabCustom Field` cf WHERE cf.fieldname = ''naming_series'' AND cf.fieldtype = ''Select'' ', ''),
+    ') f) o LEFT JOIN sds_plan p ON p.doctype = o.doctype ',
+    -- one row per option line: the options as a JSON array of strings
+    'CROSS JOIN JSON_TABLE(CONCAT(''['', REPLACE(JSON_QUOTE(REPLACE(IFNULL(o.options, ''''), CHAR(13), '''')), ',
+    'CONCAT(CHAR(92), ''n''), ''","''), '']''), ''$[*]'' COLUMNS (series VARCHAR(255) PATH ''$'')) jt ',
+    'WHERE TRIM(jt.series) <> ''''');
+  PREPARE s FROM @sds_sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+
+  SET @sds_sql = CONCAT(
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_naming_series_risk AS ',
+    'SELECT t.series, GROUP_CONCAT(DISTINCT t.doctype ORDER BY t.doctype SEPARATOR '', '') AS doctypes, ',
+    'GROUP_CONCAT(DISTINCT t.scope ORDER BY t.scope SEPARATOR '', '') AS scope, ',
+    IF(has_series,
+       '(SELECT GROUP_CONCAT(CONCAT(s.name, ''='', s.current) ORDER BY s.name SEPARATOR '', '') FROM `tabSeries` s WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')',
+       'NULL'),
+    ' AS counters, CAST(''no company part (.abbr. or .company.): nodes count this series each on their own ',
+    '(tabSeries is per node) and hand out the same names'' AS CHAR(200)) AS reason ',
+    'FROM sds__naming_template t WHERE t.scope IN (''company'', ''child'', ''global'') ',
+    'AND LOWER(t.series) NOT REGEXP ''(^|[.{])(abbr|company)([.}]|$)'' GROUP BY t.series',
+    IF(has_series,
+       CONCAT(' UNION ALL SELECT CONVERT(s.name USING utf8mb4) COLLATE utf8mb4_unicode_ci, NULL, NULL, ',
+              'CONCAT(s.name, ''='', s.current), ',
+              '''a tabSeries counter that matches no series of any DocType (renamed, or made by code): check it by hand'' ',
+              'FROM `tabSeries` s WHERE NOT EXISTS (SELECT 1 FROM sds__naming_template t ',
+              'WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')'),
+       ''));
+  PREPARE s FROM @sds_sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds_sql = NULL;
+END//
+
+-- ---------------------------------------------------------------------------
+-- File sync (§8)
+-- ---------------------------------------------------------------------------
+-- Rows of file sync carry last_update_by = 'frappe_sds_files': sds_setup
+-- deletes the sym_router and sym_channel rows tagged 'frappe_sds' that its
+-- own configuration does not want.
+DROP PROCEDURE IF EXISTS sds__file_route_views//
+CREATE PROCEDURE sds__file_route_views()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: (re)create sds_file_route_public/_private/sds_file_route from the File trigger''s company logic'
+BEGIN
+  DECLARE v_key MEDIUMTEXT;
+  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
+  -- The company of a file is what the capture trigger of tabFile computes
+  -- (external_select: the company key of the attached document, '~all' for
+  -- unattached files and shared documents, '~none' when unknown), with the
+  -- row's columns in place of the trigger's NEW/OLD (§2 template variables).
+  SET v_key = (SELECT t.external_select FROM sym_trigger t
+               WHERE t.source_table_name = 'tabFile' AND t.last_update_by = 'frappe_sds'
+                 AND t.external_select IS NOT NULL LIMIT 1);
+  SET v_key = IF(v_key IS NULL, '''~all''',
+                 CONCAT('(', REPLACE(v_key, '$(curTriggerValue).$(curColumnPrefix)', 'f.'), ')'));
+  SET @sds__sql = CONCAT(
+    'CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route AS ',
+    'SELECT x.is_private, x.file_name, r.node_external_id, x.file_url, x.company_key ',
+    'FROM (SELECT IF(f.file_url LIKE ''/private/files/%'', 1, 0) AS is_private, ',
+    'CONVERT(SUBSTRING_INDEX(f.file_url, ''/'', -1) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS file_name, ',
+    'f.file_url, CONVERT(', v_key, ' USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key ',
+    'FROM ', qdb, '.`tabFile` f WHERE IFNULL(f.is_folder, 0) = 0 ',
+    'AND (f.file_url LIKE ''/files/%'' OR f.file_url LIKE ''/private/files/%'')) x ',
+    'JOIN ', qdb, '.sds_company_route r ON r.company_key = x.company_key');
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  -- what the lookuptable routers read: file name -> node (§3, §8)
+  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route_public AS ',
+    'SELECT DISTINCT file_name, node_external_id FROM ', qdb, '.sds_file_route WHERE is_private = 0');
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route_private AS ',
+    'SELECT DISTINCT file_name, node_external_id FROM ', qdb, '.sds_file_route WHERE is_private = 1');
+  PREPARE s FROM @sds__sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+  SET @sds__sql = NULL;
+END//
+
+DROP PROCEDURE IF EXISTS sds_setup_file_sync//
+CREATE PROCEDURE sds_setup_file_sync(IN p_site_path VARCHAR(1000))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: SymmetricDS file sync of the site''s public and private files, company by company'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_path VARCHAR(1000);
+  DECLARE v_me, v_group, v_master, v_branch VARCHAR(50);
+  DECLARE v_now DATETIME DEFAULT NOW();
+  DECLARE v_param_by VARCHAR(50);
+  DECLARE v_param MEDIUMTEXT;
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
+  IF v_master IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_setup_file_sync: no configuration yet; run sds_setup(master_group, branch_group) first';
+  END IF;
+  SET v_me = sds_node_id(), v_group = sds_node_group();
+  IF v_me IS NOT NULL AND NOT (v_group <=> v_master) THEN
+    SET msg = CONCAT('sds_setup_file_sync: this node ', QUOTE(v_me), ' is not in the master group ',
+                     QUOTE(v_master), '; configure file sync on the master');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- the path: absolute, one line, no backslash; we cannot look at the
+  -- file system from SQL, so only its syntax is checked
+  SET v_path = TRIM(TRAILING '/' FROM p_site_path);
+  IF p_site_path IS NULL OR p_site_path NOT LIKE '/%' OR v_path = ''
+     OR p_site_path REGEXP '[[:cntrl:]]' OR INSTR(p_site_path, CHAR(92)) > 0
+     OR INSTR(p_site_path, '$(') > 0
+     OR CONCAT(v_path, '/') LIKE '%/../%' OR CONCAT(v_path, '/') LIKE '%/./%'
+     OR CHAR_LENGTH(v_path) > 255 - CHAR_LENGTH('/private/files') THEN
+    SET msg = CONCAT('sds_setup_file_sync: site path ', IFNULL(QUOTE(LEFT(p_site_path, 200)), 'NULL'),
+                     ' must be an absolute path (e.g. /home/frappe/frappe-bench/sites/site1.local) ',
+                     'of at most 241 characters, without control characters, backslashes, $( or . / .. parts');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.tables
+                 WHERE table_schema = DATABASE() AND table_name = 'tabFile') THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sds_setup_file_sync: this site has no tabFile';
+  END IF;
+  SELECT param_value, last_update_by INTO v_param, v_param_by FROM sym_parameter
+    WHERE external_id = 'ALL' AND node_group_id = 'ALL' AND param_key = 'file.sync.enable';
+  IF v_param IS NOT NULL AND TRIM(v_param) <> 'true' AND NOT (v_param_by <=> 'frappe_sds_files') THEN
+    SET msg = CONCAT('sds_setup_file_sync: sym_parameter file.sync.enable is ', QUOTE(LEFT(v_param, 40)),
+                     ', set by ', IFNULL(QUOTE(v_param_by), 'someone else'),
+                     '; delete that row or set it to true first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+
+  IF EXISTS (SELECT 1 FROM sym_router WHERE router_id IN ('sds_files_m2b_pub', 'sds_files_m2b_prv',
+               'sds_files_b2m') AND NOT (last_update_by <=> 'frappe_sds_files'))
+     OR EXISTS (SELECT 1 FROM sym_file_trigger WHERE trigger_id IN ('sds_files_public',
+               'sds_files_private') AND NOT (last_update_by <=> 'frappe_sds_files')) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_setup_file_sync: a sym_router sds_files_* or sym_file_trigger sds_files_* row exists that frappe_sds did not write; rename or delete it first';
+  END IF;
+
+  -- views first (DDL commits): the routers read them
+  CALL sds__file_route_views();
+
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- §7: the file sync channels, with the flags SymmetricDS gives them when
+  -- file.sync.enable=true (it creates them itself if missing; it re-asserts
+  -- file_sync_flag); rows that exist are left alone
+  INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, max_batch_to_send,
+      batch_algorithm, reload_flag, file_sync_flag, description, create_time,
+      last_update_by, last_update_time)
+    SELECT 'filesync', 3, 100, 10, 'nontransactional', 0, 1, 'frappe_sds: file sync',
+           v_now, 'frappe_sds_files', v_now FROM DUAL
+    WHERE NOT EXISTS (SELECT 1 FROM sym_channel WHERE channel_id = 'filesync');
+  INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, max_batch_to_send,
+      batch_algorithm, reload_flag, file_sync_flag, description, create_time,
+      last_update_by, last_update_time)
+    SELECT 'filesync_reload', 1, 100, 10, 'nontransactional', 1, 1, 'frappe_sds: file sync loads',
+           v_now, 'frappe_sds_files', v_now FROM DUAL
+    WHERE NOT EXISTS (SELECT 1 FROM sym_channel WHERE channel_id = 'filesync_reload');
+  -- §8: file sync is off unless file.sync.enable=true
+  INSERT INTO sym_parameter (external_id, node_group_id, param_key, param_value, create_time,
+                             last_update_by, last_update_time)
+    VALUES ('ALL', 'ALL', 'file.sync.enable', 'true', v_now, 'frappe_sds_files', v_now)
+    ON DUPLICATE KEY UPDATE
+      last_update_time = IF(param_value <=> 'true', last_update_time, VALUES(last_update_time)),
+      param_value = 'true';
+  -- §8: snapshot rows are routed by the router of their file trigger
+  -- router; a lookuptable router keyed on the snapshot's FILE_NAME sends a
+  -- file to the nodes of its company, '~all' = every node (§3)
+  INSERT INTO sym_router (router_id, source_node_group_id, target_node_group_id, router_type,
+      router_expression, description, create_time, last_update_by, last_update_time)
+    VALUES
+    ('sds_files_m2b_pub', v_master, v_branch, 'lookuptable',
+     'LOOKUP_TABLE=sds_file_route_public KEY_COLUMN=FILE_NAME LOOKUP_KEY_COLUMN=file_name EXTERNAL_ID_COLUMN=node_external_id ALL_NODES_VALUE=~all',
+     'frappe_sds: public files to the branches of their company', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_m2b_prv', v_master, v_branch, 'lookuptable',
+     'LOOKUP_TABLE=sds_file_route_private KEY_COLUMN=FILE_NAME LOOKUP_KEY_COLUMN=file_name EXTERNAL_ID_COLUMN=node_external_id ALL_NODES_VALUE=~all',
+     'frappe_sds: private files to the branches of their company', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_b2m', v_branch, v_master, 'default', NULL,
+     'frappe_sds: files made at a branch to the master', v_now, 'frappe_sds_files', v_now)
+    ON DUPLICATE KEY UPDATE
+      last_update_time = IF(source_node_group_id <=> VALUES(source_node_group_id)
+                            AND target_node_group_id <=> VALUES(target_node_group_id)
+                            AND router_type <=> VALUES(router_type)
+                            AND router_expression <=> VALUES(router_expression),
+                            last_update_time, VALUES(last_update_time)),
+      source_node_group_id = VALUES(source_node_group_id),
+      target_node_group_id = VALUES(target_node_group_id),
+      router_type = VALUES(router_type), router_expression = VALUES(router_expression),
+      description = VALUES(description);
+  INSERT INTO sym_file_trigger (trigger_id, channel_id, reload_channel_id, base_dir, recurse,
+      sync_on_create, sync_on_modified, sync_on_delete, description, create_time,
+      last_update_by, last_update_time)
+    VALUES
+    ('sds_files_public', 'filesync', 'filesync_reload', CONCAT(v_path, '/public/files'), 1, 1, 1, 1,
+     'frappe_sds: the site''s public files', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_private', 'filesync', 'filesync_reload', CONCAT(v_path, '/private/files'), 1, 1, 1, 1,
+     'frappe_sds: the site''s private files', v_now, 'frappe_sds_files', v_now)
+    ON DUPLICATE KEY UPDATE
+      last_update_time = IF(base_dir <=> VALUES(base_dir), last_update_time, VALUES(last_update_time)),
+      base_dir = VALUES(base_dir);
+  -- initial_load_enabled=0 towards branches: §8 does not say that a file
+  -- load goes through the lookuptable router, so frappe_sds does not risk
+  -- sending every company's files to a new branch (see the README)
+  INSERT INTO sym_file_trigger_router (trigger_id, router_id, enabled, initial_load_enabled,
+      conflict_strategy, description, create_time, last_update_by, last_update_time)
+    VALUES
+    ('sds_files_public', 'sds_files_m2b_pub', 1, 0, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_private', 'sds_files_m2b_prv', 1, 0, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_public', 'sds_files_b2m', 1, 1, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now),
+    ('sds_files_private', 'sds_files_b2m', 1, 1, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now)
+    ON DUPLICATE KEY UPDATE trigger_id = trigger_id;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT t.trigger_id, t.base_dir, r.router_id, o.router_type, r.initial_load_enabled
+    FROM sym_file_trigger t JOIN sym_file_trigger_router r ON r.trigger_id = t.trigger_id
+    JOIN sym_router o ON o.router_id = r.router_id
+    WHERE t.last_update_by = 'frappe_sds_files' ORDER BY t.trigger_id, r.router_id;
+END//
+
+DROP PROCEDURE IF EXISTS sds_remove_file_sync//
+CREATE PROCEDURE sds_remove_file_sync()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: delete the file sync rows sds_setup_file_sync wrote'
+BEGIN
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  DELETE FROM sym_file_trigger_router WHERE last_update_by = 'frappe_sds_files';
+  DELETE t FROM sym_file_trigger t WHERE t.last_update_by = 'frappe_sds_files'
+    AND NOT EXISTS (SELECT 1 FROM sym_file_trigger_router r WHERE r.trigger_id = t.trigger_id);
+  DELETE o FROM sym_router o WHERE o.last_update_by = 'frappe_sds_files'
+    AND NOT EXISTS (SELECT 1 FROM sym_file_trigger_router r WHERE r.router_id = o.router_id)
+    AND NOT EXISTS (SELECT 1 FROM sym_trigger_router r WHERE r.router_id = o.router_id);
+  DELETE c FROM sym_channel c WHERE c.last_update_by = 'frappe_sds_files'
+    AND NOT EXISTS (SELECT 1 FROM sym_file_trigger t
+                    WHERE t.channel_id = c.channel_id OR t.reload_channel_id = c.channel_id);
+  UPDATE sym_parameter SET param_value = 'false', last_update_time = NOW()
+    WHERE external_id = 'ALL' AND node_group_id = 'ALL' AND param_key = 'file.sync.enable'
+      AND last_update_by = 'frappe_sds_files'
+      AND NOT EXISTS (SELECT 1 FROM sym_file_trigger);
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+END//
 DELIMITER ;
 
 -- ===========================================================================

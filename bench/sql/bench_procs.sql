@@ -53,6 +53,8 @@ END;;
 DROP PROCEDURE IF EXISTS bench_emulator_loop;;
 CREATE PROCEDURE bench_emulator_loop(IN p_sleep DOUBLE)
 BEGIN
+  -- an error in one pass is counted and the loop goes on (SymmetricDS retries too)
+  DECLARE CONTINUE HANDLER FOR SQLEXCEPTION UPDATE bench_flag SET errors = errors + 1;
   WHILE (SELECT stop FROM bench_flag) = 0 DO
     CALL bench_emulate_symmetricds();
     DO SLEEP(p_sleep);
@@ -99,6 +101,6 @@ BEGIN
 END;;
 DELIMITER ;
 
-CREATE TABLE IF NOT EXISTS bench_flag (stop INT NOT NULL);
+CREATE TABLE IF NOT EXISTS bench_flag (stop INT NOT NULL, errors INT NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS bench_latency (id INT AUTO_INCREMENT PRIMARY KEY,
   table_name VARCHAR(64), ms DOUBLE, ok INT);

@@ -1,0 +1,147 @@
+#!/bin/bash
+# bench/run.sh [--quick] -- every frappe_sds benchmark, side by side, in one run.
+#
+# Installs what it needs (Debian packages, via scripts/deps.sh + sysbench),
+# builds the plugin (cmake) and the do-nothing audit plugin (gcc), starts ONE
+# throwaway mariadbd in a temp dir (restarted with other plugins where a
+# benchmark compares server configurations; same datadir), runs:
+#   1. setup time: sds_setup vs the seed app's SQL (bench/seed_setup.sql)
+#   2. everyday overhead: sysbench OLTP, no plugin / no-op audit plugin / FRAPPE_SDS
+#   3. migrate burst: hundreds of ALTER TABLEs, plugin loaded vs not; reload count check
+#   4. capture cost: SymmetricDS-style capture trigger with/without external_select
+#   5. detection latency: DDL -> reload request (p50/p99)
+#   6. scale: setup time and plan size for 1x/2x/4x the ERPNext metadata
+# and writes bench/RESULTS.md (--quick: tiny sizes, bench/RESULTS.quick.md).
+# Every comparison alternates its variants within the run and reports medians;
+# ratios are medians of the per-round ratios. Exit status: 0 when every
+# benchmark ran (missed targets do not fail it), non-zero on any error.
+# Never touches the system mariadb service.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export FRAPPE_SDS_SRC="$ROOT"
+
+QUICK=0
+for a in "$@"; do
+    case "$a" in
+        --quick) QUICK=1 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+    esac
+done
+
+if [ $QUICK = 1 ]; then
+    OUT="$ROOT/bench/RESULTS.quick.md"
+    B1_ROUNDS=3
+    B2_ROUNDS=1 B2_TABLES=2 B2_SIZE=2000 B2_SECS=2 B2_WARM=1
+    B3_ROUNDS=1 B3_TABLES=12
+    B4_ROUNDS=1 B4_ROWS=300
+    B5_DDLS=3
+    B6_ROUNDS=1 B6_SCALES=(1 2)
+else
+    OUT="$ROOT/bench/RESULTS.md"
+    B1_ROUNDS=10
+    B2_ROUNDS=6 B2_TABLES=4 B2_SIZE=20000 B2_SECS=8 B2_WARM=2
+    B3_ROUNDS=6 B3_TABLES=60
+    B4_ROUNDS=7 B4_ROWS=10000
+    B5_DDLS=40
+    B6_ROUNDS=3 B6_SCALES=(1 2 4)
+fi
+B4_PER_DOC=10
+
+# ---- dependencies and build ------------------------------------------------
+"$ROOT/scripts/deps.sh" >/dev/null
+if ! command -v sysbench >/dev/null; then
+    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    echo "bench: installing sysbench"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sysbench >/dev/null \
+        || { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y -qq --no-install-recommends sysbench >/dev/null; }
+fi
+
+base=${TMPDIR:-/tmp}
+if [ -d /dev/shm ] && [ -w /dev/shm ] && \
+   [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 4194304 ]; then
+    base=/dev/shm
+fi
+W=$(mktemp -d "$base/frappe_sds_bench.XXXXXX")
+SRV="$W/srv"
+RAW="$W/raw.tsv"
+: >"$RAW"
+. "$ROOT/bench/lib/common.sh"
+for f in "$ROOT"/bench/lib/b[0-9]_*.sh; do . "$f"; done
+
+cleanup() {
+    local rc=$?
+    if [ -S "$SRV/sock" ] || [ -f "$SRV/mariadbd.pid" ]; then srv_stop "$SRV" >/dev/null 2>&1 || true; fi
+    if [ $rc -ne 0 ] && [ -f "$SRV/error.log" ]; then
+        echo "bench: failed (exit $rc); server error log tail:" >&2
+        tail -n 15 "$SRV/error.log" >&2
+    fi
+    rm -rf "$W"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+lap "building the plugin (cmake) and bench/noop_audit (gcc)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$W/cmake.log" 2>&1 \
+    && cmake --build build -j"$(nproc)" >>"$W/cmake.log" 2>&1 \
+    || { tail -n 30 "$W/cmake.log" >&2; die "plugin build failed"; }
+SO=$(find "$ROOT/build" -name frappe_sds.so -type f | head -n 1)
+[ -n "$SO" ] || die "build/frappe_sds.so not found"
+mkdir -p "$W/plugins-none" "$W/plugins-noop" "$W/plugins-ours"
+cp "$SO" "$W/plugins-ours/frappe_sds.so"
+gcc -O2 -Wall -Wextra -Werror -I/usr/include/mariadb/server -DMYSQL_DYNAMIC_PLUGIN -fPIC -shared \
+    "$ROOT/bench/noop_audit/noop_audit.c" -o "$W/plugins-noop/noop_audit.so" \
+    -Wl,--whole-archive /usr/lib/x86_64-linux-gnu/libmysqlservices.a -Wl,--no-whole-archive \
+    || die "noop_audit build failed"
+
+# ---- the machine -------------------------------------------------------------
+meta mode "$([ $QUICK = 1 ] && echo quick || echo full)"
+meta 'date' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta 'nproc' "$(nproc)"
+meta 'cpu' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+meta 'ram' "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+meta 'kernel' "$(uname -r)"
+meta 'mariadb' "$(mariadbd --version | sed 's/^.*Ver //')"
+meta 'sysbench' "$(sysbench --version)"
+meta 'load average at start' "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta 'datadir' "$([ "$base" = /dev/shm ] && echo 'tmpfs (/dev/shm)' || echo "$base")"
+meta 'commit' "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- core plugin udf sql 2>/dev/null || echo ' + uncommitted changes')"
+
+# ---- the runs ----------------------------------------------------------------
+lap "server in $W (mode: $([ $QUICK = 1 ] && echo quick || echo full))"
+srv_config ours
+q '' "CREATE DATABASE benchaux"
+lap "loading the ERPNext v13 site (metadata, customizations, sample data)"
+site_db site
+
+bench1_setup site "$B1_ROUNDS"
+
+# the site as a configured master: setup, SymmetricDS's first sync-triggers
+# (trigger_hist), two registered branches and an open registration
+q site "CALL sds_setup('master', 'branch')" >/dev/null
+q site "CALL bench_play_sync_triggers()"
+add_nodes site
+q site "CALL sds_sync_schema()" >/dev/null
+[ "$(q site "SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'")" = 0 ] \
+    || die "site not settled after setup"
+
+bench4_capture site "$B4_ROUNDS" "$B4_ROWS" "$B4_PER_DOC"
+bench5_latency site "$B5_DDLS"
+bench6_scale "$B6_ROUNDS" "${B6_SCALES[@]}"
+bench2_oltp "$B2_ROUNDS" "$B2_TABLES" "$B2_SIZE" "$B2_SECS" "$B2_WARM"
+bench3_migrate site "$B3_ROUNDS" "$B3_TABLES"
+
+srv_stop "$SRV" >/dev/null; CUR_CFG=""
+note "Load average (1/5/15 min) at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) CPUs; other processes on the machine add noise)."
+grep -q 'got signal\|Assertion .* failed' "$SRV/error.log" && die "the server log shows a crash"
+
+lap "writing $OUT"
+python3 "$ROOT/bench/lib/report.py" "$RAW" >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+cp "$RAW" "${OUT%.md}.raw.tsv"
+sed -n '/^| figure/,/^$/p' "$OUT"
+lap "done: $OUT"
