@@ -99,11 +99,12 @@ static void key_of_company(gen *g, sds_buf *b, const char *expr)
                  expr);
 }
 
-/* Company key of the company of the document (doctype d, name expr). */
+/* Company key of the company of the document (doctype d, name expr):
+   one subquery joining the document to its company (cheaper in the
+   capture trigger than a subquery nested in another). */
 static int key_of_document(gen *g, sds_buf *b, const sds_doctype *d,
                            const char *name_expr)
 {
-  sds_buf e;
   if (d->d.scope != SDS_SCOPE_COMPANY)
     return 0;
   if (d->d.source == SDS_SRC_SELF)
@@ -113,17 +114,14 @@ static int key_of_document(gen *g, sds_buf *b, const sds_doctype *d,
   }
   if (d->d.source != SDS_SRC_FIELD)
     return 0;
-  sds_buf_init(&e);
-  sds_buf_adds(&e, "(select p.");
-  sds_quote_identz(&e, d->d.company_field);
-  sds_buf_adds(&e, " from ");
-  qtab(g, &e, d->table->name);
-  sds_buf_printf(&e, " p where p.`name` = %s limit 1)", name_expr);
-  if (!e.oom)
-    key_of_company(g, b, e.data);
-  else
-    b->oom= 1;
-  sds_buf_free(&e);
+  sds_buf_adds(b, "(select k.`abbr` from ");
+  qtab(g, b, d->table->name);
+  sds_buf_adds(b, " p join ");
+  qtab(g, b, "tabCompany");
+  sds_buf_adds(b, " k on k.`name` = p.");
+  sds_quote_identz(b, d->d.company_field);
+  sds_buf_printf(b, " where p.`name` = %s and char_length(k.`abbr`) between "
+                    "1 and 50 and k.`abbr` not like '~%%' limit 1)", name_expr);
   return 1;
 }
 
