@@ -86,6 +86,19 @@ if [ $built = 1 ]; then
     rm -f "$asan_log"
 fi
 
+# ---------------------------------------------------------------- benchmarks
+# quick mode only: the benchmarks keep working (targets are not gated here;
+# bench/run.sh regenerates bench/RESULTS.md)
+if [ $built = 1 ] && [ -x "$ROOT/bench/run.sh" ] && [ "${FRAPPE_SDS_SKIP_BENCH:-0}" != 1 ]; then
+    note "benchmarks, quick mode (bench/run.sh --quick)"
+    if "$ROOT/bench/run.sh" --quick > /tmp/frappe_sds_bench_quick.log 2>&1; then
+        pass=$((pass + 1)); echo "  bench quick passed"
+    else
+        fail=$((fail + 1)); failed_names+=("bench-quick")
+        echo "  bench quick FAILED:"; tail -n 30 /tmp/frappe_sds_bench_quick.log
+    fi
+fi
+
 # ---------------------------------------------------------------- mtr
 if [ -z "${FRAPPE_SDS_PLUGIN_DIR:-}" ]; then
     FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
