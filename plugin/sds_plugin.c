@@ -104,8 +104,6 @@ static int sds_plugin_init(void *p)
 {
   (void) p;
   sds_ddl_reload_lists();
-  if (sds_ddl_start())
-    return 1;
   sds_plugin_active= 1;
   return 0;
 }
@@ -114,6 +112,28 @@ static int sds_plugin_deinit(void *p)
 {
   (void) p;
   sds_plugin_active= 0;
+  return 0;
+}
+
+/* The worker lives in a second, daemon plugin of the same library. The
+   audit plugin is referenced by every connection that raised an event,
+   the worker's own included, so at shutdown the server deinitialises it
+   only in the forced pass, after InnoDB; a daemon plugin is referenced by
+   no connection, so the server stops it in the first pass: stopping the
+   worker there lets its statement finish before the engines go away. */
+static struct st_mysql_daemon sds_worker_descriptor= {
+  MYSQL_DAEMON_INTERFACE_VERSION
+};
+
+static int sds_worker_init(void *p)
+{
+  (void) p;
+  return sds_ddl_start();
+}
+
+static int sds_worker_deinit(void *p)
+{
+  (void) p;
   sds_ddl_stop();
   return 0;
 }
@@ -133,6 +153,22 @@ maria_declare_plugin(frappe_sds)
   0x0001,
   sds_status_vars,
   sds_system_vars,
+  SDS_VERSION,
+  MariaDB_PLUGIN_MATURITY_BETA
+},
+{
+  MYSQL_DAEMON_PLUGIN,
+  &sds_worker_descriptor,
+  "FRAPPE_SDS_WORKER",
+  "frappe_sds authors",
+  "frappe_sds: the worker that turns DDL into SymmetricDS configuration "
+  "and reload requests",
+  PLUGIN_LICENSE_GPL,
+  sds_worker_init,
+  sds_worker_deinit,
+  0x0001,
+  NULL,
+  NULL,
   SDS_VERSION,
   MariaDB_PLUGIN_MATURITY_BETA
 }

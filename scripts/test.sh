@@ -99,6 +99,17 @@ if [ $built = 1 ] && [ -x "$ROOT/bench/run.sh" ] && [ "${FRAPPE_SDS_SKIP_BENCH:-
     fi
 fi
 
+# ---------------------------------------------------------------- shutdown
+if [ $built = 1 ] && [ -x "$ROOT/tests/shutdown_during_sync.sh" ]; then
+    note "server shutdown while the worker syncs (tests/shutdown_during_sync.sh)"
+    if "$ROOT/tests/shutdown_during_sync.sh" > /tmp/frappe_sds_shutdown.log 2>&1; then
+        pass=$((pass + 1)); echo "  shutdown_during_sync passed"
+    else
+        fail=$((fail + 1)); failed_names+=("shutdown_during_sync")
+        echo "  shutdown_during_sync FAILED:"; tail -n 20 /tmp/frappe_sds_shutdown.log
+    fi
+fi
+
 # ---------------------------------------------------------------- mtr
 if [ -z "${FRAPPE_SDS_PLUGIN_DIR:-}" ]; then
     FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
