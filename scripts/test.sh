@@ -110,6 +110,16 @@ if [ $built = 1 ] && [ -x "$ROOT/tests/shutdown_during_sync.sh" ]; then
     fi
 fi
 
+if [ $built = 1 ] && [ -x "$ROOT/tests/install_while_busy.sh" ]; then
+    note "INSTALL/UNINSTALL SONAME while sessions run DDL and DML (tests/install_while_busy.sh)"
+    if "$ROOT/tests/install_while_busy.sh" > /tmp/frappe_sds_busy.log 2>&1; then
+        pass=$((pass + 1)); echo "  install_while_busy passed"
+    else
+        fail=$((fail + 1)); failed_names+=("install_while_busy")
+        echo "  install_while_busy FAILED:"; tail -n 20 /tmp/frappe_sds_busy.log
+    fi
+fi
+
 # ---------------------------------------------------------------- mtr
 if [ -z "${FRAPPE_SDS_PLUGIN_DIR:-}" ]; then
     FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
