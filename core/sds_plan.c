@@ -181,7 +181,7 @@ static int rule_error(sds_meta *m, const sds_rule *r, const char *what)
 
 /* Find the owning company column of a DocType with a table.
    Returns the field name, or NULL; *why explains (owned by caller). */
-static const char *owner_field(sds_meta *m, sds_doctype *d, sds_buf *why)
+static const char *owner_field(sds_doctype *d, sds_buf *why)
 {
   size_t i, k;
   const char *found= NULL;
@@ -225,7 +225,6 @@ static const char *owner_field(sds_meta *m, sds_doctype *d, sds_buf *why)
   {
     sds_buf_reset(why);
     sds_buf_printf(why, "owned through its only Link to Company '%s'", found);
-    (void) m;
     return found;
   }
   if (n > 1)
@@ -305,7 +304,6 @@ static int apply_rule(sds_meta *m, sds_doctype *d, sds_rule *r)
     if (!sds_table_has_column(d->table, r->company_field))
     {
       sds_buf_free(&b);
-      sds_buf_adds(&m->err, "");
       if (m->err.len == 0)
         sds_buf_printf(&m->err, "sds_doctype_rule: '%s' names company_field "
                        "'%s' which is not a column of its table", r->key,
@@ -321,7 +319,7 @@ static int apply_rule(sds_meta *m, sds_doctype *d, sds_rule *r)
     sds_buf_init(&why);
     if (strcmp(d->name, "Company") == 0)
       dd->source= SDS_SRC_SELF;
-    else if ((dd->company_field= owner_field(m, d, &why)))
+    else if ((dd->company_field= owner_field(d, &why)))
       dd->source= SDS_SRC_FIELD;
     sds_buf_free(&why);
     if (dd->source == SDS_SRC_NONE)
@@ -382,7 +380,7 @@ static int classify_child(sds_meta *m, sds_doctype *d)
       nlocal++;
     }
   }
-  if ((own= owner_field(m, d, &why)))
+  if ((own= owner_field(d, &why)))
   {
     dd->scope= SDS_SCOPE_CHILD;
     dd->source= SDS_SRC_FIELD;
@@ -486,7 +484,7 @@ static int classify(sds_meta *m, sds_doctype *d)
     goto done;
   }
   sds_buf_init(&why);
-  if ((own= owner_field(m, d, &why)))
+  if ((own= owner_field(d, &why)))
   {
     dd->scope= SDS_SCOPE_COMPANY;
     dd->source= SDS_SRC_FIELD;
@@ -533,7 +531,6 @@ static void classify_table(sds_meta *m, sds_table *t, sds_decision *dd)
 {
   const policy *p;
   const sds_rule *r= table_rule(m, t->name);
-  const char *problem;
   if (t->is_view)
   {
     decide(m, dd, SDS_SCOPE_EXCLUDED, SDS_SRC_NONE,
@@ -573,7 +570,6 @@ static void classify_table(sds_meta *m, sds_table *t, sds_decision *dd)
     decide(m, dd, p->scope, SDS_SRC_NONE, p->reason);
     return;
   }
-  (void) problem;
   decide(m, dd, SDS_SCOPE_EXCLUDED, SDS_SRC_NONE,
          "not a DocType table; add an sds_doctype_rule to replicate it");
 }

@@ -133,7 +133,7 @@ const char *sds_table_name_problem(const char *s, size_t n)
 
 void sds_slug(sds_buf *b, const char *s, size_t n, size_t max)
 {
-  size_t i, start= b->len, out= 0;
+  size_t i, out= 0;
   int last_us= 0;
   for (i= 0; i < n && out < max; i++)
   {
@@ -154,7 +154,6 @@ void sds_slug(sds_buf *b, const char *s, size_t n, size_t max)
       out++;
     }
   }
-  (void) start;
 }
 
 unsigned sds_fnv1a(const char *s, size_t n)
