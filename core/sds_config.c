@@ -33,12 +33,21 @@
 #define KEY_NONE "'~none'"
 #define KEY_ALL "'~all'"
 
+/* The output has one array per SymmetricDS table, in this order (parents
+   before children), so that the SQL side reads each with a JSON_TABLE of
+   that table's columns only. */
+static const char *const sym_tables[]= {
+  "sym_node_group", "sym_node_group_link", "sym_channel", "sym_router",
+  "sym_trigger", "sym_trigger_router", "sym_conflict"};
+#define NSYM (sizeof(sym_tables) / sizeof(sym_tables[0]))
+
 typedef struct gen
 {
   sds_meta *m;
   const char *db, *master, *branch;
-  sds_buf out;
-  int nrows;
+  sds_buf tab[NSYM];            /* rows of each sym table */
+  int nrows[NSYM];
+  sds_buf *out;                 /* the array of the row being written */
   /* reusable scratch buffers */
   sds_buf a, b, c;
 } gen;
@@ -47,29 +56,33 @@ typedef struct gen
 
 static void row_begin(gen *g, const char *table)
 {
-  sds_buf_adds(&g->out, g->nrows++ ? ",\n{" : "\n{");
-  sds_buf_adds(&g->out, "\"t\":");
-  sds_buf_json_strz(&g->out, table);
+  size_t i;
+  for (i= 0; i < NSYM - 1 && strcmp(sym_tables[i], table); i++)
+    ;
+  g->out= &g->tab[i];
+  sds_buf_adds(g->out, g->nrows[i]++ ? ",\n{" : "\n{");
+  sds_buf_adds(g->out, "\"t\":");
+  sds_buf_json_strz(g->out, table);
 }
 
 static void col_s(gen *g, const char *k, const char *v)
 {
-  sds_buf_addc(&g->out, ',');
-  sds_buf_json_strz(&g->out, k);
-  sds_buf_addc(&g->out, ':');
-  sds_buf_json_strz(&g->out, v);
+  sds_buf_addc(g->out, ',');
+  sds_buf_json_strz(g->out, k);
+  sds_buf_addc(g->out, ':');
+  sds_buf_json_strz(g->out, v);
 }
 
 static void col_i(gen *g, const char *k, long v)
 {
-  sds_buf_addc(&g->out, ',');
-  sds_buf_json_strz(&g->out, k);
-  sds_buf_printf(&g->out, ":%ld", v);
+  sds_buf_addc(g->out, ',');
+  sds_buf_json_strz(g->out, k);
+  sds_buf_printf(g->out, ":%ld", v);
 }
 
 static void row_end(gen *g)
 {
-  sds_buf_addc(&g->out, '}');
+  sds_buf_addc(g->out, '}');
 }
 
 /* ---- SQL fragments ----------------------------------------------------- */
@@ -491,7 +504,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     }
   }
   if (ext.oom || load.oom || desc.oom || cid.oom)
-    g->out.oom= 1;
+    g->tab[0].oom= 1;
   sds_buf_free(&ext);
   sds_buf_free(&load);
   sds_buf_free(&desc);
@@ -553,18 +566,21 @@ static int check_params(gen *g)
 char *sds_config_json(sds_meta *m, size_t *len)
 {
   gen g;
+  sds_buf out;
   size_t i;
+  int oom= 0;
   memset(&g, 0, sizeof(g));
   g.m= m;
-  sds_buf_init(&g.out);
+  sds_buf_init(&out);
+  for (i= 0; i < NSYM; i++)
+    sds_buf_init(&g.tab[i]);
   if (sds_meta_plan(m) || check_params(&g))
   {
-    sds_buf_adds(&g.out, "{\"error\":");
-    sds_buf_json_strz(&g.out, m->err.len ? m->err.data : "frappe_sds: out of memory");
-    sds_buf_addc(&g.out, '}');
-    return sds_buf_steal(&g.out, len);
+    sds_buf_adds(&out, "{\"error\":");
+    sds_buf_json_strz(&out, m->err.len ? m->err.data : "frappe_sds: out of memory");
+    sds_buf_addc(&out, '}');
+    return sds_buf_steal(&out, len);
   }
-  sds_buf_adds(&g.out, "{\"rows\":[");
   node_group(&g, g.master, SDS_OWNER ": master (registration) node group");
   node_group(&g, g.branch, SDS_OWNER ": branch node group");
   /* branches push, the master waits for them to pull: branches make
@@ -599,11 +615,24 @@ char *sds_config_json(sds_meta *m, size_t *len)
     if (d->trigger_id)
       table_rows(&g, t, d, dt);
   }
-  sds_buf_adds(&g.out, "\n]}");
-  if (g.out.oom)
+  /* {"sym_node_group":[...], ..., "plan":[...]}: the plan it was made
+     from, for sds_plan (one pass over the input) */
+  for (i= 0; i < NSYM; i++)
   {
-    sds_buf_free(&g.out);
+    sds_buf_adds(&out, i ? "\n],\"" : "{\"");
+    sds_buf_adds(&out, sym_tables[i]);
+    sds_buf_adds(&out, "\":[");
+    sds_buf_add(&out, g.tab[i].data, g.tab[i].len);
+    oom|= g.tab[i].oom;
+    sds_buf_free(&g.tab[i]);
+  }
+  sds_buf_adds(&out, "\n],\"plan\":[");
+  sds_meta_plan_rows(m, &out);
+  sds_buf_adds(&out, "]}");
+  if (out.oom || oom)
+  {
+    sds_buf_free(&out);
     return NULL;
   }
-  return sds_buf_steal(&g.out, len);
+  return sds_buf_steal(&out, len);
 }

@@ -154,7 +154,10 @@ int sds_table_has_column(const sds_table *t, const char *col);
    "parent", "parent|field:company", "link:doctype_field.name_field". */
 void sds_decision_source(sds_buf *b, const sds_decision *d);
 
-/* Plan as JSON: {"rows":[...]} or {"error":"..."}. */
+/* Plan as JSON: {"plan":[...]} or {"error":"..."}. */
 char *sds_meta_plan_json(sds_meta *m, size_t *len);
+/* The plan's rows, comma-separated JSON objects, appended to b (the
+   plan must have been computed: sds_meta_plan). */
+void sds_meta_plan_rows(sds_meta *m, sds_buf *b);
 
 #endif

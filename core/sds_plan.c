@@ -751,11 +751,29 @@ static void row_json(sds_buf *b, const char *doctype, const char *module,
   sds_buf_free(&tmp);
 }
 
+void sds_meta_plan_rows(sds_meta *m, sds_buf *b)
+{
+  size_t i;
+  int first= 1;
+  for (i= 0; i < m->ndoctypes; i++)
+  {
+    sds_doctype *d= m->doctypes[i];
+    if (!d->declared)
+      continue;                 /* only referenced by field rows */
+    row_json(b, d->name, d->module, d->istable, d->table, &d->d, d, first);
+    first= 0;
+  }
+  for (i= 0; i < m->ntables; i++)
+    if (!m->tables[i]->doctype)
+    {
+      row_json(b, NULL, NULL, 0, m->tables[i], &m->table_d[i], NULL, first);
+      first= 0;
+    }
+}
+
 char *sds_meta_plan_json(sds_meta *m, size_t *len)
 {
   sds_buf b;
-  size_t i;
-  int first= 1;
   sds_buf_init(&b);
   if (sds_meta_plan(m))
   {
@@ -764,21 +782,8 @@ char *sds_meta_plan_json(sds_meta *m, size_t *len)
     sds_buf_addc(&b, '}');
     return sds_buf_steal(&b, len);
   }
-  sds_buf_adds(&b, "{\"rows\":[");
-  for (i= 0; i < m->ndoctypes; i++)
-  {
-    sds_doctype *d= m->doctypes[i];
-    if (!d->declared)
-      continue;                 /* only referenced by field rows */
-    row_json(&b, d->name, d->module, d->istable, d->table, &d->d, d, first);
-    first= 0;
-  }
-  for (i= 0; i < m->ntables; i++)
-    if (!m->tables[i]->doctype)
-    {
-      row_json(&b, NULL, NULL, 0, m->tables[i], &m->table_d[i], NULL, first);
-      first= 0;
-    }
+  sds_buf_adds(&b, "{\"plan\":[");
+  sds_meta_plan_rows(m, &b);
   sds_buf_adds(&b, "]}");
   return sds_buf_steal(&b, len);
 }

@@ -5,9 +5,10 @@
    records (database, table) in a coalescing set and wakes the worker. The
    worker waits until the burst is quiet for frappe_sds_debounce_ms, then,
    per database where frappe_sds is installed, writes the events into
-   sds_schema_event and runs CALL sds__sync_run() over a local connection
+   sds_schema_event and runs CALL sds__sync_run(1) over a local connection
    (the SQL service): one code path with sds_sync_schema(). It re-runs
-   while changes wait for SymmetricDS, and once at startup for every such
+   (sds__sync_run(0): the open changes only) while changes wait for
+   SymmetricDS, and once at startup (a full pass) for every such
    database, which is what makes a crash between a DDL and its reload
    request harmless: sds_sync_schema compares the live columns with what
    SymmetricDS captures. */
@@ -425,7 +426,9 @@ static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n,
     if (run(m, db, q, strlen(q)))
       return;
   }
-  snprintf(q, sizeof(q), "CALL %s.sds__sync_run()", qdb);
+  /* a follow-up (no new DDL) only moves the open changes on */
+  snprintf(q, sizeof(q), "CALL %s.sds__sync_run(%d)", qdb,
+           only_if_needed ? 0 : 1);
   if (run(m, db, q, strlen(q)))
     return;
   reloads= query_number(m, "SELECT @sds_sync_reloads");

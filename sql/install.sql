@@ -255,15 +255,19 @@ END//
 DROP PROCEDURE IF EXISTS sds__plan_store//
 CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: replace sds_plan with the rows of j'
+  COMMENT 'frappe_sds internal: replace sds_plan with the plan rows of j (sds_plan_agg or sds_config_agg)'
 BEGIN
   DECLARE now_ DATETIME DEFAULT NOW();
+  IF LOCATE('"plan":[', j) = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
+  END IF;
   DELETE FROM sds_plan;
   INSERT INTO sds_plan (doctype, table_name, scope, company_source, parents,
                         reason, module, istable, trigger_id, refreshed_at)
   SELECT jt.doctype, jt.table_name, jt.scope, jt.company_source, jt.parents,
          jt.reason, jt.module, jt.istable, jt.trigger_id, now_
-  FROM JSON_TABLE(j, '$.rows[*]' COLUMNS (
+  FROM JSON_TABLE(j, '$.plan[*]' COLUMNS (
          doctype VARCHAR(140) PATH '$.doctype',
          table_name VARCHAR(64) PATH '$.table_name',
          scope VARCHAR(20) PATH '$.scope',
@@ -304,11 +308,11 @@ END//
 -- ever updated or deleted. A wanted row whose key is taken by a row someone
 -- else wrote is left alone and reported as 'skip'.
 DROP PROCEDURE IF EXISTS sds__setup_compute//
-CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
+CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHAR(255),
+                                     OUT j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: desired rows into sds__want_*, differences into sds__change'
+  COMMENT 'frappe_sds internal: desired rows into sds__want_*, differences into sds__change; j: the config and plan JSON'
 BEGIN
-  DECLARE j LONGTEXT;
   DECLARE now_ DATETIME DEFAULT NOW();
   DECLARE msg VARCHAR(512);
   IF (SELECT COUNT(*) FROM information_schema.tables
@@ -328,41 +332,73 @@ BEGIN
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
   CALL sds__raise_json_error(j);
   CALL sds__setup_cleanup();
+
+  IF LEFT(j, 19) <> '{"sym_node_group":[' THEN
+    -- e.g. a library replaced on disk but not yet loaded by the server
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
+  END IF;
+
+  -- Every sym table's array in one parse of j: each NESTED PATH gives its
+  -- rows, with the other paths' columns NULL (n_* tells whose row it is).
   CREATE TEMPORARY TABLE sds__want ENGINE=Aria
-  SELECT * FROM JSON_TABLE(j, '$.rows[*]' COLUMNS (
-    t VARCHAR(40) PATH '$.t',
-    node_group_id VARCHAR(50) PATH '$.node_group_id',
-    source_node_group_id VARCHAR(50) PATH '$.source_node_group_id',
-    target_node_group_id VARCHAR(50) PATH '$.target_node_group_id',
-    data_event_action CHAR(1) PATH '$.data_event_action',
-    channel_id VARCHAR(128) PATH '$.channel_id',
-    processing_order INT PATH '$.processing_order',
-    max_batch_size INT PATH '$.max_batch_size',
-    max_batch_to_send INT PATH '$.max_batch_to_send',
-    batch_algorithm VARCHAR(50) PATH '$.batch_algorithm',
-    reload_flag SMALLINT PATH '$.reload_flag',
-    router_id VARCHAR(50) PATH '$.router_id',
-    router_type VARCHAR(50) PATH '$.router_type',
-    router_expression MEDIUMTEXT PATH '$.router_expression',
-    trigger_id VARCHAR(128) PATH '$.trigger_id',
-    source_table_name VARCHAR(255) PATH '$.source_table_name',
-    reload_channel_id VARCHAR(128) PATH '$.reload_channel_id',
-    sync_on_incoming_batch SMALLINT PATH '$.sync_on_incoming_batch',
-    external_select MEDIUMTEXT PATH '$.external_select',
-    sync_on_insert_condition MEDIUMTEXT PATH '$.sync_on_insert_condition',
-    sync_on_update_condition MEDIUMTEXT PATH '$.sync_on_update_condition',
-    sync_on_delete_condition MEDIUMTEXT PATH '$.sync_on_delete_condition',
-    initial_load_order INT PATH '$.initial_load_order',
-    initial_load_select MEDIUMTEXT PATH '$.initial_load_select',
-    conflict_id VARCHAR(50) PATH '$.conflict_id',
-    target_channel_id VARCHAR(128) PATH '$.target_channel_id',
-    target_table_name VARCHAR(255) PATH '$.target_table_name',
-    detect_type VARCHAR(128) PATH '$.detect_type',
-    detect_expression MEDIUMTEXT PATH '$.detect_expression',
-    resolve_type VARCHAR(128) PATH '$.resolve_type',
-    ping_back VARCHAR(128) PATH '$.ping_back',
-    resolve_row_only SMALLINT PATH '$.resolve_row_only',
-    description MEDIUMTEXT PATH '$.description')) jt;
+  SELECT * FROM JSON_TABLE(j, '$' COLUMNS (
+    NESTED PATH '$.sym_node_group[*]' COLUMNS (
+      n_ng FOR ORDINALITY,
+      ng_node_group_id VARCHAR(50) PATH '$.node_group_id',
+      ng_description MEDIUMTEXT PATH '$.description'),
+    NESTED PATH '$.sym_node_group_link[*]' COLUMNS (
+      n_gl FOR ORDINALITY,
+      gl_source_node_group_id VARCHAR(50) PATH '$.source_node_group_id',
+      gl_target_node_group_id VARCHAR(50) PATH '$.target_node_group_id',
+      gl_data_event_action CHAR(1) PATH '$.data_event_action'),
+    NESTED PATH '$.sym_channel[*]' COLUMNS (
+      n_ch FOR ORDINALITY,
+      ch_channel_id VARCHAR(128) PATH '$.channel_id',
+      ch_processing_order INT PATH '$.processing_order',
+      ch_max_batch_size INT PATH '$.max_batch_size',
+      ch_max_batch_to_send INT PATH '$.max_batch_to_send',
+      ch_batch_algorithm VARCHAR(50) PATH '$.batch_algorithm',
+      ch_reload_flag SMALLINT PATH '$.reload_flag',
+      ch_description MEDIUMTEXT PATH '$.description'),
+    NESTED PATH '$.sym_router[*]' COLUMNS (
+      n_ro FOR ORDINALITY,
+      ro_router_id VARCHAR(50) PATH '$.router_id',
+      ro_source_node_group_id VARCHAR(50) PATH '$.source_node_group_id',
+      ro_target_node_group_id VARCHAR(50) PATH '$.target_node_group_id',
+      ro_router_type VARCHAR(50) PATH '$.router_type',
+      ro_router_expression MEDIUMTEXT PATH '$.router_expression',
+      ro_description MEDIUMTEXT PATH '$.description'),
+    NESTED PATH '$.sym_trigger[*]' COLUMNS (
+      n_tr FOR ORDINALITY,
+      tr_trigger_id VARCHAR(128) PATH '$.trigger_id',
+      tr_source_table_name VARCHAR(255) PATH '$.source_table_name',
+      tr_channel_id VARCHAR(128) PATH '$.channel_id',
+      tr_reload_channel_id VARCHAR(128) PATH '$.reload_channel_id',
+      tr_sync_on_incoming_batch SMALLINT PATH '$.sync_on_incoming_batch',
+      tr_external_select MEDIUMTEXT PATH '$.external_select',
+      tr_sync_on_insert_condition MEDIUMTEXT PATH '$.sync_on_insert_condition',
+      tr_sync_on_update_condition MEDIUMTEXT PATH '$.sync_on_update_condition',
+      tr_sync_on_delete_condition MEDIUMTEXT PATH '$.sync_on_delete_condition',
+      tr_description MEDIUMTEXT PATH '$.description'),
+    NESTED PATH '$.sym_trigger_router[*]' COLUMNS (
+      n_tt FOR ORDINALITY,
+      tt_trigger_id VARCHAR(128) PATH '$.trigger_id',
+      tt_router_id VARCHAR(50) PATH '$.router_id',
+      tt_initial_load_order INT PATH '$.initial_load_order',
+      tt_initial_load_select MEDIUMTEXT PATH '$.initial_load_select'),
+    NESTED PATH '$.sym_conflict[*]' COLUMNS (
+      n_cf FOR ORDINALITY,
+      cf_conflict_id VARCHAR(50) PATH '$.conflict_id',
+      cf_source_node_group_id VARCHAR(50) PATH '$.source_node_group_id',
+      cf_target_node_group_id VARCHAR(50) PATH '$.target_node_group_id',
+      cf_target_channel_id VARCHAR(128) PATH '$.target_channel_id',
+      cf_target_table_name VARCHAR(255) PATH '$.target_table_name',
+      cf_detect_type VARCHAR(128) PATH '$.detect_type',
+      cf_detect_expression MEDIUMTEXT PATH '$.detect_expression',
+      cf_resolve_type VARCHAR(128) PATH '$.resolve_type',
+      cf_ping_back VARCHAR(128) PATH '$.ping_back',
+      cf_resolve_row_only SMALLINT PATH '$.resolve_row_only'))) jt;
 
   -- One table per sym table, LIKE it: same collations, so keys compare
   -- exactly as SymmetricDS's table does and the joins use its indexes.
@@ -376,47 +412,48 @@ BEGIN
 
   INSERT INTO sds__want_node_group (node_group_id, description, create_time,
       last_update_by, last_update_time)
-    SELECT node_group_id, description, now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_node_group';
+    SELECT ng_node_group_id, ng_description, now_, 'frappe_sds', now_
+    FROM sds__want WHERE n_ng IS NOT NULL;
   INSERT INTO sds__want_node_group_link (source_node_group_id, target_node_group_id,
       data_event_action, create_time, last_update_by, last_update_time)
-    SELECT source_node_group_id, target_node_group_id, data_event_action,
+    SELECT gl_source_node_group_id, gl_target_node_group_id, gl_data_event_action,
            now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_node_group_link';
+    FROM sds__want WHERE n_gl IS NOT NULL;
   INSERT INTO sds__want_channel (channel_id, processing_order, max_batch_size,
       max_batch_to_send, batch_algorithm, reload_flag, description, create_time,
       last_update_by, last_update_time)
-    SELECT channel_id, processing_order, max_batch_size, max_batch_to_send,
-           batch_algorithm, reload_flag, description, now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_channel';
+    SELECT ch_channel_id, ch_processing_order, ch_max_batch_size, ch_max_batch_to_send,
+           ch_batch_algorithm, ch_reload_flag, ch_description, now_, 'frappe_sds', now_
+    FROM sds__want WHERE n_ch IS NOT NULL;
   INSERT INTO sds__want_router (router_id, source_node_group_id, target_node_group_id,
       router_type, router_expression, description, create_time, last_update_by,
       last_update_time)
-    SELECT router_id, source_node_group_id, target_node_group_id, router_type,
-           router_expression, description, now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_router';
+    SELECT ro_router_id, ro_source_node_group_id, ro_target_node_group_id, ro_router_type,
+           ro_router_expression, ro_description, now_, 'frappe_sds', now_
+    FROM sds__want WHERE n_ro IS NOT NULL;
   INSERT INTO sds__want_trigger (trigger_id, source_table_name, channel_id,
       reload_channel_id, sync_on_incoming_batch, external_select,
       sync_on_insert_condition, sync_on_update_condition, sync_on_delete_condition,
       description, create_time, last_update_by, last_update_time)
-    SELECT trigger_id, source_table_name, channel_id, reload_channel_id,
-           sync_on_incoming_batch, external_select, sync_on_insert_condition,
-           sync_on_update_condition, sync_on_delete_condition, description,
+    SELECT tr_trigger_id, tr_source_table_name, tr_channel_id, tr_reload_channel_id,
+           tr_sync_on_incoming_batch, tr_external_select, tr_sync_on_insert_condition,
+           tr_sync_on_update_condition, tr_sync_on_delete_condition, tr_description,
            now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_trigger';
+    FROM sds__want WHERE n_tr IS NOT NULL;
   INSERT INTO sds__want_trigger_router (trigger_id, router_id, initial_load_order,
       initial_load_select, create_time, last_update_by, last_update_time)
-    SELECT trigger_id, router_id, initial_load_order, initial_load_select,
+    SELECT tt_trigger_id, tt_router_id, tt_initial_load_order, tt_initial_load_select,
            now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_trigger_router';
+    FROM sds__want WHERE n_tt IS NOT NULL;
   INSERT INTO sds__want_conflict (conflict_id, source_node_group_id,
       target_node_group_id, target_channel_id, target_table_name, detect_type,
       detect_expression, resolve_type, ping_back, resolve_row_only, create_time,
       last_update_by, last_update_time)
-    SELECT conflict_id, source_node_group_id, target_node_group_id,
-           target_channel_id, target_table_name, detect_type, detect_expression,
-           resolve_type, ping_back, resolve_row_only, now_, 'frappe_sds', now_
-    FROM sds__want WHERE t = 'sym_conflict';
+    SELECT cf_conflict_id, cf_source_node_group_id, cf_target_node_group_id,
+           cf_target_channel_id, cf_target_table_name, cf_detect_type,
+           cf_detect_expression, cf_resolve_type, cf_ping_back, cf_resolve_row_only,
+           now_, 'frappe_sds', now_
+    FROM sds__want WHERE n_cf IS NOT NULL;
   DROP TEMPORARY TABLE sds__want;
 
   -- The differences. seq orders inserts parents-first and deletes
@@ -682,7 +719,7 @@ BEGIN
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
     sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change,
-    sds__cols, sds__live, sds__hist, sds__ready;
+    sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads;
   SET sql_notes = v_notes;
 END//
 
@@ -691,12 +728,13 @@ CREATE PROCEDURE sds_setup_preview(IN p_master VARCHAR(255), IN p_branch VARCHAR
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: show what sds_setup would change, without writing'
 BEGIN
+  DECLARE j LONGTEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     CALL sds__setup_cleanup();
     RESIGNAL;
   END;
-  CALL sds__setup_compute(p_master, p_branch);
+  CALL sds__setup_compute(p_master, p_branch, j);
   SELECT tbl AS `table`, action, k1 AS `key`, NULLIF(k2, '') AS key2, detail
     FROM sds__change ORDER BY seq, k1, k2;
   CALL sds__setup_cleanup();
@@ -723,9 +761,8 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
 
-  SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
-  CALL sds__raise_json_error(j);
-  CALL sds__setup_compute(p_master, p_branch);
+  -- the configuration and the plan it comes from: one pass over the metadata
+  CALL sds__setup_compute(p_master, p_branch, j);
   START TRANSACTION;
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
@@ -752,7 +789,7 @@ END//
 -- ---------------------------------------------------------------------------
 DROP PROCEDURE IF EXISTS sds__sync_step//
 CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50),
-                                IN p_me VARCHAR(50), IN p_now DATETIME)
+                                IN p_me VARCHAR(50), IN p_now DATETIME, IN p_full TINYINT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
 BEGIN
@@ -764,7 +801,9 @@ BEGIN
     AND seen_at < (SELECT updated_at FROM sds_setup_state WHERE id = 1);
 
   -- 1. The configuration follows the metadata: a new DocType's table gets
-  --    its trigger, a dropped one loses it, a renamed one moves.
+  --    its trigger, a dropped one loses it, a renamed one moves. (A full
+  --    pass only: the caller computed sds__want_* and sds__change.)
+  IF p_full THEN
   CALL sds__setup_apply();
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, renamed_from, state,
                                  detected_at, updated_at, message)
@@ -787,6 +826,7 @@ BEGIN
     LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
       AND BINARY t.table_name = BINARY c.detail
     WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+  END IF;
 
   -- a table that went away (or stopped replicating) ends its open changes
   UPDATE sds_schema_change c SET c.state = 'done', c.updated_at = NOW(2),
@@ -797,20 +837,27 @@ BEGIN
   -- 2. What SymmetricDS captures (the active sym_trigger_hist) against the
   --    live columns: drift, from DDL seen by the hook or made while it was
   --    not watching (crash, plugin not installed).
+  -- Live column lists, one row per table, in one pass over
+  -- information_schema (a follow-up pass reads only the tables of open
+  -- changes). Keyed temporary tables: the joins below are by key.
   CREATE TEMPORARY TABLE sds__cols (
-    table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    column_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    ordinal INT NOT NULL, KEY (table_name)) ENGINE=Aria;
-  INSERT INTO sds__cols SELECT table_name, LOWER(column_name), ordinal_position
-    FROM information_schema.columns WHERE table_schema = DATABASE();
-  CREATE TEMPORARY TABLE sds__live ENGINE=Aria AS
-    SELECT t.trigger_id, t.source_table_name AS table_name,
-           GROUP_CONCAT(c.column_name ORDER BY c.ordinal SEPARATOR ',') AS cols
+    table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    cols MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL) ENGINE=Aria;
+  IF p_full OR EXISTS (SELECT 1 FROM sds_schema_change o
+                       WHERE o.state IN ('pending', 'trigger_refresh')) THEN
+    INSERT INTO sds__cols
+      SELECT table_name, GROUP_CONCAT(LOWER(column_name) ORDER BY ordinal_position SEPARATOR ',')
+      FROM information_schema.columns WHERE table_schema = DATABASE()
+        AND (p_full OR table_name IN (SELECT o.table_name FROM sds_schema_change o
+                                      WHERE o.state IN ('pending', 'trigger_refresh')))
+      GROUP BY table_name;
+  END IF;
+  CREATE TEMPORARY TABLE sds__live (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
+    SELECT t.trigger_id, t.source_table_name AS table_name, c.cols
     FROM sym_trigger t
     JOIN sds__cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
-    WHERE t.last_update_by = 'frappe_sds'
-    GROUP BY t.trigger_id, t.source_table_name;
-  CREATE TEMPORARY TABLE sds__hist ENGINE=Aria AS
+    WHERE t.last_update_by = 'frappe_sds';
+  CREATE TEMPORARY TABLE sds__hist (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
     SELECT h.trigger_id,
            CONVERT(LOWER(REPLACE(h.column_names, ' ', '')) USING utf8mb4) COLLATE utf8mb4_bin AS cols,
            h.create_time
@@ -886,10 +933,12 @@ BEGIN
           AND q.trigger_id = tr.trigger_id AND q.router_id = tr.router_id
           AND q.create_time = p_now);
     SET @sds_sync_reloads = @sds_sync_reloads + ROW_COUNT();
-    -- (a multi-table UPDATE sees the old values of columns it sets: count first)
-    UPDATE sds__ready r SET r.n = (SELECT COUNT(*) FROM sym_table_reload_request q
-                                   WHERE q.trigger_id = r.trigger_id
-                                     AND q.source_node_id = p_me AND q.create_time = p_now);
+    -- (a multi-table UPDATE sees the old values of columns it sets: count
+    -- first, in one pass over the requests of this pass)
+    CREATE TEMPORARY TABLE sds__asked (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
+      SELECT q.trigger_id, COUNT(*) AS n FROM sym_table_reload_request q
+      WHERE q.source_node_id = p_me AND q.create_time = p_now GROUP BY q.trigger_id;
+    UPDATE sds__ready r JOIN sds__asked a ON a.trigger_id = r.trigger_id SET r.n = a.n;
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
       SET c.reload_time = p_now, c.updated_at = NOW(2), c.reload_count = r.n,
           c.state = IF(r.n > 0, 'reload_requested', 'done'),
@@ -897,30 +946,30 @@ BEGIN
                          'trigger rebuilt; no registered branch node to reload');
   END IF;
 
-  -- 5. Loads SymmetricDS has queued (processed) or given up on.
+  -- 5. Loads SymmetricDS has queued (processed) or given up on: the
+  --    requests of each (table, create_time) in one pass, then by key.
+  CREATE TEMPORARY TABLE sds__loads (PRIMARY KEY (trigger_id, create_time)) ENGINE=Aria AS
+    SELECT q.trigger_id, q.create_time, SUM(q.processed = 0) AS waiting,
+           MAX(IFNULL(st.error_flag = 1 OR st.cancelled = 1, 0)) AS failed,
+           MAX(IF(st.error_flag = 1 OR st.cancelled = 1, LEFT(st.sql_message, 1000), NULL))
+             AS message
+    FROM sym_table_reload_request q
+    LEFT JOIN sym_table_reload_status st ON st.load_id = q.load_id
+      AND st.source_node_id = q.source_node_id
+    WHERE EXISTS (SELECT 1 FROM sds_schema_change c WHERE c.state = 'reload_requested')
+    GROUP BY q.trigger_id, q.create_time;
   UPDATE sds_schema_change c
-    SET c.state = IF(EXISTS (SELECT 1 FROM sym_table_reload_request q
-                             JOIN sym_table_reload_status st ON st.load_id = q.load_id
-                               AND st.source_node_id = q.source_node_id
-                             WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
-                               AND (st.error_flag = 1 OR st.cancelled = 1)), 'failed', 'done'),
-        c.message = IFNULL((SELECT LEFT(st.sql_message, 1000) FROM sym_table_reload_request q
-                            JOIN sym_table_reload_status st ON st.load_id = q.load_id
-                              AND st.source_node_id = q.source_node_id
-                            WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
-                              AND (st.error_flag = 1 OR st.cancelled = 1) LIMIT 1),
-                           'reloads processed by SymmetricDS'),
+    LEFT JOIN sds__loads l ON l.trigger_id = c.trigger_id AND l.create_time = c.reload_time
+    SET c.state = IF(l.failed = 1, 'failed', 'done'),
+        c.message = IFNULL(l.message, 'reloads processed by SymmetricDS'),
         c.updated_at = NOW(2)
-    WHERE c.state = 'reload_requested'
-      AND NOT EXISTS (SELECT 1 FROM sym_table_reload_request q
-                      WHERE q.trigger_id = c.trigger_id AND q.create_time = c.reload_time
-                        AND q.processed = 0);
+    WHERE c.state = 'reload_requested' AND IFNULL(l.waiting, 0) = 0;
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
 END//
 
 DROP PROCEDURE IF EXISTS sds__sync_run//
-CREATE PROCEDURE sds__sync_run()
+CREATE PROCEDURE sds__sync_run(IN p_full TINYINT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: sds_sync_schema without result sets (what the worker calls)'
 sync: BEGIN
@@ -938,6 +987,7 @@ sync: BEGIN
     RESIGNAL;
   END;
   SET @sds_sync_reloads = 0, @sds_sync_role = NULL, @sds_sync_time = v_now;
+  SET p_full = IFNULL(p_full, 1) <> 0;
   SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
       v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
   IF v_master IS NULL THEN
@@ -960,11 +1010,18 @@ sync: BEGIN
   START TRANSACTION;
   -- one sync at a time (the hook's worker and an after_migrate call)
   SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
-  SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
-  CALL sds__raise_json_error(j);
-  CALL sds__setup_compute(v_master, v_branch);
-  CALL sds__plan_store(j);
-  CALL sds__sync_step(v_master, v_branch, v_me, v_now);
+  -- A follow-up pass (p_full = 0: no new DDL, the worker waiting for
+  -- SymmetricDS) only moves the open changes on: the configuration and the
+  -- drift of other tables wait for the next DDL or sds_sync_schema() call.
+  -- Recorded DDL events always get a full pass.
+  IF NOT p_full AND EXISTS (SELECT 1 FROM sds_schema_event) THEN
+    SET p_full = 1;
+  END IF;
+  IF p_full THEN
+    CALL sds__setup_compute(v_master, v_branch, j);
+    CALL sds__plan_store(j);
+  END IF;
+  CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
   COMMIT;
   SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
@@ -975,7 +1032,7 @@ CREATE PROCEDURE sds_sync_schema()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: configure new tables, rebuild triggers and request per-company reloads after schema changes'
 BEGIN
-  CALL sds__sync_run();
+  CALL sds__sync_run(1);
   IF @sds_sync_role = 'branch' THEN
     SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
   ELSE

@@ -1,8 +1,9 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    Aggregate UDFs that feed Frappe metadata rows to the pure core and
    return its result as JSON:
-     sds_plan_agg(kind, a1, ..., a7)    -> {"rows":[...]} | {"error":"..."}
-     sds_config_agg(kind, a1, ..., a7)  -> {"rows":[...]} | {"error":"..."}
+     sds_plan_agg(kind, a1, ..., a7)    -> {"plan":[...]} | {"error":"..."}
+     sds_config_agg(kind, a1, ..., a7)  -> {"rows":[...],"plan":[...]}
+                                           | {"error":"..."}
    The SQL procedures (sql/install.sql) call them over the view
    sds_meta_input, so privileges are the caller's: the UDFs themselves read
    nothing. Errors found in the data come back in the JSON, and the
