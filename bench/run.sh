@@ -6,7 +6,8 @@
 # throwaway mariadbd in a temp dir (restarted with other plugins where a
 # benchmark compares server configurations; same datadir), runs:
 #   1. setup time: sds_setup vs the seed app's SQL (bench/seed_setup.sql)
-#   2. everyday overhead: sysbench OLTP, no plugin / no-op audit plugin / FRAPPE_SDS
+#   2. everyday overhead: sysbench OLTP, no plugin / no-op audit plugin / FRAPPE_SDS,
+#      in transactions/s and in instructions per transaction (callgrind)
 #   3. migrate burst: hundreds of ALTER TABLEs, plugin loaded vs not; reload count check
 #   4. capture cost: SymmetricDS-style capture trigger with/without external_select
 #   5. detection latency: DDL -> reload request (p50/p99)
@@ -26,7 +27,7 @@ QUICK=0
 for a in "$@"; do
     case "$a" in
         --quick) QUICK=1 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
     esac
 done
@@ -35,6 +36,7 @@ if [ $QUICK = 1 ]; then
     OUT="$ROOT/bench/RESULTS.quick.md"
     B1_ROUNDS=3
     B2_ROUNDS=1 B2_TABLES=2 B2_SIZE=2000 B2_SECS=2 B2_WARM=1
+    B2_CG_ROUNDS=1 B2_CG_EVENTS=100
     B3_ROUNDS=1 B3_TABLES=12
     B4_ROUNDS=1 B4_ROWS=300
     B5_DDLS=3
@@ -43,6 +45,7 @@ else
     OUT="$ROOT/bench/RESULTS.md"
     B1_ROUNDS=10
     B2_ROUNDS=6 B2_TABLES=4 B2_SIZE=20000 B2_SECS=8 B2_WARM=2
+    B2_CG_ROUNDS=3 B2_CG_EVENTS=1000
     B3_ROUNDS=6 B3_TABLES=60
     B4_ROUNDS=7 B4_ROWS=10000
     B5_DDLS=40
@@ -52,12 +55,15 @@ B4_PER_DOC=10
 
 # ---- dependencies and build ------------------------------------------------
 "$ROOT/scripts/deps.sh" >/dev/null
-if ! command -v sysbench >/dev/null; then
+need=()
+command -v sysbench >/dev/null || need+=(sysbench)
+command -v callgrind_control >/dev/null || need+=(valgrind)
+if [ ${#need[@]} -gt 0 ]; then
     SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-    echo "bench: installing sysbench"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sysbench >/dev/null \
+    echo "bench: installing ${need[*]}"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
         || { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive \
-                apt-get install -y -qq --no-install-recommends sysbench >/dev/null; }
+                apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
 fi
 
 base=${TMPDIR:-/tmp}
@@ -133,6 +139,7 @@ bench4_capture site "$B4_ROUNDS" "$B4_ROWS" "$B4_PER_DOC"
 bench5_latency site "$B5_DDLS"
 bench6_scale "$B6_ROUNDS" "${B6_SCALES[@]}"
 bench2_oltp "$B2_ROUNDS" "$B2_TABLES" "$B2_SIZE" "$B2_SECS" "$B2_WARM"
+bench2_instr "$B2_CG_ROUNDS" "$B2_CG_EVENTS"
 bench3_migrate site "$B3_ROUNDS" "$B3_TABLES"
 
 srv_stop "$SRV" >/dev/null; CUR_CFG=""

@@ -27,3 +27,53 @@ bench2_oltp() {
     done
     q '' "DROP DATABASE sbtest"
 }
+
+# Benchmark 2, instruction counts: the same comparison without the machine's
+# timing noise. mariadbd runs under valgrind --tool=callgrind, collecting only
+# inside do_command() (statement execution in connection threads: background
+# threads, whose work depends on wall time, are left out). Counters are zeroed
+# just before the workload (callgrind_control -z), then sysbench
+# oltp_read_write runs a fixed number of transactions in one thread with a
+# fixed seed, so both configurations execute the same statements. Reported:
+# instructions per transaction in total, in the server's audit dispatch
+# (mysql_audit_notify, inclusive) and in the plugin's notify function.
+bench2_instr() {
+    local rounds=$1 events=$2 r i cfg out pid fn ir
+    local sb=(sysbench oltp_read_write --db-driver=mysql --mysql-socket="$SRV/sock"
+              --mysql-user=root --mysql-db=sbcg --tables=2 --table-size=2000
+              --threads=1 --time=0 --rand-seed=1 --report-interval=0)
+    local vg=(--innodb-buffer-pool-size=64M --innodb-buffer-pool-size-max=64M
+              --innodb-use-native-aio=0)
+    lap "2. OLTP instructions (callgrind): $rounds rounds x (noop, ours), $events transactions each"
+    srv_config noop
+    q '' "DROP DATABASE IF EXISTS sbcg; CREATE DATABASE sbcg"
+    "${sb[@]}" prepare >"$W/sysbench-cg-prepare.log" 2>&1 || { cat "$W/sysbench-cg-prepare.log"; die "sysbench prepare failed"; }
+    for r in $(seq 1 "$rounds"); do
+        for i in 0 1; do
+            cfg=$([ $(( (i + r) % 2 )) = 1 ] && echo noop || echo ours)
+            out="$W/callgrind.$cfg.$r"
+            SRV_WRAPPER="valgrind --tool=callgrind --collect-atstart=no --toggle-collect=do_command* --callgrind-out-file=$out" \
+                SRV_START_WAIT=300 srv_config "$cfg" "${vg[@]}"
+            pid=$(cat "$SRV/mariadbd.pid")
+            callgrind_control -z "$pid" >/dev/null || die "callgrind_control -z failed"
+            "${sb[@]}" --events="$events" run >"$W/sysbench-cg-$cfg-$r.log" 2>&1 \
+                || { cat "$W/sysbench-cg-$cfg-$r.log"; die "sysbench run under callgrind failed ($cfg)"; }
+            grep -q "transactions: *$events " "$W/sysbench-cg-$cfg-$r.log" \
+                || die "sysbench under callgrind did not run $events transactions ($cfg)"
+            srv_stop "$SRV" >/dev/null || die "server under callgrind did not stop"
+            CUR_CFG=""
+            ir=$(sed -n 's/^totals: *//p' "$out")
+            [ -n "$ir" ] || die "no totals in $out"
+            record b2 ir_per_tx "$cfg" "$r" "$(awk -v a="$ir" -v n="$events" 'BEGIN{printf "%.1f", a/n}')"
+            fn=$([ "$cfg" = ours ] && echo sds_ddl_notify || echo noop_notify)
+            callgrind_annotate --inclusive=yes --threshold=100 "$out" >"$out.txt" 2>/dev/null \
+                || die "callgrind_annotate failed on $out"
+            for m in "$fn:notify" "mysql_audit_notify(:audit"; do
+                ir=$(awk -v f="${m%%:*}" 'index($0, f) && $1 ~ /^[0-9,]+$/ {gsub(",", "", $1); print $1; exit}' "$out.txt")
+                record b2 "${m##*:}_ir_per_tx" "$cfg" "$r" "$(awk -v a="${ir:-0}" -v n="$events" 'BEGIN{printf "%.2f", a/n}')"
+            done
+        done
+    done
+    srv_config noop
+    q '' "DROP DATABASE sbcg"
+}

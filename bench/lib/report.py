@@ -123,6 +123,19 @@ row("2. OLTP transactions/s: FRAPPE_SDS vs no plugin",
     fmt(med("b2", "tps", "ours")), fmt(med("b2", "tps", "none")),
     fmt(ratio("b2", "tps", "ours", "none"), 3), "— (info)")
 
+ri = ratio("b2", "ir_per_tx", "ours", "noop")
+row("2. OLTP instructions per transaction in statement execution (callgrind, `do_command`, same 1-thread seeded sysbench transactions): FRAPPE_SDS loaded & idle vs do-nothing audit plugin",
+    fmt(med("b2", "ir_per_tx", "ours")) + spread("b2", "ir_per_tx", "ours"),
+    fmt(med("b2", "ir_per_tx", "noop")) + spread("b2", "ir_per_tx", "noop"),
+    fmt(ri, 4), "ours/noop ≤ 1.001", check(ri, lambda x: x <= 1.001), "2. OLTP instructions ours/noop")
+rn = ratio("b2", "notify_ir_per_tx", "ours", "noop")
+row("2. OLTP instructions per transaction in the plugin's notify function (`sds_ddl_notify` vs `noop_notify`, inclusive)",
+    fmt(med("b2", "notify_ir_per_tx", "ours"), 1), fmt(med("b2", "notify_ir_per_tx", "noop"), 1),
+    fmt(rn, 3), "ours ≤ noop", check(rn, lambda x: x <= 1.0), "2. notify function cost")
+row("2. OLTP instructions per transaction in the server's audit dispatch (`mysql_audit_notify`, inclusive)",
+    fmt(med("b2", "audit_ir_per_tx", "ours"), 1), fmt(med("b2", "audit_ir_per_tx", "noop"), 1),
+    fmt(ratio("b2", "audit_ir_per_tx", "ours", "noop"), 3), "— (info)")
+
 # 3. migrate burst ----------------------------------------------------------
 n_req = vals("b3", "requests", "ours")
 n_ok = vals("b3", "check", "ours")
@@ -163,8 +176,10 @@ row(f"5. Detection latency ALTER → reload requests, ms, p50 (n={len(lat)}; deb
     fmt(p50), "—", "—", "— (info)")
 row(f"5. Detection latency, ms, p99 (max {fmt(max(lat)) if lat else '—'})",
     fmt(p99), "—", "—", f"≤ debounce + 1 s = {int(deb + 1000)}", check(p99, lambda x: x <= deb + 1000), "5. Detection latency p99")
-row("5. One idle sync pass on the site (`CALL sds_sync_schema()`), ms",
+row("5. One idle full sync pass on the site (`CALL sds_sync_schema()`), ms",
     fmt(med("b5", "sync_ms", "ours")) + spread("b5", "sync_ms", "ours"), "—", "—", "— (info)")
+row("5. One idle follow-up pass of the worker (`CALL sds__sync_run(0)`), ms",
+    fmt(med("b5", "followup_ms", "ours")) + spread("b5", "followup_ms", "ours"), "—", "—", "— (info)")
 
 # 6. scale ------------------------------------------------------------------
 scales = sorted({v for (b, m, v) in D if b == "b6" and m == "setup_ms"}, key=lambda s: int(s[1:]))
@@ -234,6 +249,13 @@ out.append("""1. **Setup.** One throwaway server with FRAPPE_SDS loaded; the ERP
    `MYSQL_AUDIT_TABLE_CLASSMASK`, does nothing), *ours* (FRAPPE_SDS, idle, with the configured site
    on the same server; its startup sync is waited for). Warm-up run, then the measured run; the
    order of the three is rotated every round.
+   *Instructions:* the same noop/ours pair with the server under `valgrind --tool=callgrind
+   --toggle-collect='do_command*'` (only statement execution in connection threads is counted;
+   background threads, whose work follows wall time, are not), counters zeroed with
+   `callgrind_control -z` after startup (and, for ours, after its startup sync), then a fixed
+   number of `oltp_read_write` transactions in one thread with `--rand-seed=1`, so both
+   configurations run the same statements. Functions by `callgrind_annotate --inclusive=yes`.
+   Instruction counts do not depend on the machine's load: they settle what the timings cannot.
 3. **Migrate burst.** The configured site (after `sds_setup`, SymmetricDS's first sync-triggers
    emulated, nodes as in `mysql-test/frappe_sds/include/nodes.inc`: two registered branches and an
    open registration). Per table 5 ALTERs (ADD, ADD, DROP, ADD, DROP COLUMN), one client session,
@@ -268,13 +290,14 @@ pm, sm = med("b1", "plan_ms", "ours"), med("b1", "setup_ms", "ours")
 if pm and sm:
     notes.append(f"Setup: `sds_refresh_plan()` alone takes {fmt(pm)} ms of the {fmt(sm)} ms of `sds_setup` "
                  "(the plan is recomputed from the metadata on every call).")
-sync = med("b5", "sync_ms", "ours")
-if sync and p50 is not None:
-    notes.append(f"Latency: one sync pass costs ~{fmt(sync)} ms on this site, and a DDL needs two passes "
-                 f"(the first opens the change and touches the routers, the second — after SymmetricDS "
-                 f"rebuilt the trigger and the poll interval — inserts the reload requests): "
-                 f"debounce {int(deb)} + 2 × {fmt(sync)} + poll/emulator ≈ {fmt(deb + 2 * sync + 150)} ms "
-                 f"expected, {fmt(p50)} ms measured (p50).")
+sync, fol = med("b5", "sync_ms", "ours"), med("b5", "followup_ms", "ours")
+if sync and fol and p50 is not None:
+    notes.append(f"Latency: a full sync pass (`sds_sync_schema()`: plan, configuration, drift of every table) "
+                 f"costs ~{fmt(sync)} ms on this site, the worker's follow-up pass (`sds__sync_run(0)`: the open "
+                 f"changes only) ~{fmt(fol)} ms. A DDL needs one of each: the full pass opens the change and "
+                 f"touches the routers; after SymmetricDS rebuilt the trigger and the poll interval, the "
+                 f"follow-up inserts the reload requests: debounce {int(deb)} + {fmt(sync)} + {fmt(fol)} + "
+                 f"poll/emulator ≈ {fmt(deb + sync + fol + 150)} ms expected, {fmt(p50)} ms measured (p50).")
 rr = D.get(("b2", "tps", "ours"), {}), D.get(("b2", "tps", "noop"), {}), D.get(("b2", "tps", "none"), {})
 if rr[0] and rr[1]:
     per = [rr[0][r] / rr[1][r] for r in sorted(rr[0]) if r in rr[1]]

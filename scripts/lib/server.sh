@@ -10,6 +10,8 @@
 # Never touches the system mariadb service. Env:
 #   FRAPPE_SDS_PLUGIN_DIR  passed as --plugin-dir if set
 #   FRAPPE_SDS_SRC         project root (default: derived from this file's location)
+#   SRV_WRAPPER            command prefix for mariadbd (e.g. valgrind ...)
+#   SRV_START_WAIT         seconds srv_start waits for the server (default 60)
 
 : "${FRAPPE_SDS_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export FRAPPE_SDS_SRC
@@ -39,10 +41,14 @@ srv_start() {
                 --innodb-flush-log-at-trx-commit=2 --skip-log-bin)
     [ -n "${FRAPPE_SDS_PLUGIN_DIR:-}" ] && args+=(--plugin-dir="$FRAPPE_SDS_PLUGIN_DIR")
     rm -f "$dir/pid"
-    mariadbd "${args[@]}" "$@" >>"$dir/error.log" 2>&1 </dev/null &
+    # SRV_WRAPPER: a command prefix (e.g. valgrind --tool=callgrind ...), which
+    # must exec mariadbd in its own process; SRV_START_WAIT: seconds to wait
+    local wrap=() wait_s=${SRV_START_WAIT:-60}
+    [ -n "${SRV_WRAPPER:-}" ] && read -r -a wrap <<<"$SRV_WRAPPER"
+    "${wrap[@]}" mariadbd "${args[@]}" "$@" >>"$dir/error.log" 2>&1 </dev/null &
     local mpid=$! i
     echo "$mpid" >"$dir/mariadbd.pid"
-    for i in $(seq 1 120); do               # 120 * 0.5 s = 60 s
+    for i in $(seq 1 $((wait_s * 2))); do   # every 0.5 s
         if srv_sql "$dir" -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
         if ! kill -0 "$mpid" 2>/dev/null; then
             echo "srv_start: mariadbd exited during startup; error log tail:" >&2
@@ -50,7 +56,7 @@ srv_start() {
         fi
         sleep 0.5
     done
-    echo "srv_start: server not ready after 60 s; error log tail:" >&2
+    echo "srv_start: server not ready after $wait_s s; error log tail:" >&2
     tail -n 30 "$dir/error.log" >&2
     kill "$mpid" 2>/dev/null
     return 1
