@@ -133,7 +133,8 @@ q site "CALL bench_play_sync_triggers()"
 add_nodes site
 q site "CALL sds_sync_schema()" >/dev/null
 [ "$(q site "SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'")" = 0 ] \
-    || die "site not settled after setup"
+    || { q site "SELECT table_name, kind, state, message FROM sds_schema_change WHERE state <> 'done' LIMIT 10" >&2
+         die "site not settled after setup"; }
 
 bench4_capture site "$B4_ROUNDS" "$B4_ROWS" "$B4_PER_DOC"
 bench5_latency site "$B5_DDLS"

@@ -34,7 +34,8 @@ bench2_oltp() {
 # threads, whose work depends on wall time, are left out). Counters are zeroed
 # just before the workload (callgrind_control -z), then sysbench
 # oltp_read_write runs a fixed number of transactions in one thread with a
-# fixed seed, so both configurations execute the same statements. Reported:
+# fixed seed on freshly prepared tables, so both configurations execute the
+# same statements on the same data. Reported:
 # instructions per transaction in total, in the server's audit dispatch
 # (mysql_audit_notify, inclusive) and in the plugin's notify function.
 bench2_instr() {
@@ -43,15 +44,17 @@ bench2_instr() {
               --mysql-user=root --mysql-db=sbcg --tables=2 --table-size=2000
               --threads=1 --time=0 --rand-seed=1 --report-interval=0)
     local vg=(--innodb-buffer-pool-size=64M --innodb-buffer-pool-size-max=64M
-              --innodb-use-native-aio=0)
+              --innodb-use-native-aio=0 --innodb-purge-threads=1 --innodb-stats-auto-recalc=0)
     lap "2. OLTP instructions (callgrind): $rounds rounds x (noop, ours), $events transactions each"
-    srv_config noop
-    q '' "DROP DATABASE IF EXISTS sbcg; CREATE DATABASE sbcg"
-    "${sb[@]}" prepare >"$W/sysbench-cg-prepare.log" 2>&1 || { cat "$W/sysbench-cg-prepare.log"; die "sysbench prepare failed"; }
     for r in $(seq 1 "$rounds"); do
         for i in 0 1; do
             cfg=$([ $(( (i + r) % 2 )) = 1 ] && echo noop || echo ours)
             out="$W/callgrind.$cfg.$r"
+            # every run starts from the same freshly prepared tables
+            srv_config noop
+            q '' "DROP DATABASE IF EXISTS sbcg; CREATE DATABASE sbcg"
+            "${sb[@]}" prepare >"$W/sysbench-cg-prepare.log" 2>&1 \
+                || { cat "$W/sysbench-cg-prepare.log"; die "sysbench prepare failed"; }
             SRV_WRAPPER="valgrind --tool=callgrind --collect-atstart=no --toggle-collect=do_command* --callgrind-out-file=$out" \
                 SRV_START_WAIT=300 srv_config "$cfg" "${vg[@]}"
             pid=$(cat "$SRV/mariadbd.pid")

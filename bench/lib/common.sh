@@ -148,14 +148,17 @@ add_nodes() {
 # Remove every sym_* row frappe_sds wrote (foreign-key order) and its setup
 # state, so that the next sds_setup does the full work again.
 clear_ours() {
-    q "$1" "DELETE FROM sym_trigger_router WHERE last_update_by = 'frappe_sds';
+    # one transaction holding the site's sync lock (sds__sync_run locks the
+    # sds_setup_state row): a sync pass never sees it half-cleared
+    q "$1" "START TRANSACTION; SELECT id FROM sds_setup_state FOR UPDATE;
+            DELETE FROM sym_trigger_router WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_conflict WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_trigger WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_router WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_node_group_link WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_node_group WHERE last_update_by = 'frappe_sds';
             DELETE FROM sym_channel WHERE last_update_by = 'frappe_sds';
-            DELETE FROM sds_plan; DELETE FROM sds_setup_state;"
+            DELETE FROM sds_plan; DELETE FROM sds_setup_state; COMMIT" >/dev/null
 }
 
 # Remove what bench/seed_setup.sql wrote (its own clear section does the same
