@@ -207,9 +207,13 @@ ddl_seen(const struct mysql_event_table *ev, char kind)
     copy_name(e->new_table, ev->new_table);
   clock_gettime(CLOCK_REALTIME, &e->at);
   sds_stat_queue_depth= npending;
+  /* the first event wakes the worker; later ones of the burst only move
+     last_event on (the worker, in its debounce wait, looks at it when its
+     deadline comes): no context switch per ALTER of a migrate */
+  if (npending == 1)
+    pthread_cond_signal(&wake);
 done:
   clock_gettime(CLOCK_MONOTONIC, &last_event);
-  pthread_cond_signal(&wake);
   pthread_mutex_unlock(&lock);
 }
 
@@ -536,8 +540,12 @@ static void *worker_main(void *arg)
     if (!sds_opt_watch && !startup)
     {
       /* switched off: no follow-ups either (a DBA or a test drives
-         sds_sync_schema() by hand meanwhile) */
+         sds_sync_schema() by hand meanwhile). Events queued before the
+         switch wait for it to come back on: look again after a poll
+         interval (not at once: that would spin) */
       nfollowup= 0;
+      deadline_in(&ts, (long) sds_opt_poll_ms);
+      pthread_cond_timedwait(&wake, &lock, &ts);
       continue;
     }
     batch= pending;

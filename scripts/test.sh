@@ -99,26 +99,22 @@ if [ $built = 1 ] && [ -x "$ROOT/bench/run.sh" ] && [ "${FRAPPE_SDS_SKIP_BENCH:-
     fi
 fi
 
-# ---------------------------------------------------------------- shutdown
-if [ $built = 1 ] && [ -x "$ROOT/tests/shutdown_during_sync.sh" ]; then
-    note "server shutdown while the worker syncs (tests/shutdown_during_sync.sh)"
-    if "$ROOT/tests/shutdown_during_sync.sh" > /tmp/frappe_sds_shutdown.log 2>&1; then
-        pass=$((pass + 1)); echo "  shutdown_during_sync passed"
+# ---------------------------------------------------------------- server-level shell tests
+# tests/<name>.sh: each starts its own server; what it checks is in its header
+shell_test() {
+    local name=$1 what=$2 log=/tmp/frappe_sds_$1.log
+    [ $built = 1 ] && [ -x "$ROOT/tests/$name.sh" ] || return 0
+    note "$what (tests/$name.sh)"
+    if "$ROOT/tests/$name.sh" > "$log" 2>&1; then
+        pass=$((pass + 1)); echo "  $name passed"
     else
-        fail=$((fail + 1)); failed_names+=("shutdown_during_sync")
-        echo "  shutdown_during_sync FAILED:"; tail -n 20 /tmp/frappe_sds_shutdown.log
+        fail=$((fail + 1)); failed_names+=("$name")
+        echo "  $name FAILED:"; tail -n 20 "$log"
     fi
-fi
-
-if [ $built = 1 ] && [ -x "$ROOT/tests/install_while_busy.sh" ]; then
-    note "INSTALL/UNINSTALL SONAME while sessions run DDL and DML (tests/install_while_busy.sh)"
-    if "$ROOT/tests/install_while_busy.sh" > /tmp/frappe_sds_busy.log 2>&1; then
-        pass=$((pass + 1)); echo "  install_while_busy passed"
-    else
-        fail=$((fail + 1)); failed_names+=("install_while_busy")
-        echo "  install_while_busy FAILED:"; tail -n 20 /tmp/frappe_sds_busy.log
-    fi
-fi
+}
+shell_test shutdown_during_sync "server shutdown while the worker syncs"
+shell_test install_while_busy "INSTALL/UNINSTALL SONAME while sessions run DDL and DML"
+shell_test worker_idle "the worker costs no CPU while idle or switched off"
 
 # ---------------------------------------------------------------- mtr
 if [ -z "${FRAPPE_SDS_PLUGIN_DIR:-}" ]; then

@@ -71,7 +71,8 @@ srv_stop() {
     local dir="$1" pid="" i
     [ -f "$dir/pid" ] && pid=$(cat "$dir/pid" 2>/dev/null)
     [ -z "$pid" ] && [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid" 2>/dev/null)
-    mariadb-admin --no-defaults --socket="$dir/sock" --user=root shutdown >/dev/null 2>&1
+    # (bounded: a server stuck in shutdown is killed below)
+    timeout 60 mariadb-admin --no-defaults --socket="$dir/sock" --user=root shutdown >/dev/null 2>&1
     [ -n "$pid" ] || return 0
     for i in $(seq 1 120); do
         kill -0 "$pid" 2>/dev/null || { rm -f "$dir/mariadbd.pid"; return 0; }

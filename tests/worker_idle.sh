@@ -1,0 +1,59 @@
+#!/bin/bash
+# Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# Regression test (run by scripts/test.sh): the FRAPPE_SDS worker sleeps
+# when it has nothing to do. The server's CPU time over a few idle seconds
+# must stay near zero (a) with the hook on and a configured site, and
+# (b) after frappe_sds_ddl_watch was switched off while a DDL event was
+# still queued (it used to spin on a core until switched back on).
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
+. scripts/lib/server.sh
+D=$(mktemp -d /dev/shm/frappe_sds_idle.XXXXXX 2>/dev/null || mktemp -d)
+trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
+fail() { echo "FAIL: $*"; tail -n 20 "$D/error.log" 2>/dev/null; exit 1; }
+# (timeouts: a worker holding its lock would hang the clients, not fail them)
+sql() { timeout 30 mariadb --no-defaults --socket="$D/sock" --user=root -N -B "$@"; }
+HZ=$(getconf CLK_TCK)
+SECS=3
+# at most 10% of one CPU over the window (an idle server uses ~0)
+LIMIT=$((HZ * SECS / 10))
+ticks() { awk '{print $14 + $15}' "/proc/$(cat "$D/mariadbd.pid")/stat"; }
+idle_ticks() { local a b; a=$(ticks); sleep $SECS; b=$(ticks); echo $((b - a)); }
+
+srv_start "$D" --plugin-load-add=frappe_sds.so >/dev/null 2>&1 || fail "server start"
+srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
+sql site < sql/install.sql >/dev/null || fail "install.sql"
+sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
+sql -e "SET GLOBAL frappe_sds_debounce_ms = 1000"
+# let the events of the site load be handled
+sleep 2.5
+
+t=$(idle_ticks)
+echo "idle, hook on: $t ticks in $SECS s (limit $LIMIT)"
+[ "$t" -le "$LIMIT" ] || fail "the worker is busy while idle ($t ticks in $SECS s)"
+
+sql site -e "ALTER TABLE tabBrand ADD COLUMN idle_probe INT; SET GLOBAL frappe_sds_ddl_watch = OFF"
+[ "$(sql -e "SELECT variable_value FROM information_schema.global_status
+             WHERE variable_name = 'FRAPPE_SDS_QUEUE_DEPTH'")" -ge 1 ] \
+    || fail "the DDL event was not queued before the switch-off"
+sleep 1.5
+t=$(idle_ticks)
+echo "switched off with an event queued: $t ticks in $SECS s (limit $LIMIT)"
+[ "$t" -le "$LIMIT" ] || fail "the worker spins while switched off ($t ticks in $SECS s)"
+
+# switched back on, the queued event is still handled
+s0=$(sql -e "SELECT variable_value FROM information_schema.global_status WHERE variable_name = 'FRAPPE_SDS_SYNCS'")
+sql -e "SET GLOBAL frappe_sds_ddl_watch = ON, frappe_sds_poll_ms = 200"
+for i in $(seq 1 50); do
+    s1=$(sql -e "SELECT variable_value FROM information_schema.global_status WHERE variable_name = 'FRAPPE_SDS_SYNCS'")
+    [ "$s1" -gt "$s0" ] && break
+    sleep 0.2
+done
+[ "$s1" -gt "$s0" ] || fail "the queued event was not handled after switching back on"
+[ "$(sql site -e "SELECT COUNT(*) FROM sds_schema_change WHERE table_name = 'tabBrand'")" -ge 1 ] \
+    || fail "no schema change recorded for tabBrand"
+srv_stop "$D" >/dev/null || fail "server did not stop"
+grep -q "got signal" "$D/error.log" && fail "the server crashed"
+echo "worker_idle passed"
