@@ -986,7 +986,7 @@ sync: BEGIN
     CALL sds__setup_cleanup();
     RESIGNAL;
   END;
-  SET @sds_sync_reloads = 0, @sds_sync_role = NULL, @sds_sync_time = v_now;
+  SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
   SET p_full = IFNULL(p_full, 1) <> 0;
   SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
       v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
@@ -1032,13 +1032,26 @@ CREATE PROCEDURE sds_sync_schema()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: configure new tables, rebuild triggers and request per-company reloads after schema changes'
 BEGIN
+  -- the result: every change still open, and every change this call opened
+  -- or moved on ('done' and 'failed' are final: no pass touches them again)
+  DECLARE v_max_id BIGINT DEFAULT (SELECT IFNULL(MAX(id), 0) FROM sds_schema_change);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+    RESIGNAL;
+  END;
+  DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+  CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
+    SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
   CALL sds__sync_run(1);
   IF @sds_sync_role = 'branch' THEN
     SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
   ELSE
     SELECT id, table_name, kind, state, reload_count, message FROM sds_schema_change
-      WHERE state <> 'done' OR updated_at >= @sds_sync_time ORDER BY id;
+      WHERE state <> 'done' OR id > v_max_id OR id IN (SELECT id FROM sds__open_before)
+      ORDER BY id;
   END IF;
+  DROP TEMPORARY TABLE sds__open_before;
 END//
 
 -- ---------------------------------------------------------------------------
