@@ -48,6 +48,7 @@ typedef struct gen
   sds_buf tab[NSYM];            /* rows of each sym table */
   int nrows[NSYM];
   sds_buf *out;                 /* the array of the row being written */
+  int oom;                      /* a scratch buffer ran out of memory */
   /* reusable scratch buffers */
   sds_buf a, b, c;
 } gen;
@@ -504,7 +505,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     }
   }
   if (ext.oom || load.oom || desc.oom || cid.oom)
-    g->tab[0].oom= 1;
+    g->oom= 1;
   sds_buf_free(&ext);
   sds_buf_free(&load);
   sds_buf_free(&desc);
@@ -568,7 +569,7 @@ char *sds_config_json(sds_meta *m, size_t *len)
   gen g;
   sds_buf out;
   size_t i;
-  int oom= 0;
+  int oom;
   memset(&g, 0, sizeof(g));
   g.m= m;
   sds_buf_init(&out);
@@ -617,6 +618,7 @@ char *sds_config_json(sds_meta *m, size_t *len)
   }
   /* {"sym_node_group":[...], ..., "plan":[...]}: the plan it was made
      from, for sds_plan (one pass over the input) */
+  oom= g.oom;
   for (i= 0; i < NSYM; i++)
   {
     sds_buf_adds(&out, i ? "\n],\"" : "{\"");

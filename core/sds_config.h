@@ -10,9 +10,9 @@
 #include "sds_meta.h"
 
 /* Needs parameters (X rows): db, master_group, branch_group.
-   Returns {"rows":[...],"plan":[...]} (the SymmetricDS rows and the plan
-   they were made from, as sds_meta_plan_json) or {"error":"..."}; NULL on
-   OOM. */
+   Returns {"sym_node_group":[...], ..., "sym_conflict":[...], "plan":[...]}
+   (one array of rows per SymmetricDS table, then the plan they were made
+   from, as in sds_meta_plan_json) or {"error":"..."}; NULL on OOM. */
 char *sds_config_json(sds_meta *m, size_t *len);
 
 #endif

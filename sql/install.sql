@@ -239,16 +239,24 @@ END//
 DROP PROCEDURE IF EXISTS sds__raise_json_error//
 CREATE PROCEDURE sds__raise_json_error(IN j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned'
+  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another format'
 BEGIN
   DECLARE msg VARCHAR(512);
   IF j IS NULL THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'frappe_sds: the core returned nothing (out of memory?)';
   END IF;
-  SET msg = LEFT(JSON_VALUE(j, '$.error'), 512);
-  IF msg IS NOT NULL THEN
+  -- (by prefix: a successful result is large, no need to parse it here)
+  IF LEFT(j, 9) = '{"error":' THEN
+    SET msg = LEFT(JSON_VALUE(j, '$.error'), 512);
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- every result of this library carries the plan; an older library still
+  -- loaded by the server (replaced on disk, not yet restarted) does not, and
+  -- reading its output with these procedures would delete the configuration
+  IF LOCATE('"plan":[', j) = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
   END IF;
 END//
 
@@ -258,10 +266,6 @@ CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
   COMMENT 'frappe_sds internal: replace sds_plan with the plan rows of j (sds_plan_agg or sds_config_agg)'
 BEGIN
   DECLARE now_ DATETIME DEFAULT NOW();
-  IF LOCATE('"plan":[', j) = 0 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
-      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
-  END IF;
   DELETE FROM sds_plan;
   INSERT INTO sds_plan (doctype, table_name, scope, company_source, parents,
                         reason, module, istable, trigger_id, refreshed_at)
@@ -332,12 +336,6 @@ BEGIN
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
   CALL sds__raise_json_error(j);
   CALL sds__setup_cleanup();
-
-  IF LEFT(j, 19) <> '{"sym_node_group":[' THEN
-    -- e.g. a library replaced on disk but not yet loaded by the server
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
-      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
-  END IF;
 
   -- Every sym table's array in one parse of j: each NESTED PATH gives its
   -- rows, with the other paths' columns NULL (n_* tells whose row it is).

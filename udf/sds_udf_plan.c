@@ -2,8 +2,8 @@
    Aggregate UDFs that feed Frappe metadata rows to the pure core and
    return its result as JSON:
      sds_plan_agg(kind, a1, ..., a7)    -> {"plan":[...]} | {"error":"..."}
-     sds_config_agg(kind, a1, ..., a7)  -> {"rows":[...],"plan":[...]}
-                                           | {"error":"..."}
+     sds_config_agg(kind, a1, ..., a7)  -> {"sym_node_group":[...], ...,
+                                            "plan":[...]} | {"error":"..."}
    The SQL procedures (sql/install.sql) call them over the view
    sds_meta_input, so privileges are the caller's: the UDFs themselves read
    nothing. Errors found in the data come back in the JSON, and the
