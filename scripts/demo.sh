@@ -54,8 +54,9 @@ lap "site loaded: $(srv_sql "$DIR" -N -e "SELECT COUNT(*) FROM \`$DB\`.tabDocTyp
 rc=0
 if [ -f "$ROOT/sql/demo.sql" ]; then
     lap "running sql/demo.sql"
-    # run from the repo root, so "source sql/..." inside demo.sql works
-    srv_sql "$DIR" --table --default-character-set=utf8mb4 "$DB" < "$ROOT/sql/demo.sql" || rc=$?
+    # run from the build dir, so "source sql/install.sql" inside demo.sql
+    # reads the assembled script
+    (cd "$(dirname "$FRAPPE_SDS_SQL")" && srv_sql "$DIR" --table --default-character-set=utf8mb4 "$DB" < "$ROOT/sql/demo.sql") || rc=$?
 else
     echo "note: sql/demo.sql does not exist yet; nothing to run"
 fi

@@ -121,7 +121,7 @@ site_db() {
     local db="$1"
     srv_load_site "$SRV" "$db" --customizations --sample >"$W/load-$db.log" 2>&1 \
         || { cat "$W/load-$db.log" >&2; die "loading site $db failed"; }
-    qf "$db" "$ROOT/sql/install.sql" >/dev/null
+    qf "$db" "$FRAPPE_SDS_SQL/install.sql" >/dev/null
     q "$db" "INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, enabled,
                reload_flag, description, create_time, last_update_time) VALUES
              ('config', 0, 2000, 1, 0, 'SymmetricDS built-in', NOW(), NOW()),

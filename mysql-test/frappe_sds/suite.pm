@@ -10,6 +10,7 @@ use Cwd qw(abs_path);
 my $suitedir = dirname(abs_path(__FILE__));      # resolves a symlinked suite
 $ENV{FRAPPE_SDS_SRC} ||= abs_path("$suitedir/../..");
 $ENV{FRAPPE_SDS_PLUGIN_DIR} ||= "$ENV{FRAPPE_SDS_SRC}/build";
+$ENV{FRAPPE_SDS_SQL} ||= "$ENV{FRAPPE_SDS_SRC}/build/sql";
 $ENV{FRAPPE_SDS_PLUGIN_DIR} = abs_path($ENV{FRAPPE_SDS_PLUGIN_DIR})
   if -d $ENV{FRAPPE_SDS_PLUGIN_DIR};
 

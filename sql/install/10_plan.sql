@@ -1,0 +1,160 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- The replication plan: override rules (sds_doctype_rule), the plan table
+-- (sds_plan), the metadata view the core classifies (sds_meta_input), the
+-- helpers that read the core's JSON, and sds_refresh_plan().
+
+CREATE TABLE IF NOT EXISTS sds_doctype_rule (
+  doctype VARCHAR(140) NOT NULL PRIMARY KEY
+    COMMENT 'DocType name, or a table name for tables without a DocType',
+  scope ENUM('company','child','global','singles','node_local','excluded') NOT NULL,
+  company_field VARCHAR(140) NULL
+    COMMENT 'owning Link->Company column (scopes company and child)',
+  note VARCHAR(255) NULL COMMENT 'why: shown in sds_plan.reason',
+  modified DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: overrides that beat the built-in replication rules';
+
+CREATE TABLE IF NOT EXISTS sds_plan (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  doctype VARCHAR(140) NULL COMMENT 'NULL for tables without a DocType',
+  table_name VARCHAR(64) NULL COMMENT 'NULL for Singles and virtual DocTypes',
+  scope ENUM('company','child','global','singles','node_local','excluded') NOT NULL,
+  company_source VARCHAR(300) NULL,
+  parents TEXT NULL,
+  reason TEXT NULL,
+  module VARCHAR(140) NULL,
+  istable TINYINT NOT NULL DEFAULT 0,
+  trigger_id VARCHAR(128) NULL COMMENT 'sym_trigger.trigger_id when replicated',
+  refreshed_at DATETIME NOT NULL,
+  KEY doctype (doctype),
+  KEY table_name (table_name),
+  KEY scope (scope)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: how each DocType and table replicates (CALL sds_refresh_plan())';
+
+-- ---------------------------------------------------------------------------
+-- Views whose text depends on this site's version of Frappe: built with
+-- dynamic SQL from information_schema (is_virtual exists from Frappe 13.x).
+-- ---------------------------------------------------------------------------
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE db VARCHAR(64) DEFAULT DATABASE();
+  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
+  DECLARE has_virtual, has_custom, has_cf, has_ps INT;
+  SELECT COUNT(*) INTO has_virtual FROM information_schema.columns
+    WHERE table_schema = db AND table_name = 'tabDocType' AND column_name = 'is_virtual';
+  SELECT COUNT(*) INTO has_custom FROM information_schema.columns
+    WHERE table_schema = db AND table_name = 'tabDocType' AND column_name = 'custom';
+  SELECT COUNT(*) INTO has_cf FROM information_schema.tables
+    WHERE table_schema = db AND table_name = 'tabCustom Field';
+  SELECT COUNT(*) INTO has_ps FROM information_schema.tables
+    WHERE table_schema = db AND table_name = 'tabProperty Setter';
+
+  -- The metadata the core classifies, one row per fact, in the argument
+  -- order of sds_plan_agg / sds_config_agg (kind, a1 .. a7). SQL SECURITY
+  -- INVOKER: the caller's own privileges decide what can be read.
+  -- Every column is cast to one character set and collation: the
+  -- sources mix utf8mb4 site tables, utf8mb3 information_schema and the
+  -- session's literals, which a UNION may not mix.
+  SET @sds_sql = CONCAT(
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_meta_input AS ',
+    'SELECT #(''D'')# AS kind, #(d.name)# AS a1, #(d.module)# AS a2, #(d.istable)# AS a3, ',
+    '#(d.issingle)# AS a4, ',
+    IF(has_virtual, '#(d.is_virtual)#', '#(0)#'), ' AS a5, ',
+    IF(has_custom, '#(d.custom)#', '#(0)#'), ' AS a6, #(NULL)# AS a7 ',
+    'FROM ', qdb, '.`tabDocType` d ',
+    'UNION ALL SELECT #(''F'')#, #(f.parent)#, #(f.fieldname)#, #(f.fieldtype)#, #(f.options)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.`tabDocField` f ',
+    IF(has_cf, CONCAT('UNION ALL SELECT #(''C'')#, #(c.dt)#, #(c.fieldname)#, #(c.fieldtype)#, ',
+                      '#(c.options)#, #(NULL)#, #(NULL)#, #(NULL)# ',
+                      'FROM ', qdb, '.`tabCustom Field` c '), ''),
+    IF(has_ps, CONCAT('UNION ALL SELECT #(''S'')#, #(p.doc_type)#, #(p.field_name)#, #(p.property)#, ',
+                      '#(p.value)#, #(p.doctype_or_field)#, #(NULL)#, #(NULL)# ',
+                      'FROM ', qdb, '.`tabProperty Setter` p '), ''),
+    'UNION ALL SELECT #(''T'')#, #(t.table_name)#, #(t.table_type)#, #(NULL)#, #(NULL)#, #(NULL)#, ',
+    '#(NULL)#, #(NULL)# FROM information_schema.tables t WHERE t.table_schema = ', QUOTE(db), ' ',
+    'AND t.table_type IN (''BASE TABLE'', ''VIEW'', ''SYSTEM VERSIONED'') ',
+    'UNION ALL SELECT #(''K'')#, #(c.table_name)#, #(c.column_name)#, #(c.column_key)#, #(NULL)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM information_schema.columns c WHERE c.table_schema = ', QUOTE(db), ' ',
+    'UNION ALL SELECT #(''R'')#, #(r.doctype)#, #(r.scope)#, #(r.company_field)#, #(r.note)#, ',
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.sds_doctype_rule r');
+  -- #(x)# -> CAST(x AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin
+  SET @sds_sql = REPLACE(REPLACE(@sds_sql, '#(', 'CAST('),
+                         ')#', ' AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin');
+  PREPARE s FROM @sds_sql;
+  EXECUTE s;
+  DEALLOCATE PREPARE s;
+END//
+
+-- ---------------------------------------------------------------------------
+-- Internal helpers (names start with sds__; not part of the API)
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__raise_json_error//
+CREATE PROCEDURE sds__raise_json_error(IN j LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another format'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  IF j IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'frappe_sds: the core returned nothing (out of memory?)';
+  END IF;
+  -- (by prefix: a successful result is large, no need to parse it here)
+  IF LEFT(j, 9) = '{"error":' THEN
+    SET msg = LEFT(JSON_VALUE(j, '$.error'), 512);
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- every result of this library carries the plan; an older library still
+  -- loaded by the server (replaced on disk, not yet restarted) does not, and
+  -- reading its output with these procedures would delete the configuration
+  IF LOCATE('"plan":[', j) = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__plan_store//
+CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: replace sds_plan with the plan rows of j (sds_plan_agg or sds_config_agg)'
+BEGIN
+  DECLARE now_ DATETIME DEFAULT NOW();
+  DELETE FROM sds_plan;
+  INSERT INTO sds_plan (doctype, table_name, scope, company_source, parents,
+                        reason, module, istable, trigger_id, refreshed_at)
+  SELECT jt.doctype, jt.table_name, jt.scope, jt.company_source, jt.parents,
+         jt.reason, jt.module, jt.istable, jt.trigger_id, now_
+  FROM JSON_TABLE(j, '$.plan[*]' COLUMNS (
+         doctype VARCHAR(140) PATH '$.doctype',
+         table_name VARCHAR(64) PATH '$.table_name',
+         scope VARCHAR(20) PATH '$.scope',
+         company_source VARCHAR(300) PATH '$.company_source',
+         parents TEXT PATH '$.parents',
+         reason TEXT PATH '$.reason',
+         module VARCHAR(140) PATH '$.module',
+         istable INT PATH '$.istable',
+         trigger_id VARCHAR(128) PATH '$.trigger_id')) jt;
+END//
+
+-- ---------------------------------------------------------------------------
+-- sds_refresh_plan(): recompute sds_plan from the site's metadata.
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds_refresh_plan//
+CREATE PROCEDURE sds_refresh_plan()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: recompute sds_plan from tabDocType, tabDocField, tabCustom Field, tabProperty Setter and sds_doctype_rule'
+BEGIN
+  DECLARE j LONGTEXT;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    RESIGNAL;
+  END;
+  SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
+  CALL sds__raise_json_error(j);
+  START TRANSACTION;
+  CALL sds__plan_store(j);
+  COMMIT;
+END//
+
+DELIMITER ;

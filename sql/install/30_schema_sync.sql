@@ -1,0 +1,309 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- Schema changes: the hook's event table (sds_schema_event), the state of
+-- each change (sds_schema_change) and sds_sync_schema() with its passes.
+
+CREATE TABLE IF NOT EXISTS sds_schema_event (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  kind ENUM('create','alter','rename','drop') NOT NULL,
+  table_name VARCHAR(64) NOT NULL,
+  new_table_name VARCHAR(64) NULL COMMENT 'rename: the new name',
+  seen_at DATETIME(2) NOT NULL,
+  KEY table_name (table_name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: DDL seen by the FRAPPE_SDS audit hook, not yet handled';
+
+CREATE TABLE IF NOT EXISTS sds_schema_change (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  table_name VARCHAR(64) NOT NULL,
+  trigger_id VARCHAR(128) NULL,
+  kind ENUM('create','alter','rename','drop','drift') NOT NULL
+    COMMENT 'drift: found by comparing live columns with sym_trigger_hist',
+  renamed_from VARCHAR(64) NULL,
+  state ENUM('pending','trigger_refresh','reload_requested','done','failed') NOT NULL,
+  detected_at DATETIME(2) NOT NULL,
+  ddl_at DATETIME(2) NULL COMMENT 'when the DDL was seen (ALTER events)',
+  refresh_at DATETIME NULL COMMENT 'when SymmetricDS was asked to rebuild triggers',
+  had_drift TINYINT NOT NULL DEFAULT 0,
+  reload_time DATETIME NULL COMMENT 'create_time of its sym_table_reload_request rows',
+  reload_count INT NOT NULL DEFAULT 0,
+  message TEXT NULL,
+  updated_at DATETIME(2) NOT NULL,
+  KEY state (state),
+  KEY table_name (table_name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: schema changes of replicated tables and how far each got';
+
+DELIMITER //
+-- ---------------------------------------------------------------------------
+-- sds_sync_schema(): follow schema changes of the site (one code path for
+-- the FRAPPE_SDS worker, Frappe's after_migrate hook, startup
+-- reconciliation and servers without the plugin). See the README,
+-- "Schema changes".
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__sync_step//
+CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50),
+                                IN p_me VARCHAR(50), IN p_now DATETIME, IN p_full TINYINT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
+BEGIN
+  DECLARE v_max_event BIGINT;
+  SET v_max_event = (SELECT MAX(id) FROM sds_schema_event);
+  -- DDL from before replication was set up (e.g. the site's own creation)
+  -- travels with the initial load, not as a schema change
+  DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0)
+    AND seen_at < (SELECT updated_at FROM sds_setup_state WHERE id = 1);
+
+  -- 1. The configuration follows the metadata: a new DocType's table gets
+  --    its trigger, a dropped one loses it, a renamed one moves. (A full
+  --    pass only: the caller computed sds__want_* and sds__change.)
+  IF p_full THEN
+  CALL sds__setup_apply();
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, renamed_from, state,
+                                 detected_at, updated_at, message)
+    SELECT w.source_table_name, w.trigger_id,
+           IF(e.table_name IS NULL, 'create', 'rename'), e.table_name, 'pending',
+           NOW(2), NOW(2), 'new replicated table'
+    FROM sds__change c
+    JOIN sds__want_trigger w ON w.trigger_id = c.k1
+    LEFT JOIN sds_schema_event e ON e.kind = 'rename' AND e.id <= IFNULL(v_max_event, 0)
+      AND e.new_table_name = w.source_table_name
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'insert'
+    GROUP BY w.trigger_id;
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, detected_at,
+                                 updated_at, message)
+    SELECT c.detail, c.k1, IF(t.table_name IS NULL, 'drop', 'alter'), 'done', NOW(2), NOW(2),
+           IF(t.table_name IS NULL,
+              'table gone: its trigger and trigger routers were deleted',
+              'no longer replicated: its trigger and trigger routers were deleted')
+    FROM sds__change c
+    LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
+      AND BINARY t.table_name = BINARY c.detail
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+  END IF;
+
+  -- a table that went away (or stopped replicating) ends its open changes
+  UPDATE sds_schema_change c SET c.state = 'done', c.updated_at = NOW(2),
+         c.message = 'the table is no longer replicated (dropped or renamed again)'
+    WHERE c.state IN ('pending', 'trigger_refresh')
+      AND NOT EXISTS (SELECT 1 FROM sym_trigger t WHERE t.trigger_id = c.trigger_id);
+
+  -- 2. What SymmetricDS captures (the active sym_trigger_hist) against the
+  --    live columns: drift, from DDL seen by the hook or made while it was
+  --    not watching (crash, plugin not installed).
+  -- Live column lists, one row per table, in one pass over
+  -- information_schema (a follow-up pass reads only the tables of open
+  -- changes). Keyed temporary tables: the joins below are by key.
+  CREATE TEMPORARY TABLE sds__cols (
+    table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    cols MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL) ENGINE=Aria;
+  IF p_full OR EXISTS (SELECT 1 FROM sds_schema_change o
+                       WHERE o.state IN ('pending', 'trigger_refresh')) THEN
+    INSERT INTO sds__cols
+      SELECT table_name, GROUP_CONCAT(LOWER(column_name) ORDER BY ordinal_position SEPARATOR ',')
+      FROM information_schema.columns WHERE table_schema = DATABASE()
+        AND (p_full OR table_name IN (SELECT o.table_name FROM sds_schema_change o
+                                      WHERE o.state IN ('pending', 'trigger_refresh')))
+      GROUP BY table_name;
+  END IF;
+  CREATE TEMPORARY TABLE sds__live (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
+    SELECT t.trigger_id, t.source_table_name AS table_name, c.cols
+    FROM sym_trigger t
+    JOIN sds__cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
+    WHERE t.last_update_by = 'frappe_sds';
+  CREATE TEMPORARY TABLE sds__hist (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
+    SELECT h.trigger_id,
+           CONVERT(LOWER(REPLACE(h.column_names, ' ', '')) USING utf8mb4) COLLATE utf8mb4_bin AS cols,
+           h.create_time
+    FROM sym_trigger_hist h
+    JOIN (SELECT trigger_id, MAX(trigger_hist_id) AS id FROM sym_trigger_hist
+          WHERE inactive_time IS NULL GROUP BY trigger_id) a ON a.id = h.trigger_hist_id
+    JOIN sds__live l ON l.trigger_id = h.trigger_id;
+  -- open changes absorb new evidence (a burst is one change per table)
+  UPDATE sds_schema_change c JOIN sds__live l ON l.trigger_id = c.trigger_id
+    JOIN sds__hist h ON h.trigger_id = c.trigger_id
+    SET c.had_drift = 1, c.updated_at = NOW(2)
+    WHERE c.state IN ('pending', 'trigger_refresh') AND l.cols <> h.cols AND c.had_drift = 0;
+  INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, had_drift,
+                                 detected_at, ddl_at, updated_at, message)
+    SELECT l.table_name, l.trigger_id,
+           IF(EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
+                      AND e.kind = 'alter' AND e.table_name = l.table_name), 'alter', 'drift'),
+           'pending', l.cols <> IFNULL(h.cols, l.cols), NOW(2),
+           IFNULL((SELECT MAX(e.seen_at) FROM sds_schema_event e
+                   WHERE e.id <= IFNULL(v_max_event, 0) AND e.kind = 'alter'
+                     AND e.table_name = l.table_name), NOW(2)),
+           NOW(2), 'columns differ from what SymmetricDS captures'
+    FROM sds__live l LEFT JOIN sds__hist h ON h.trigger_id = l.trigger_id
+    WHERE ((h.trigger_id IS NOT NULL AND l.cols <> h.cols)
+           OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
+                      AND e.kind = 'alter' AND e.table_name = l.table_name))
+      AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
+                      AND o.state IN ('pending', 'trigger_refresh'));
+
+  -- 3. Make SymmetricDS rebuild the capture triggers now, not at its
+  --    nightly sync: any change to sym_router makes its routing job run a
+  --    full sync-triggers with fresh table metadata (symmetricds.md §6).
+  IF EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'pending') THEN
+    UPDATE sym_router SET last_update_time = p_now WHERE last_update_by = 'frappe_sds';
+    UPDATE sds_schema_change SET state = 'trigger_refresh', refresh_at = p_now,
+           updated_at = NOW(2),
+           message = 'waiting for SymmetricDS to rebuild the capture trigger'
+      WHERE state = 'pending';
+  END IF;
+
+  -- 4. Rebuilt (the active sym_trigger_hist lists the live columns):
+  --    one reload per table per registered branch, create_table=1 so the
+  --    branch alters its table first, the company filter as reload_select,
+  --    and one create_time for the whole pass: one load per branch (§5).
+  CREATE TEMPORARY TABLE sds__ready ENGINE=Aria AS
+    SELECT c.id, c.trigger_id, 0 AS n FROM sds_schema_change c
+    JOIN sds__hist h ON h.trigger_id = c.trigger_id
+    JOIN sds__live l ON l.trigger_id = c.trigger_id
+    WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
+      -- a rebuilt trigger: the columns it lists changed, or (an ALTER that
+      -- kept the column names, e.g. a type change) it was built after the DDL
+      AND (c.had_drift = 1 OR c.kind IN ('create', 'rename')
+           OR h.create_time >= DATE_FORMAT(c.ddl_at, '%Y-%m-%d %H:%i:%s'));
+  IF p_me IS NULL THEN
+    UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
+      SET c.message = 'trigger rebuilt; waiting for sym_node_identity (is SymmetricDS started?)',
+          c.updated_at = NOW(2);
+  ELSE
+    INSERT INTO sym_table_reload_request (target_node_id, source_node_id, trigger_id,
+        router_id, create_time, create_table, delete_first, reload_select, processed,
+        last_update_by, last_update_time)
+      SELECT n.node_id, p_me, tr.trigger_id, tr.router_id, p_now, 1, 0,
+             tr.initial_load_select, 0, 'frappe_sds', NOW()
+      FROM sds__ready r
+      JOIN sym_trigger_router tr ON tr.trigger_id = r.trigger_id AND tr.enabled = 1
+        AND tr.initial_load_order >= 0
+      JOIN sym_router o ON o.router_id = tr.router_id
+        AND o.source_node_group_id = p_master AND o.target_node_group_id = p_branch
+      JOIN sym_node n ON n.node_group_id = p_branch AND n.sync_enabled = 1
+      JOIN sym_node_security s ON s.node_id = n.node_id AND s.registration_time IS NOT NULL
+      WHERE NOT EXISTS (SELECT 1 FROM sym_table_reload_request q
+        WHERE q.target_node_id = n.node_id AND q.source_node_id = p_me
+          AND q.trigger_id = tr.trigger_id AND q.router_id = tr.router_id
+          AND q.create_time = p_now);
+    SET @sds_sync_reloads = @sds_sync_reloads + ROW_COUNT();
+    -- (a multi-table UPDATE sees the old values of columns it sets: count
+    -- first, in one pass over the requests of this pass)
+    CREATE TEMPORARY TABLE sds__asked (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
+      SELECT q.trigger_id, COUNT(*) AS n FROM sym_table_reload_request q
+      WHERE q.source_node_id = p_me AND q.create_time = p_now GROUP BY q.trigger_id;
+    UPDATE sds__ready r JOIN sds__asked a ON a.trigger_id = r.trigger_id SET r.n = a.n;
+    UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
+      SET c.reload_time = p_now, c.updated_at = NOW(2), c.reload_count = r.n,
+          c.state = IF(r.n > 0, 'reload_requested', 'done'),
+          c.message = IF(r.n > 0, 'reload requested (create_table=1)',
+                         'trigger rebuilt; no registered branch node to reload');
+  END IF;
+
+  -- 5. Loads SymmetricDS has queued (processed) or given up on: the
+  --    requests of each (table, create_time) in one pass, then by key.
+  CREATE TEMPORARY TABLE sds__loads (PRIMARY KEY (trigger_id, create_time)) ENGINE=Aria AS
+    SELECT q.trigger_id, q.create_time, SUM(q.processed = 0) AS waiting,
+           MAX(IFNULL(st.error_flag = 1 OR st.cancelled = 1, 0)) AS failed,
+           MAX(IF(st.error_flag = 1 OR st.cancelled = 1, LEFT(st.sql_message, 1000), NULL))
+             AS message
+    FROM sym_table_reload_request q
+    LEFT JOIN sym_table_reload_status st ON st.load_id = q.load_id
+      AND st.source_node_id = q.source_node_id
+    WHERE EXISTS (SELECT 1 FROM sds_schema_change c WHERE c.state = 'reload_requested')
+    GROUP BY q.trigger_id, q.create_time;
+  UPDATE sds_schema_change c
+    LEFT JOIN sds__loads l ON l.trigger_id = c.trigger_id AND l.create_time = c.reload_time
+    SET c.state = IF(l.failed = 1, 'failed', 'done'),
+        c.message = IFNULL(l.message, 'reloads processed by SymmetricDS'),
+        c.updated_at = NOW(2)
+    WHERE c.state = 'reload_requested' AND IFNULL(l.waiting, 0) = 0;
+
+  DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
+END//
+
+DROP PROCEDURE IF EXISTS sds__sync_run//
+CREATE PROCEDURE sds__sync_run(IN p_full TINYINT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: sds_sync_schema without result sets (what the worker calls)'
+sync: BEGIN
+  DECLARE j LONGTEXT;
+  DECLARE v_master, v_branch, v_me, v_group VARCHAR(50);
+  -- whole seconds: SymmetricDS groups reload requests into one load per
+  -- (target, create_time), and 3.12-3.14 store seconds only (§5)
+  DECLARE v_now DATETIME DEFAULT NOW();
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__setup_cleanup();
+    RESIGNAL;
+  END;
+  SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
+  SET p_full = IFNULL(p_full, 1) <> 0;
+  SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
+      v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
+  IF v_master IS NULL THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+      'sds_sync_schema: nothing to keep in sync yet; run sds_setup(master_group, branch_group) first';
+  END IF;
+  SET v_me = (SELECT i.node_id FROM sym_node_identity i LIMIT 1);
+  SET v_group = (SELECT n.node_group_id FROM sym_node n WHERE n.node_id = v_me);
+  IF v_group IS NOT NULL AND v_group <> v_master THEN
+    -- a branch: its schema arrives with the master's reloads, and DDL that
+    -- SymmetricDS runs here must not bounce back
+    DELETE FROM sds_schema_event;
+    SET @sds_sync_role = 'branch';
+    LEAVE sync;
+  END IF;
+  SET @sds_sync_role = 'master';
+
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- one sync at a time (the hook's worker and an after_migrate call)
+  SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  -- A follow-up pass (p_full = 0: no new DDL, the worker waiting for
+  -- SymmetricDS) only moves the open changes on: the configuration and the
+  -- drift of other tables wait for the next DDL or sds_sync_schema() call.
+  -- Recorded DDL events always get a full pass.
+  IF NOT p_full AND EXISTS (SELECT 1 FROM sds_schema_event) THEN
+    SET p_full = 1;
+  END IF;
+  IF p_full THEN
+    CALL sds__setup_compute(v_master, v_branch, j);
+    CALL sds__plan_store(j);
+  END IF;
+  CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__setup_cleanup();
+END//
+
+DROP PROCEDURE IF EXISTS sds_sync_schema//
+CREATE PROCEDURE sds_sync_schema()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: configure new tables, rebuild triggers and request per-company reloads after schema changes'
+BEGIN
+  -- the result: every change still open, and every change this call opened
+  -- or moved on ('done' and 'failed' are final: no pass touches them again)
+  DECLARE v_max_id BIGINT DEFAULT (SELECT IFNULL(MAX(id), 0) FROM sds_schema_change);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+    RESIGNAL;
+  END;
+  DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+  CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
+    SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
+  CALL sds__sync_run(1);
+  IF @sds_sync_role = 'branch' THEN
+    SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
+  ELSE
+    SELECT id, table_name, kind, state, reload_count, message FROM sds_schema_change
+      WHERE state <> 'done' OR id > v_max_id OR id IN (SELECT id FROM sds__open_before)
+      ORDER BY id;
+  END IF;
+  DROP TEMPORARY TABLE sds__open_before;
+END//
+DELIMITER ;

@@ -1,0 +1,228 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- Branch onboarding: sds_add_branch, sds_reload_branch, sds_remove_branch.
+DELIMITER //
+
+-- ---------------------------------------------------------------------------
+-- Branch onboarding
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__check_master//
+CREATE PROCEDURE sds__check_master(IN p_proc VARCHAR(64), OUT p_me VARCHAR(50),
+                                   OUT p_master VARCHAR(50), OUT p_branch VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: this node must be the master (sds_setup done, identity in the master group)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_group VARCHAR(50);
+  SELECT master_group, branch_group INTO p_master, p_branch FROM sds_setup_state WHERE id = 1;
+  IF p_master IS NULL THEN
+    SET msg = CONCAT(p_proc, ': no configuration yet; run sds_setup(master_group, branch_group) first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET p_me = sds_node_id(), v_group = sds_node_group();
+  IF p_me IS NULL THEN
+    -- created_at_node_id must be this node's id: SymmetricDS queues the
+    -- flag-driven first load only for nodes created at itself (§10)
+    SET msg = CONCAT(p_proc, ': this server has no SymmetricDS identity yet (sym_node_identity is empty); ',
+                     'start the master engine once first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group IS NULL OR v_group <> p_master THEN
+    SET msg = CONCAT(p_proc, ': this node ', QUOTE(p_me), ' is in group ', IFNULL(QUOTE(v_group), 'NULL'),
+                     ', not in the master group ', QUOTE(p_master), '; run it on the master');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__check_branch//
+CREATE PROCEDURE sds__check_branch(IN p_proc VARCHAR(64), IN p_node VARCHAR(255),
+                                   IN p_branch VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: p_node must be a node of the branch group'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_group VARCHAR(50);
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
+    SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET v_group = (SELECT node_group_id FROM sym_node WHERE node_id = p_node);
+  IF v_group IS NULL THEN
+    SET msg = CONCAT(p_proc, ': unknown node ', QUOTE(p_node), ' (not in sym_node); add it with sds_add_branch');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group <> p_branch THEN
+    SET msg = CONCAT(p_proc, ': node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
+                     ', not in the branch group ', QUOTE(p_branch));
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds_add_branch//
+CREATE PROCEDURE sds_add_branch(IN p_node VARCHAR(255), IN p_companies LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: open registration for a branch node, map its companies, queue its company-filtered first load'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE i, j, n INT;
+  DECLARE v_item, v_other VARCHAR(1000);
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+
+  CALL sds__check_master('sds_add_branch', v_me, v_master, v_branch);
+  IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
+    SET msg = CONCAT('sds_add_branch: node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
+                     ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_node OR external_id = p_node) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already exists; use sds_reload_branch, or sds_remove_branch first');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- companies: a JSON array of company names (names may contain commas)
+  IF p_companies IS NULL OR NOT JSON_VALID(p_companies) OR JSON_TYPE(p_companies) <> 'ARRAY'
+     OR JSON_LENGTH(p_companies) = 0 THEN
+    SET msg = CONCAT('sds_add_branch: companies ', IFNULL(QUOTE(LEFT(p_companies, 200)), 'NULL'),
+                     ' must be a non-empty JSON array of company names, e.g. ''["Wind Power LLC"]''');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET n = JSON_LENGTH(p_companies), i = 0;
+  WHILE i < n DO
+    IF JSON_TYPE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))) <> 'STRING' THEN
+      SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')), 200)),
+                       ' (item ', i + 1, ') must be a JSON string');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET v_item = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')));
+    IF TRIM(v_item) = '' THEN
+      SET msg = CONCAT('sds_add_branch: company ', QUOTE(v_item), ' (item ', i + 1, ') must not be empty');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET j = 0;
+    WHILE j < i DO
+      SET v_other = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', j, ']')));
+      IF v_other COLLATE utf8mb4_unicode_ci = v_item COLLATE utf8mb4_unicode_ci THEN
+        SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(v_item, 200)), ' (item ', i + 1,
+                         ') is listed twice');
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      END IF;
+      SET j = j + 1;
+    END WHILE;
+    CALL sds__check_company('sds_add_branch', v_item, p_node);
+    SET i = i + 1;
+  END WHILE;
+
+  -- SymmetricDS must see the new node as a local change (§6)
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- what `symadmin open-registration` writes (§10): node_id = external_id,
+  -- sync_enabled=0 until it registers, created_at_node_id = this node
+  INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id)
+    VALUES (p_node, v_branch, p_node, 0, v_me);
+  -- a random password (40 hex characters <= node_password VARCHAR(50));
+  -- initial_load_enabled=1: SymmetricDS queues an ALL/ALL load to the node
+  -- once it has registered (§5 "Full loads also from flags", §10)
+  INSERT INTO sym_node_security (node_id, node_password, registration_enabled, registration_time,
+                                 initial_load_enabled, created_at_node_id)
+    VALUES (p_node, LOWER(HEX(RANDOM_BYTES(20))), 1, NULL, 1, v_me);
+  SET i = 0;
+  WHILE i < n DO
+    INSERT INTO sds_company_node (company, node_external_id)
+      VALUES (JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))), p_node);
+    SET i = i + 1;
+  END WHILE;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
+         (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
+          WHERE c.node_external_id = p_node) AS companies,
+         'company-filtered initial load queued for when it registers' AS initial_load;
+END//
+
+DROP PROCEDURE IF EXISTS sds_reload_branch//
+CREATE PROCEDURE sds_reload_branch(IN p_node VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: company-filtered full reload of a registered branch (what symadmin reload-node does)'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  CALL sds__check_master('sds_reload_branch', v_me, v_master, v_branch);
+  CALL sds__check_branch('sds_reload_branch', p_node, v_branch);
+  IF NOT EXISTS (SELECT 1 FROM sym_node_security WHERE node_id = p_node
+                 AND registration_time IS NOT NULL) THEN
+    -- §10: loads to unregistered nodes are ignored
+    SET msg = CONCAT('sds_reload_branch: node ', QUOTE(p_node),
+                     ' has not registered yet; its first load is queued when it registers');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
+  -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
+  UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, 'reload queued' AS state,
+         (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
+          WHERE c.node_external_id = p_node) AS companies;
+END//
+
+DROP PROCEDURE IF EXISTS sds_remove_branch//
+CREATE PROCEDURE sds_remove_branch(IN p_node VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: unmap a branch''s companies and delete its SymmetricDS node rows'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  DECLARE v_me, v_master, v_branch VARCHAR(50);
+  DECLARE v_maps, v_reqs INT;
+  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    RESIGNAL;
+  END;
+  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
+  CALL sds__check_master('sds_remove_branch', v_me, v_master, v_branch);
+  IF p_node = v_me THEN
+    SET msg = CONCAT('sds_remove_branch: node ', QUOTE(p_node), ' is this node (the master)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  CALL sds__check_branch('sds_remove_branch', p_node, v_branch);
+  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  START TRANSACTION;
+  DELETE FROM sds_company_node WHERE node_external_id = p_node;
+  SET v_maps = ROW_COUNT();
+  DELETE FROM sym_table_reload_request WHERE target_node_id = p_node AND processed = 0;
+  SET v_reqs = ROW_COUNT();
+  -- foreign keys: sym_node_security (and sym_node_identity) reference sym_node
+  DELETE FROM sym_node_security WHERE node_id = p_node;
+  DELETE FROM sym_node WHERE node_id = p_node;
+  COMMIT;
+  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  SELECT p_node AS node_id, 'removed' AS state, v_maps AS companies_unmapped,
+         v_reqs AS reload_requests_deleted;
+END//
+
+DELIMITER ;
