@@ -5,8 +5,10 @@
 # denies service starts is put in place (unless one exists already).
 set -euo pipefail
 
+# (extra packages a test needs may be named as arguments:
+#  scripts/deps.sh galera-4 rsync)
 PKGS=(mariadb-server mariadb-test libmariadb-dev libmariadbd-dev cmake gcc make
-      pkg-config gzip python3 perl)
+      pkg-config gzip python3 perl "$@")
 
 missing=()
 for p in "${PKGS[@]}"; do

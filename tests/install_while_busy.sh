@@ -1,5 +1,6 @@
 #!/bin/bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# test: INSTALL/UNINSTALL SONAME while sessions run DDL and DML
 # Regression test (run by scripts/test.sh): INSTALL SONAME and UNINSTALL
 # SONAME 'frappe_sds' while other sessions run DDL and DML on a configured
 # site. The server must stay up, no session may fail or lose a row,
@@ -18,7 +19,7 @@ sql() { srv_sql "$D" -N -B "$@"; }
 srv_start "$D" >/dev/null 2>&1 || fail "server start"
 srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
 sql -e "INSTALL SONAME 'frappe_sds'" || fail "first install"
-sql site < sql/install.sql >/dev/null || fail "install.sql"
+sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
 sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 sql -e "UNINSTALL SONAME 'frappe_sds'" 2>/dev/null   # deferred or done
 # busy sessions: DDL on some tables, DML on others, for the whole test

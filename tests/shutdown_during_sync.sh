@@ -1,5 +1,6 @@
 #!/bin/bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# test: server shutdown while the worker syncs
 # Regression test (run by scripts/test.sh): stop the server while the
 # FRAPPE_SDS worker is in the middle of a sync, 0.5 s after an ALTER with a
 # 200 ms debounce. The server used to crash there (InnoDB shut down under
@@ -8,7 +9,7 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-export FRAPPE_SDS_SRC="$ROOT" ROOT W=/dev/shm/frappe_sds_shutdown_repro
+export FRAPPE_SDS_SRC="$ROOT" ROOT W=$(mktemp -d /dev/shm/frappe_sds_shutdown.XXXXXX)
 rm -rf "$W"; mkdir -p "$W/plugins-none" "$W/plugins-noop" "$W/plugins-ours"
 cp build/frappe_sds.so "$W/plugins-ours/"
 SRV=$W/srv RAW=$W/raw.tsv; : > "$RAW"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# test: the worker costs no CPU while idle or switched off
 # Regression test (run by scripts/test.sh): the FRAPPE_SDS worker sleeps
 # when it has nothing to do. The server's CPU time over a few idle seconds
 # must stay near zero (a) with the hook on and a configured site, and
@@ -24,7 +25,7 @@ idle_ticks() { local a b; a=$(ticks); sleep $SECS; b=$(ticks); echo $((b - a)); 
 
 srv_start "$D" --plugin-load-add=frappe_sds.so >/dev/null 2>&1 || fail "server start"
 srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
-sql site < sql/install.sql >/dev/null || fail "install.sql"
+sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
 sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 sql -e "SET GLOBAL frappe_sds_debounce_ms = 1000"
 # let the events of the site load be handled

@@ -10,11 +10,15 @@
 # Never touches the system mariadb service. Env:
 #   FRAPPE_SDS_PLUGIN_DIR  passed as --plugin-dir if set
 #   FRAPPE_SDS_SRC         project root (default: derived from this file's location)
+#   FRAPPE_SDS_SQL         where install.sql/uninstall.sql are (default: $FRAPPE_SDS_SRC/build/sql)
 #   SRV_WRAPPER            command prefix for mariadbd (e.g. valgrind ...)
 #   SRV_START_WAIT         seconds srv_start waits for the server (default 60)
 
 : "${FRAPPE_SDS_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export FRAPPE_SDS_SRC
+# the assembled SQL API (install.sql, uninstall.sql): written by the build
+: "${FRAPPE_SDS_SQL:=$FRAPPE_SDS_SRC/build/sql}"
+export FRAPPE_SDS_SQL
 
 _srv_abs() { (cd "$1" && pwd); }
 
@@ -27,7 +31,9 @@ srv_start() {
     fi
     if [ ! -d "$dir/data/mysql" ]; then
         rm -rf "$dir/data"
+        mkdir -p "$dir/tmp"
         if ! mariadb-install-db --no-defaults --auth-root-authentication-method=normal \
+                --tmpdir="$dir/tmp" \
                 --datadir="$dir/data" --user=root --skip-test-db --skip-name-resolve \
                 --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
                 >"$dir/install-db.log" 2>&1; then
@@ -35,7 +41,10 @@ srv_start() {
             return 1
         fi
     fi
-    local args=(--no-defaults --user=root --datadir="$dir/data" --socket="$dir/sock"
+    # its own tmpdir: a starting mariadbd deletes every #sql* file in its
+    # tmpdir, including other servers' temporary tables
+    mkdir -p "$dir/tmp" || return 1
+    local args=(--no-defaults --user=root --datadir="$dir/data" --socket="$dir/sock" --tmpdir="$dir/tmp"
                 --skip-networking --pid-file="$dir/pid" --log-error="$dir/error.log"
                 --plugin-maturity=beta --innodb-buffer-pool-size=256M
                 --innodb-flush-log-at-trx-commit=2 --skip-log-bin)
