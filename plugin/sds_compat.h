@@ -14,7 +14,11 @@
 #error "frappe_sds needs MariaDB 10.11 or newer"
 #endif
 
-#define SDS_VERSION "0.1.0"
+/* The library version comes from the build: CMakeLists.txt's project()
+   version, the one source shared with the SQL API and the package. */
+#ifndef SDS_VERSION
+#error "SDS_VERSION is defined by CMakeLists.txt (project version)"
+#endif
 
 /* Exported from the shared library: plugin declaration and UDF entry
    points only (everything else is hidden, see CMakeLists.txt). */

@@ -59,6 +59,8 @@ DROP TABLE IF EXISTS sds_setup_state;
 DROP TABLE IF EXISTS sds_schema_event;
 DROP TABLE IF EXISTS sds_schema_change;
 DROP TABLE IF EXISTS sds_install;
+DROP FUNCTION IF EXISTS sds__sql_version;
+DROP FUNCTION IF EXISTS sds__version_num;
 
 -- (a DROP FUNCTION cannot run inside a compound statement: top-level
 -- prepared statements, each a no-op when another site still uses the UDFs)

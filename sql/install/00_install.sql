@@ -8,6 +8,9 @@
 -- create-sym-tables). Checks all three before creating anything, so a
 -- failed install leaves nothing behind. Idempotent: running it again
 -- replaces procedures and views and keeps data (rules, company mapping).
+-- Upgrades in place: run on a site installed by an older release, it keeps
+-- every row and records both versions in sds_install; it refuses to run
+-- with a library of another version, or over a site of a newer release.
 -- The README's "SQL reference" documents every object created here.
 
 -- Routines keep the character set and collation of the session that
@@ -16,6 +19,9 @@
 SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 -- "does not exist" notes of the DROP ... IF EXISTS below are expected
 SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
+-- The version of this install.sql (the build writes it: CMakeLists.txt's
+-- project version). sds_install's guard trigger reads it; 99_end.sql clears it.
+SET @sds__sql_version = '@SDS_VERSION@', @sds__upgrade_from = NULL;
 
 -- ---------------------------------------------------------------------------
 -- Preconditions: clear errors instead of half installs
@@ -51,6 +57,52 @@ BEGIN NOT ATOMIC
 END//
 DELIMITER ;
 
+-- Versions (x.y.z compared as numbers): the library the server runs must be
+-- this install.sql's, and the site must not be of a newer release.
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE msg VARCHAR(512);
+  DECLARE sql_v VARCHAR(32) DEFAULT @sds__sql_version;
+  DECLARE lib_v, site_v VARCHAR(32);
+  DECLARE sql_n, lib_n, site_n BIGINT;
+  SET sql_n = SUBSTRING_INDEX(sql_v, '.', 1) * 1000000
+            + SUBSTRING_INDEX(SUBSTRING_INDEX(sql_v, '.', 2), '.', -1) * 1000
+            + SUBSTRING_INDEX(SUBSTRING_INDEX(sql_v, '.', 3), '.', -1);
+  SET lib_v = (SELECT plugin_auth_version FROM information_schema.plugins
+               WHERE plugin_name = 'FRAPPE_SDS');
+  SET lib_n = SUBSTRING_INDEX(lib_v, '.', 1) * 1000000
+            + SUBSTRING_INDEX(SUBSTRING_INDEX(lib_v, '.', 2), '.', -1) * 1000
+            + SUBSTRING_INDEX(SUBSTRING_INDEX(lib_v, '.', 3), '.', -1);
+  IF lib_v <> sql_v THEN
+    SET msg = CONCAT('frappe_sds install: this install.sql is version ', sql_v,
+      ' but the server runs the frappe_sds library ', lib_v, '; ',
+      IF(lib_n < sql_n,
+         CONCAT('install the library of ', sql_v, ' (package frappe-sds ', sql_v,
+                ') and restart the server, then run this install.sql again'),
+         CONCAT('run the install.sql of ', lib_v,
+                ' (/usr/share/frappe-sds/install.sql of package frappe-sds ', lib_v, ') instead')));
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF EXISTS (SELECT 1 FROM information_schema.tables
+             WHERE table_schema = DATABASE() AND table_name = 'sds_install') THEN
+    SET site_v = (SELECT version FROM sds_install WHERE id = 1);
+    SET site_n = SUBSTRING_INDEX(site_v, '.', 1) * 1000000
+               + SUBSTRING_INDEX(SUBSTRING_INDEX(site_v, '.', 2), '.', -1) * 1000
+               + SUBSTRING_INDEX(SUBSTRING_INDEX(site_v, '.', 3), '.', -1);
+    IF site_n > sql_n THEN
+      SET msg = CONCAT('frappe_sds install: this site has frappe_sds ', site_v,
+        ', newer than this install.sql (', sql_v, '); downgrading is not supported ',
+        '(nothing was changed): run the install.sql of ', site_v, ' or newer');
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    END IF;
+    -- for the upgrade steps (05_upgrade.sql): the release this site had
+    IF site_v <> sql_v THEN
+      SET @sds__upgrade_from = site_v;
+    END IF;
+  END IF;
+END//
+DELIMITER ;
+
 -- ---------------------------------------------------------------------------
 -- UDFs (global to the server; shared by every site that installs frappe_sds)
 -- ---------------------------------------------------------------------------
@@ -71,9 +123,35 @@ CREATE TABLE IF NOT EXISTS sds_install (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: installed version of the SQL API';
 
-INSERT INTO sds_install (id, version, installed_at)
-  VALUES (1, sds_version(), NOW())
-  ON DUPLICATE KEY UPDATE
-    upgraded_from = IF(version <> VALUES(version), version, upgraded_from),
-    installed_at = IF(version <> VALUES(version), VALUES(installed_at), installed_at),
-    version = VALUES(version);
+
+-- The SQL API's own version, and x.y.z as a number (to compare versions).
+-- sds__raise_json_error compares it with the library's, sds_version().
+DELIMITER //
+CREATE OR REPLACE FUNCTION sds__sql_version() RETURNS VARCHAR(32)
+  DETERMINISTIC NO SQL SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the version of the install.sql that created this SQL API'
+  RETURN '@SDS_VERSION@'//
+CREATE OR REPLACE FUNCTION sds__version_num(v VARCHAR(32)) RETURNS BIGINT
+  DETERMINISTIC NO SQL SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: x.y.z as x*1000000 + y*1000 + z'
+  RETURN SUBSTRING_INDEX(v, '.', 1) * 1000000
+       + SUBSTRING_INDEX(SUBSTRING_INDEX(v, '.', 2), '.', -1) * 1000
+       + SUBSTRING_INDEX(SUBSTRING_INDEX(v, '.', 3), '.', -1)//
+
+-- Downgrade guard: the version is recorded (99_end.sql) only by an
+-- install.sql that says its version (@sds__sql_version) and is not older
+-- than the site. 0.1.0's install.sql, which says none, stops at its first
+-- write here, before it replaces anything.
+CREATE OR REPLACE TRIGGER sds_install_guard BEFORE UPDATE ON sds_install FOR EACH ROW
+BEGIN
+  DECLARE msg VARCHAR(512);
+  IF @sds__sql_version IS NULL
+     OR sds__version_num(@sds__sql_version) < sds__version_num(OLD.version) THEN
+    SET msg = CONCAT('frappe_sds install: this site has frappe_sds ', OLD.version,
+      '; an install.sql of an older release (', IFNULL(@sds__sql_version, 'before 0.2.0'),
+      ') cannot downgrade it (nothing was changed): run the install.sql of ',
+      OLD.version, ' or newer');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+DELIMITER ;

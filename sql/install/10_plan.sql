@@ -92,9 +92,26 @@ END//
 DROP PROCEDURE IF EXISTS sds__raise_json_error//
 CREATE PROCEDURE sds__raise_json_error(IN j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another format'
+  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another version or format'
 BEGIN
   DECLARE msg VARCHAR(512);
+  DECLARE lib_v VARCHAR(32) DEFAULT sds_version();
+  DECLARE sql_v VARCHAR(32) DEFAULT sds__sql_version();
+  -- the library the server runs must be the one this SQL API was installed
+  -- with: an older one (the file replaced or the package downgraded, the
+  -- server not restarted) or a newer one (install.sql not run yet after an
+  -- upgrade) may read or write the configuration differently
+  IF lib_v <> sql_v THEN
+    SET msg = CONCAT('frappe_sds: the server runs the frappe_sds library ', lib_v,
+      ' but this site''s SQL API is ', sql_v, '; ',
+      IF(sds__version_num(lib_v) < sds__version_num(sql_v),
+         CONCAT('install the library of ', sql_v, ' (package frappe-sds ', sql_v,
+                ') and restart the server'),
+         CONCAT('upgrade this site: run the install.sql of ', lib_v,
+                ' (/usr/share/frappe-sds/install.sql) on it')),
+      ' (nothing was written)');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
   IF j IS NULL THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
       'frappe_sds: the core returned nothing (out of memory?)';

@@ -1,0 +1,38 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- Upgrades in place: the steps that take a site installed by an older
+-- release to this one. 00_install.sql has checked the versions (the
+-- library is this install.sql's; the site is not of a newer release) and
+-- set @sds__upgrade_from to the site's recorded version (NULL on a first
+-- install and on a re-run of the same release); 99_end.sql records the new
+-- version last, so an upgrade that stopped half-way runs its steps again.
+--
+-- Where a change of the SQL API's tables goes:
+--  * a new column, key or wider type of an sds_* table: an idempotent
+--    ALTER TABLE ... ADD COLUMN IF NOT EXISTS / ADD KEY IF NOT EXISTS /
+--    MODIFY right after the table's CREATE TABLE IF NOT EXISTS, in the file
+--    of its concern. It then reaches a site of any older release, and needs
+--    nothing here. (tests/upgrade.sh compares every sds_* table, view and
+--    routine of an upgraded 0.1.0 site with a first install: a change that
+--    misses its ALTER fails there.)
+--  * what an idempotent statement there cannot say (renaming a table or a
+--    column, converting rows, dropping an object an older release created
+--    and this one no longer does): here, in a block keyed on the version
+--    the site comes from, run before the concern files (re)create their
+--    objects, and safe to run twice. For example:
+--
+--      DELIMITER //
+--      BEGIN NOT ATOMIC
+--        IF sds__version_num(@sds__upgrade_from) < sds__version_num('0.3.0') THEN
+--          IF EXISTS (SELECT 1 FROM information_schema.columns
+--                     WHERE table_schema = DATABASE() AND table_name = 'sds_x'
+--                       AND column_name = 'old_name') THEN
+--            ALTER TABLE sds_x RENAME COLUMN old_name TO new_name;
+--          END IF;
+--        END IF;
+--      END//
+--      DELIMITER ;
+--
+-- From 0.1.0 to 0.2.0: no step. 0.2.0 changed no table of 0.1.0 in a way
+-- the concern files do not handle themselves; what it adds (sds__sql_version,
+-- sds__version_num, the sds_install_guard trigger) 00_install.sql creates
+-- on every run.
