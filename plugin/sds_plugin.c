@@ -154,7 +154,7 @@ maria_declare_plugin(frappe_sds)
   sds_status_vars,
   sds_system_vars,
   SDS_VERSION,
-  MariaDB_PLUGIN_MATURITY_BETA
+  MariaDB_PLUGIN_MATURITY_GAMMA
 },
 {
   MYSQL_DAEMON_PLUGIN,
@@ -170,7 +170,7 @@ maria_declare_plugin(frappe_sds)
   NULL,
   NULL,
   SDS_VERSION,
-  MariaDB_PLUGIN_MATURITY_BETA
+  MariaDB_PLUGIN_MATURITY_GAMMA
 }
 maria_declare_plugin_end;
 #pragma GCC visibility pop
