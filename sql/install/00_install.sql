@@ -83,6 +83,27 @@ BEGIN NOT ATOMIC
                 ' (/usr/share/frappe-sds/install.sql of package frappe-sds ', lib_v, ') instead')));
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
   END IF;
+  -- This script often runs as an administrator, in a database the site's
+  -- own user controls: read nothing that user could have made a view (an
+  -- INVOKER view runs its functions with the reader's rights).
+  IF EXISTS (SELECT 1 FROM information_schema.tables
+             WHERE table_schema = DATABASE() AND table_name LIKE 'sds\_%'
+               AND table_type <> 'BASE TABLE'
+               AND table_name NOT IN ('sds_meta_input', 'sds_company_route', 'sds_status',
+                                      'sds_naming_series_risk', 'sds__naming_template',
+                                      'sds_file_route', 'sds_file_route_public',
+                                      'sds_file_route_private')) THEN
+    SET msg = CONCAT('frappe_sds install: ', QUOTE((SELECT MIN(table_name) FROM information_schema.tables
+             WHERE table_schema = DATABASE() AND table_name LIKE 'sds\_%'
+               AND table_type <> 'BASE TABLE'
+               AND table_name NOT IN ('sds_meta_input', 'sds_company_route', 'sds_status',
+                                      'sds_naming_series_risk', 'sds__naming_template',
+                                      'sds_file_route', 'sds_file_route_public',
+                                      'sds_file_route_private'))),
+      ' in ', QUOTE(DATABASE()), ' is not a base table (frappe_sds created it as one); ',
+      'nothing was changed: drop it, or restore the table, then run install.sql again');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+  END IF;
   IF EXISTS (SELECT 1 FROM information_schema.tables
              WHERE table_schema = DATABASE() AND table_name = 'sds_install') THEN
     SET site_v = (SELECT version FROM sds_install WHERE id = 1);
@@ -142,11 +163,20 @@ CREATE OR REPLACE FUNCTION sds__version_num(v VARCHAR(32)) RETURNS BIGINT
 -- install.sql that says its version (@sds__sql_version) and is not older
 -- than the site. 0.1.0's install.sql, which says none, stops at its first
 -- write here, before it replaces anything.
+-- The trigger runs as whoever ran install.sql (often an administrator), so
+-- its body calls no stored routine and reads no table or view: a site user
+-- can replace those, and they would then run with the administrator's
+-- rights. Built-in functions only.
 CREATE OR REPLACE TRIGGER sds_install_guard BEFORE UPDATE ON sds_install FOR EACH ROW
 BEGIN
   DECLARE msg VARCHAR(512);
   IF @sds__sql_version IS NULL
-     OR sds__version_num(@sds__sql_version) < sds__version_num(OLD.version) THEN
+     OR (SUBSTRING_INDEX(@sds__sql_version, '.', 1) * 1000000
+         + SUBSTRING_INDEX(SUBSTRING_INDEX(@sds__sql_version, '.', 2), '.', -1) * 1000
+         + SUBSTRING_INDEX(SUBSTRING_INDEX(@sds__sql_version, '.', 3), '.', -1))
+      < (SUBSTRING_INDEX(OLD.version, '.', 1) * 1000000
+         + SUBSTRING_INDEX(SUBSTRING_INDEX(OLD.version, '.', 2), '.', -1) * 1000
+         + SUBSTRING_INDEX(SUBSTRING_INDEX(OLD.version, '.', 3), '.', -1)) THEN
     SET msg = CONCAT('frappe_sds install: this site has frappe_sds ', OLD.version,
       '; an install.sql of an older release (', IFNULL(@sds__sql_version, 'before 0.2.0'),
       ') cannot downgrade it (nothing was changed): run the install.sql of ',
