@@ -6,16 +6,16 @@
 
 #include <stdint.h>
 
-typedef union hdr
+/* 16 bytes, 8-byte aligned: the user data keeps the alignment of the
+   allocator underneath plus 16 (libc: 16; the server's my_malloc: 8, which
+   is all the core's structures need: pointers and size_t) */
+typedef struct hdr
 {
   struct
   {
     sds_budget *b;
     size_t n;
   } h;
-  long double ld;               /* keep user data aligned as malloc's */
-  long long ll;
-  void *p;
 } hdr;
 
 static __thread sds_budget *current;
