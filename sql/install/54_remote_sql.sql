@@ -10,6 +10,9 @@ CREATE TABLE IF NOT EXISTS sds_sql_sender (
   PRIMARY KEY (user_name, host)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
   COMMENT='frappe_sds 0.1.0: no longer read (a site user could add itself); see the role frappe_sds_sql_sender';
+-- a site installed by 0.1.0: the same comment (metadata only, instant)
+ALTER TABLE sds_sql_sender
+  COMMENT='frappe_sds 0.1.0: no longer read (a site user could add itself); see the role frappe_sds_sql_sender';
 
 CREATE TABLE IF NOT EXISTS sds_sql_log (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
