@@ -128,6 +128,8 @@ BEGIN
   -- SymmetricDS must see the new node as a local change (§6)
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   -- what `symadmin open-registration` writes (§10): node_id = external_id,
   -- sync_enabled=0 until it registers, created_at_node_id = this node
   INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id)
@@ -178,6 +180,8 @@ BEGIN
   END IF;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
   -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
   UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
@@ -212,6 +216,8 @@ BEGIN
   CALL sds__check_branch('sds_remove_branch', p_node, v_branch);
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   DELETE FROM sds_company_node WHERE node_external_id = p_node;
   SET v_maps = ROW_COUNT();
   DELETE FROM sym_table_reload_request WHERE target_node_id = p_node AND processed = 0;

@@ -132,6 +132,8 @@ BEGIN
   END IF;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   -- §5 send-sql: event_type 'S', node_list = the targets, source_node_id
   -- NULL; row_data = the SQL as one CSV field: double-quoted, with \ and "
   -- backslash-escaped (§2)

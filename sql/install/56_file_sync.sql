@@ -132,6 +132,8 @@ BEGIN
 
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   -- §7: the file sync channels, with the flags SymmetricDS gives them when
   -- file.sync.enable=true (it creates them itself if missing; it re-asserts
   -- file_sync_flag); rows that exist are left alone
@@ -223,6 +225,8 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
+  -- configuration writers of a site run one at a time (sds_setup's lock)
+  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
   DELETE FROM sym_file_trigger_router WHERE last_update_by = 'frappe_sds_files';
   DELETE t FROM sym_file_trigger t WHERE t.last_update_by = 'frappe_sds_files'
     AND NOT EXISTS (SELECT 1 FROM sym_file_trigger_router r WHERE r.trigger_id = t.trigger_id);
