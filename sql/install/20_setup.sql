@@ -466,6 +466,7 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
 
+  CALL sds__assert_writer('sds_setup');
   -- the configuration and the plan it comes from: one pass over the metadata
   CALL sds__setup_compute(p_master, p_branch, j);
   START TRANSACTION;

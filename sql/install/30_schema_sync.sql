@@ -241,6 +241,8 @@ sync: BEGIN
   END;
   SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
   SET p_full = IFNULL(p_full, 1) <> 0;
+  -- one writer: the primary (a replica gets every row by replication)
+  CALL sds__assert_writer('sds_sync_schema');
   SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
       v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
   IF v_master IS NULL THEN
@@ -293,6 +295,9 @@ BEGIN
     DROP TEMPORARY TABLE IF EXISTS sds__open_before;
     RESIGNAL;
   END;
+  -- first of all: on a replica even a temporary table would be binlogged
+  -- (STATEMENT, MIXED) as a transaction of its own
+  CALL sds__assert_writer('sds_sync_schema');
   DROP TEMPORARY TABLE IF EXISTS sds__open_before;
   CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
     SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
