@@ -68,7 +68,8 @@ BEGIN
     LEFT JOIN sds_schema_event e ON e.kind = 'rename' AND e.id <= IFNULL(v_max_event, 0)
       AND e.new_table_name = w.source_table_name
     WHERE c.tbl = 'sym_trigger' AND c.action = 'insert'
-    GROUP BY w.trigger_id;
+    GROUP BY w.trigger_id
+    ORDER BY w.trigger_id;  -- (ids in key order: the same on a STATEMENT replica)
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, detected_at,
                                  updated_at, message)
     SELECT c.detail, c.k1, IF(t.table_name IS NULL, 'drop', 'alter'), 'done', NOW(2), NOW(2),
@@ -78,7 +79,8 @@ BEGIN
     FROM sds__change c
     LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
       AND BINARY t.table_name = BINARY c.detail
-    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete'
+    ORDER BY c.k1;
   END IF;
 
   -- a table that went away (or stopped replicating) ends its open changes
@@ -138,7 +140,8 @@ BEGIN
            OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
                       AND e.kind = 'alter' AND e.table_name = l.table_name))
       AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
-                      AND o.state IN ('pending', 'trigger_refresh'));
+                      AND o.state IN ('pending', 'trigger_refresh'))
+    ORDER BY l.trigger_id;
 
   -- 3. Make SymmetricDS rebuild the capture triggers now, not at its
   --    nightly sync: any change to sym_router makes its routing job run a
