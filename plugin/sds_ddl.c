@@ -374,23 +374,25 @@ static long long open_changes(MYSQL *m, const char *db)
   return query_number(m, q);
 }
 
-/* Whether a sync of db without new events could move anything: a change
-   waiting for a trigger that SymmetricDS has rebuilt since, or for reload
-   requests that are all processed. Cheap, so waiting costs little. */
+/* Whether a sync of db without new events could move anything. A change
+   waiting for SymmetricDS's trigger rebuild always could: only the pass
+   itself can tell (it compares the live columns with the active
+   sym_trigger_hist, whatever its create_time: SymmetricDS stamps it when
+   the build starts and commits it later, possibly before this worker's
+   first pass opened the change). Waiting for reloads is cheap to check:
+   the pass moves such a change only once none of its requests is left
+   unprocessed. */
 static int something_to_do(MYSQL *m, const char *db)
 {
   char q[2000], qdb[2 * SDS_NAME_MAX + 3];
   quote_ident(qdb, sizeof(qdb), db);
   snprintf(q, sizeof(q),
-           "SELECT (SELECT COUNT(*) FROM %s.sds_schema_change WHERE state = "
-           "'pending') + (SELECT COUNT(*) FROM %s.sds_schema_change c JOIN "
-           "%s.sym_trigger_hist h ON h.trigger_id = c.trigger_id AND "
-           "h.inactive_time IS NULL WHERE c.state = 'trigger_refresh' AND "
-           "h.create_time >= c.refresh_at) + (SELECT COUNT(*) FROM "
+           "SELECT (SELECT COUNT(*) FROM %s.sds_schema_change WHERE state IN "
+           "('pending', 'trigger_refresh')) + (SELECT COUNT(*) FROM "
            "%s.sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
            "EXISTS (SELECT 1 FROM %s.sym_table_reload_request q WHERE "
            "q.trigger_id = c.trigger_id AND q.create_time = c.reload_time AND "
-           "q.processed = 0))", qdb, qdb, qdb, qdb, qdb);
+           "q.processed = 0))", qdb, qdb, qdb);
   return query_number(m, q) != 0;
 }
 
