@@ -173,12 +173,15 @@ void sds_ddl_reload_lists(void)
 /* ---- the audit callback ------------------------------------------------- */
 
 /* A DDL event: filter, then record it (off the hot path: not inlined, so
-   the notify function below needs no stack frame). */
-static void __attribute__((noinline))
-ddl_seen(MYSQL_THD thd, const struct mysql_event_table *ev, char kind)
+   the notify function below needs no stack frame; its arguments in the
+   notify function's order, so that the hot path moves no register). */
+static void __attribute__((noinline, noipa))
+ddl_seen(MYSQL_THD thd, unsigned int event_class,
+         const struct mysql_event_table *ev, char kind)
 {
   ddl_event *e;
   size_t i;
+  (void) event_class;
   if (!sds_opt_watch || !worker_running || !name_ok(ev->database) ||
       !name_ok(ev->table))
     return;
@@ -258,10 +261,10 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
     return;
   switch (ev->event_subclass)
   {
-  case MYSQL_AUDIT_TABLE_CREATE: ddl_seen(thd, ev, 'c'); break;
-  case MYSQL_AUDIT_TABLE_DROP: ddl_seen(thd, ev, 'd'); break;
-  case MYSQL_AUDIT_TABLE_RENAME: ddl_seen(thd, ev, 'r'); break;
-  case MYSQL_AUDIT_TABLE_ALTER: ddl_seen(thd, ev, 'a'); break;
+  case MYSQL_AUDIT_TABLE_CREATE: ddl_seen(thd, event_class, ev, 'c'); break;
+  case MYSQL_AUDIT_TABLE_DROP: ddl_seen(thd, event_class, ev, 'd'); break;
+  case MYSQL_AUDIT_TABLE_RENAME: ddl_seen(thd, event_class, ev, 'r'); break;
+  case MYSQL_AUDIT_TABLE_ALTER: ddl_seen(thd, event_class, ev, 'a'); break;
   default:
     break;
   }
@@ -988,7 +991,9 @@ static void *worker_main(void *arg)
     if (startup || scan)
       for_each_listed(db_list, dblist_add, &dbs);
     for (i= 0; i < dbs.n && !stopping; i++)
-      start_pass(dbs.v[i], batch, nbatch, startup, scan);
+      /* (a site the DBA has removed from the list since is served no more) */
+      if (db_list && in_list(db_list, dbs.v[i], strlen(dbs.v[i])))
+        start_pass(dbs.v[i], batch, nbatch, startup, scan);
     startup= 0;
     free(batch);
     free(dbs.v);
