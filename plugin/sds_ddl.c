@@ -628,7 +628,7 @@ static MYSQL *connect_site(const char *db)
 {
   MYSQL *m;
   char pw[512], q[128];
-  unsigned int connect_to= 10;
+  unsigned int connect_to= 10, io_to;
   const char *sock= SDS_SERVER_SOCKET();
   const char *user= sds_opt_worker_user;
   if (is_stopping())
@@ -650,8 +650,14 @@ static MYSQL *connect_site(const char *db)
   if (!(m= mysql_init(NULL)))
     return NULL;
   /* the server ends a statement at max_statement_time; what it cannot
-     interrupt, the dispatcher's watchdog ends a little later (run()) */
+     interrupt, the dispatcher's watchdog ends 5 s later (run()). The
+     client's own timeouts (default: net_read_timeout, 30 s) must not end a
+     pass before: a full pass of a big site, or under valgrind, takes
+     longer */
+  io_to= sds_opt_statement_timeout + 30;
   mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
+  mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_to);
+  mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
   if (!mysql_real_connect(m, "localhost", user, pw[0] ? pw : NULL, db, 0,
                           sock, CLIENT_MULTI_RESULTS))
   {
