@@ -493,14 +493,17 @@ static void add_followup(const char *db)
   strcpy(followup[nfollowup++], db);
 }
 
-/* Changes of the site still waiting for SymmetricDS. */
+/* Changes of the site still waiting for SymmetricDS, and DDL events
+   written but not handled (a pass that failed after writing them: the
+   next idle scan retries). */
 static long long open_changes(MYSQL *m)
 {
   if (!db_configured(m))
     return 0;
-  return query_number(m, "SELECT COUNT(*) FROM sds_schema_change WHERE "
-                         "state IN ('pending', 'trigger_refresh', "
-                         "'reload_requested')");
+  return query_number(m, "SELECT (SELECT COUNT(*) FROM sds_schema_change "
+                         "WHERE state IN ('pending', 'trigger_refresh', "
+                         "'reload_requested')) + (SELECT COUNT(*) FROM "
+                         "sds_schema_event)");
 }
 
 /* Whether a sync of the site without new events could move anything. A
@@ -508,13 +511,15 @@ static long long open_changes(MYSQL *m)
    pass itself can tell (it compares the live columns with the active
    sym_trigger_hist, whatever its create_time: SymmetricDS stamps it when
    the build starts and commits it later, possibly before this worker's
-   first pass opened the change). Waiting for reloads is cheap to check:
-   the pass moves such a change only once none of its requests is left
-   unprocessed. */
+   first pass opened the change). Events left by a failed pass: always
+   (sds__sync_run makes it a full pass). Waiting for reloads is cheap to
+   check: the pass moves such a change only once none of its requests is
+   left unprocessed. */
 static int something_to_do(MYSQL *m)
 {
   return query_number(m,
-           "SELECT (SELECT COUNT(*) FROM sds_schema_change WHERE state IN "
+           "SELECT (SELECT COUNT(*) FROM sds_schema_event) + "
+           "(SELECT COUNT(*) FROM sds_schema_change WHERE state IN "
            "('pending', 'trigger_refresh')) + (SELECT COUNT(*) FROM "
            "sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
            "EXISTS (SELECT 1 FROM sym_table_reload_request q WHERE "
