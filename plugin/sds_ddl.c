@@ -1,24 +1,32 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    DDL hook and worker. The audit callback runs inside the DDL statement's
    thread, for every table the statement opens: it leaves at once for the
-   per-table-open LOCK events, and for CREATE/ALTER/RENAME/DROP it only
-   records (database, table) in a coalescing set and wakes the worker. The
-   worker waits until the burst is quiet for frappe_sds_debounce_ms, then,
-   per database where frappe_sds is installed, writes the events into
-   sds_schema_event and runs CALL sds__sync_run(1) over a local connection
-   (the SQL service): one code path with sds_sync_schema(). It re-runs
-   (sds__sync_run(0): the open changes only) while changes wait for
-   SymmetricDS, and once at startup (a full pass) for every such
-   database, which is what makes a crash between a DDL and its reload
-   request harmless: sds_sync_schema compares the live columns with what
-   SymmetricDS captures. */
+   per-table-open LOCK events, and for CREATE/ALTER/RENAME/DROP of a
+   database the DBA listed in frappe_sds_databases (not applied from a
+   replication or Galera applier) it only records (database, table) in a
+   coalescing set and wakes the worker. The worker's dispatcher waits until
+   the burst is quiet for frappe_sds_debounce_ms, then gives each site its
+   own pass, run by a thread of that site over an ordinary client
+   connection to the server's own Unix socket, as the DBA-provisioned
+   account frappe_sds_worker_user (grants checked, binlogged, replicated,
+   in SHOW PROCESSLIST, killable, max_statement_time set): it writes the
+   events into sds_schema_event and runs CALL sds__sync_run(1), one code
+   path with sds_sync_schema(). It re-runs (sds__sync_run(0): the open
+   changes only) while changes wait for SymmetricDS, and once at startup (a
+   full pass) for every listed site, which is what makes a crash between a
+   DDL and its reload request harmless: sds_sync_schema compares the live
+   columns with what SymmetricDS captures. */
 #include "sds_ddl.h"
 #include <mysql/service_sql.h>
 #include <mysql/service_my_print_error.h>
 #include <mysqld_error.h>
 
+#include <errmsg.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +36,16 @@
 my_bool my_thread_init(void);
 void my_thread_end(void);
 
-#define SDS_NAME_MAX 64
+#define SDS_NAME_MAX 64           /* characters, as the server counts them */
+#define SDS_NAME_BYTES (4 * SDS_NAME_MAX) /* the same in UTF-8 bytes */
 #define SDS_MAX_PENDING 100000   /* distinct tables; beyond: sync the db */
 
 typedef struct ddl_event
 {
   char kind;                    /* c, a, r, d */
-  char db[SDS_NAME_MAX + 1];
-  char table[SDS_NAME_MAX + 1];
-  char new_table[SDS_NAME_MAX + 1];
+  char db[SDS_NAME_BYTES + 1];
+  char table[SDS_NAME_BYTES + 1];
+  char new_table[SDS_NAME_BYTES + 1];
   struct timespec at;           /* wall clock of the latest such DDL */
 } ddl_event;
 
@@ -45,21 +54,25 @@ unsigned int sds_opt_debounce_ms= 2000;
 unsigned int sds_opt_poll_ms= 5000;
 char *sds_opt_databases= NULL;
 char *sds_opt_ignore_users= NULL;
+char *sds_opt_worker_user= NULL;
+char *sds_opt_worker_password_file= NULL;
+unsigned int sds_opt_statement_timeout= 300;
 
 unsigned long long sds_stat_events, sds_stat_coalesced, sds_stat_syncs,
-  sds_stat_reloads, sds_stat_errors;
+  sds_stat_reloads, sds_stat_errors, sds_stat_timeouts;
 unsigned long sds_stat_queue_depth;
 char sds_stat_last_error[512];
 
 static pthread_mutex_t lock= PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake= PTHREAD_COND_INITIALIZER;
 static pthread_t worker;
-static int worker_running, stopping;
+static int worker_running;
+static volatile int stopping;
 static ddl_event *pending;
 static size_t npending, cappending;
 static struct timespec last_event;
 /* databases with changes still waiting for SymmetricDS */
-static char (*followup)[SDS_NAME_MAX + 1];
+static char (*followup)[SDS_NAME_BYTES + 1];
 static size_t nfollowup, capfollowup;
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -112,9 +125,21 @@ static void set_error(const char *fmt, const char *a, const char *b)
   my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: %s", ME_ERROR_LOG_ONLY, msg);
 }
 
+/* A name of at most SDS_NAME_MAX characters (the server passes names in
+   UTF-8: a 25-character CJK table name is 75 bytes, and still valid). */
+static int name_ok(MYSQL_CONST_LEX_STRING s)
+{
+  size_t i, chars= 0;
+  if (!s.str || s.length > SDS_NAME_BYTES)
+    return 0;
+  for (i= 0; i < s.length; i++)
+    chars+= ((unsigned char) s.str[i] & 0xC0) != 0x80;
+  return chars <= SDS_NAME_MAX;
+}
+
 static void copy_name(char *dst, MYSQL_CONST_LEX_STRING s)
 {
-  size_t n= s.length > SDS_NAME_MAX ? SDS_NAME_MAX : s.length;
+  size_t n= s.length > SDS_NAME_BYTES ? SDS_NAME_BYTES : s.length;
   memcpy(dst, s.str, n);
   dst[n]= '\0';
 }
@@ -148,15 +173,22 @@ void sds_ddl_reload_lists(void)
 /* ---- the audit callback ------------------------------------------------- */
 
 /* A DDL event: filter, then record it (off the hot path: not inlined, so
-   the notify function below needs no stack frame). */
-static void __attribute__((noinline))
-ddl_seen(const struct mysql_event_table *ev, char kind)
+   the notify function below needs no stack frame; its arguments in the
+   notify function's order, so that the hot path moves no register). */
+static void __attribute__((noinline, noipa))
+ddl_seen(MYSQL_THD thd, unsigned int event_class,
+         const struct mysql_event_table *ev, char kind)
 {
   ddl_event *e;
   size_t i;
-  if (!sds_opt_watch || !worker_running || !ev->database.str ||
-      !ev->table.str || ev->database.length > SDS_NAME_MAX ||
-      ev->table.length > SDS_NAME_MAX)
+  (void) event_class;
+  if (!sds_opt_watch || !worker_running || !name_ok(ev->database) ||
+      !name_ok(ev->table))
+    return;
+  /* DDL replicated from another server (a replica's SQL thread, a Galera
+     applier): the server where it was issued does the work, and its
+     writes reach this one by replication */
+  if (SDS_THD_REPLICATED(thd))
     return;
   /* system schemas, SymmetricDS's and our own tables (our procedures
      create temporary sds__* tables: no feedback loop), temporary names */
@@ -167,8 +199,9 @@ ddl_seen(const struct mysql_event_table *ev, char kind)
       lex_prefix(ev->table, "#sql"))
     return;
   pthread_mutex_lock(&lock);
+  /* only the databases the DBA named are watched (none when empty) */
   if ((user_list && ev->user && in_list(user_list, ev->user, strlen(ev->user))) ||
-      (db_list && !in_list(db_list, ev->database.str, ev->database.length)))
+      !db_list || !in_list(db_list, ev->database.str, ev->database.length))
   {
     pthread_mutex_unlock(&lock);
     return;
@@ -221,7 +254,6 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
                     const void *event)
 {
   const struct mysql_event_table *ev= event;
-  (void) thd;
   /* every table a statement opens is a LOCK event: the hot path, which
      must cost no more than a do-nothing subscriber's (bench figure 2) */
   if (__builtin_expect(event_class != MYSQL_AUDIT_TABLE_CLASS ||
@@ -229,10 +261,10 @@ void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,
     return;
   switch (ev->event_subclass)
   {
-  case MYSQL_AUDIT_TABLE_CREATE: ddl_seen(ev, 'c'); break;
-  case MYSQL_AUDIT_TABLE_DROP: ddl_seen(ev, 'd'); break;
-  case MYSQL_AUDIT_TABLE_RENAME: ddl_seen(ev, 'r'); break;
-  case MYSQL_AUDIT_TABLE_ALTER: ddl_seen(ev, 'a'); break;
+  case MYSQL_AUDIT_TABLE_CREATE: ddl_seen(thd, event_class, ev, 'c'); break;
+  case MYSQL_AUDIT_TABLE_DROP: ddl_seen(thd, event_class, ev, 'd'); break;
+  case MYSQL_AUDIT_TABLE_RENAME: ddl_seen(thd, event_class, ev, 'r'); break;
+  case MYSQL_AUDIT_TABLE_ALTER: ddl_seen(thd, event_class, ev, 'a'); break;
   default:
     break;
   }
@@ -260,20 +292,122 @@ static void deadline_in(struct timespec *ts, long ms)
   }
 }
 
-/* Run one statement; store and free any result. 0 or -1 (logged). */
-static int run(MYSQL *m, const char *db, const char *q, size_t len)
+/* Enter/leave a thread that uses the SQL service's client (see
+   sds_compat.h: it needs a THD). */
+typedef struct thread_ctx { MYSQL_THD thd; void *save; } thread_ctx;
+
+static int thread_begin(thread_ctx *c)
+{
+  my_thread_init();
+  c->thd= NULL;
+  c->save= NULL;
+  if (!SDS_BACKGROUND_THD_KNOWN() || !(c->thd= sds_create_background_thd()))
+    return -1;
+  c->save= sds_thd_attach_thd(c->thd);
+  return 0;
+}
+
+static void thread_end(thread_ctx *c)
+{
+  if (c->thd)
+  {
+    sds_thd_detach_thd(c->save);
+    sds_destroy_background_thd(c->thd);
+  }
+  my_thread_end();
+}
+
+/* One site: at most one pass at a time, each in a thread of its own, so
+   that a slow site (a long pass, a lock wait, a procedure that does not
+   return) holds up only itself. A pass uses two connections: `m` does the
+   work; `ctl`, opened beside it, only ever sends KILL CONNECTION for `m`
+   (a statement timed out, or the plugin stops). */
+typedef struct site
+{
+  char name[SDS_NAME_BYTES + 1];
+  pthread_t th;
+  int th_live;                  /* a thread to join */
+  int busy;                     /* its pass runs */
+  int startup, has_events, scan;/* what the pass is for */
+  ddl_event *ev;                /* the pass's events */
+  size_t nev;
+  ddl_event *held;              /* events that came while busy */
+  size_t nheld;
+  MYSQL *ctl;                   /* under ctl_lock */
+  unsigned long conn_id;        /* of m, under ctl_lock; 0: none */
+  long long stmt_at;            /* ms (monotonic) its statement began; 0 */
+} site;
+
+/* the site whose pass this thread runs */
+static __thread site *cur_site;
+
+static long long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A statement of the current site's pass begins (1) or ends (0): what the
+   dispatcher's watchdog looks at. */
+static void stmt_mark(int begin)
+{
+  if (cur_site)
+    __atomic_store_n(&cur_site->stmt_at, begin ? now_ms() : 0,
+                     __ATOMIC_RELAXED);
+}
+
+static site **sites;            /* under lock */
+static size_t nsites;
+static pthread_mutex_t ctl_lock= PTHREAD_MUTEX_INITIALIZER;
+
+static int is_stopping(void)
+{
+  return stopping || SDS_SERVER_STOPPING();
+}
+
+/* KILL CONNECTION for the pass's work connection, over its ctl one. */
+static void kill_pass(site *s)
+{
+  char q[64];
+  pthread_mutex_lock(&ctl_lock);
+  /* (at shutdown the server has killed every connection already) */
+  if (s->ctl && s->conn_id && !SDS_SERVER_STOPPING())
+  {
+    snprintf(q, sizeof(q), "KILL CONNECTION %lu", s->conn_id);
+    if (!mysql_real_query(s->ctl, q, (unsigned long) strlen(q)))
+    {
+      MYSQL_RES *r= mysql_store_result(s->ctl);
+      if (r)
+        mysql_free_result(r);
+    }
+    s->conn_id= 0;
+  }
+  pthread_mutex_unlock(&ctl_lock);
+}
+
+/* Run one statement; store and free any result. 0 or -1 (logged). A
+   statement the server does not end at max_statement_time (e.g. a loop of
+   SLEEPs in a procedure) is ended by the watchdog (KILL CONNECTION): the
+   site's pass fails here and ends. */
+static int run(site *s, MYSQL *m, const char *q, size_t len)
 {
   MYSQL_RES *r;
-  if (SDS_SERVER_STOPPING())
+  int rc;
+  if (is_stopping())
     return -1;                  /* shutting down: not one statement more */
-  if (mysql_real_query(m, q, (unsigned long) len))
+  stmt_mark(1);
+  rc= mysql_real_query(m, q, (unsigned long) len);
+  stmt_mark(0);
+  if (rc)
   {
-    if (SDS_SERVER_STOPPING())
-      return -1;
+    unsigned int err= mysql_errno(m);
     char what[1200];
-    snprintf(what, sizeof(what), "%.60s: %u %.1000s", db, mysql_errno(m),
+    if (is_stopping())
+      return -1;
+    snprintf(what, sizeof(what), "%.200s failed: %u %.900s", s->name, err,
              mysql_error(m));
-    set_error("sync of database %s failed: %s", what, NULL);
+    set_error("sync of database %s%s", what, NULL);
     return -1;
   }
   if ((r= mysql_store_result(m)))
@@ -287,9 +421,13 @@ static long long query_number(MYSQL *m, const char *q)
   MYSQL_RES *r;
   MYSQL_ROW row;
   long long v= -1;
-  if (SDS_SERVER_STOPPING() ||
-      mysql_real_query(m, q, (unsigned long) strlen(q)) ||
-      !(r= mysql_store_result(m)))
+  int rc;
+  if (is_stopping())
+    return -1;
+  stmt_mark(1);
+  rc= mysql_real_query(m, q, (unsigned long) strlen(q));
+  stmt_mark(0);
+  if (rc || !(r= mysql_store_result(m)))
     return -1;
   if ((row= mysql_fetch_row(r)) && row[0])
     v= strtoll(row[0], NULL, 10);
@@ -327,20 +465,14 @@ static void quote_string(MYSQL *m, char *out, size_t outsz, const char *s)
   out[n + 2]= '\0';
 }
 
-/* frappe_sds installed in db and sds_setup run there: a site installed
-   but not set up has nothing to keep in sync yet */
-static int db_configured(MYSQL *m, const char *db)
+#define QID (2 * SDS_NAME_BYTES + 3)
+
+/* sds_setup run in the site (the connection's current database): a site
+   installed but not set up has nothing to keep in sync yet; a listed
+   database without frappe_sds has no such table */
+static int db_configured(MYSQL *m)
 {
-  char q[600], lit[2 * SDS_NAME_MAX + 3], qdb[2 * SDS_NAME_MAX + 3];
-  quote_string(m, lit, sizeof(lit), db);
-  snprintf(q, sizeof(q),
-           "SELECT COUNT(*) FROM information_schema.routines WHERE "
-           "routine_schema = %s AND routine_name = 'sds__sync_run'", lit);
-  if (query_number(m, q) <= 0)
-    return 0;
-  quote_ident(qdb, sizeof(qdb), db);
-  snprintf(q, sizeof(q), "SELECT COUNT(*) FROM %s.sds_setup_state", qdb);
-  return query_number(m, q) > 0;
+  return query_number(m, "SELECT COUNT(*) FROM sds_setup_state") > 0;
 }
 
 static void add_followup(const char *db)
@@ -361,136 +493,444 @@ static void add_followup(const char *db)
   strcpy(followup[nfollowup++], db);
 }
 
-/* Changes of db still waiting for SymmetricDS. */
-static long long open_changes(MYSQL *m, const char *db)
+/* Changes of the site still waiting for SymmetricDS, and DDL events
+   written but not handled (a pass that failed after writing them: the
+   next idle scan retries). */
+static long long open_changes(MYSQL *m)
 {
-  char q[400], qdb[2 * SDS_NAME_MAX + 3];
-  if (!db_configured(m, db))
+  if (!db_configured(m))
     return 0;
-  quote_ident(qdb, sizeof(qdb), db);
-  snprintf(q, sizeof(q),
-           "SELECT COUNT(*) FROM %s.sds_schema_change WHERE state IN "
-           "('pending', 'trigger_refresh', 'reload_requested')", qdb);
-  return query_number(m, q);
+  return query_number(m, "SELECT (SELECT COUNT(*) FROM sds_schema_change "
+                         "WHERE state IN ('pending', 'trigger_refresh', "
+                         "'reload_requested')) + (SELECT COUNT(*) FROM "
+                         "sds_schema_event)");
 }
 
-/* Whether a sync of db without new events could move anything: a change
-   waiting for a trigger that SymmetricDS has rebuilt since, or for reload
-   requests that are all processed. Cheap, so waiting costs little. */
-static int something_to_do(MYSQL *m, const char *db)
+/* Whether a sync of the site without new events could move anything. A
+   change waiting for SymmetricDS's trigger rebuild always could: only the
+   pass itself can tell (it compares the live columns with the active
+   sym_trigger_hist, whatever its create_time: SymmetricDS stamps it when
+   the build starts and commits it later, possibly before this worker's
+   first pass opened the change). Events left by a failed pass: always
+   (sds__sync_run makes it a full pass). Waiting for reloads is cheap to
+   check: the pass moves such a change only once none of its requests is
+   left unprocessed. */
+static int something_to_do(MYSQL *m)
 {
-  char q[2000], qdb[2 * SDS_NAME_MAX + 3];
-  quote_ident(qdb, sizeof(qdb), db);
-  snprintf(q, sizeof(q),
-           "SELECT (SELECT COUNT(*) FROM %s.sds_schema_change WHERE state = "
-           "'pending') + (SELECT COUNT(*) FROM %s.sds_schema_change c JOIN "
-           "%s.sym_trigger_hist h ON h.trigger_id = c.trigger_id AND "
-           "h.inactive_time IS NULL WHERE c.state = 'trigger_refresh' AND "
-           "h.create_time >= c.refresh_at) + (SELECT COUNT(*) FROM "
-           "%s.sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
-           "EXISTS (SELECT 1 FROM %s.sym_table_reload_request q WHERE "
+  return query_number(m,
+           "SELECT (SELECT COUNT(*) FROM sds_schema_event) + "
+           "(SELECT COUNT(*) FROM sds_schema_change WHERE state IN "
+           "('pending', 'trigger_refresh')) + (SELECT COUNT(*) FROM "
+           "sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
+           "EXISTS (SELECT 1 FROM sym_table_reload_request q WHERE "
            "q.trigger_id = c.trigger_id AND q.create_time = c.reload_time AND "
-           "q.processed = 0))", qdb, qdb, qdb, qdb, qdb);
-  return query_number(m, q) != 0;
+           "q.processed = 0))") != 0;
 }
 
-/* Write the events of db into its sds_schema_event and run the sync. */
-static void sync_db(MYSQL *m, const char *db, const ddl_event *ev, size_t n,
-                    int only_if_needed)
+/* A server that applies replicated changes (read_only, or a running
+   replica) runs no pass that writes: the primary's passes reach it. */
+static int is_replica(MYSQL *m)
 {
-  char qdb[2 * SDS_NAME_MAX + 3], q[1024];
+  return query_number(m,
+           "SELECT @@global.read_only OR IFNULL((SELECT variable_value = 'ON' "
+           "FROM information_schema.global_status WHERE variable_name = "
+           "'SLAVE_RUNNING'), 0)") != 0;
+}
+
+/* Write the events of the site into its sds_schema_event and run the
+   sync. */
+static void sync_db(site *s, MYSQL *m, int only_if_needed)
+{
+  char qdb[QID], q[2048];
   size_t i;
   long long nopen, reloads;
-  if (!db_configured(m, db))
+  if (!db_configured(m))
     return;
-  if (only_if_needed && !something_to_do(m, db))
+  if (only_if_needed && !something_to_do(m))
   {
-    add_followup(db);           /* still waiting: look again later */
+    pthread_mutex_lock(&lock);
+    add_followup(s->name);      /* still waiting: look again later */
+    pthread_mutex_unlock(&lock);
     return;
   }
-  /* a current database, as any client calling the procedure has: the
-     server resolves DEFINER views (sds_company_route, read through
-     information_schema by sds_meta_input) against it */
-  quote_ident(qdb, sizeof(qdb), db);
-  snprintf(q, sizeof(q), "USE %s", qdb);
-  if (run(m, db, q, strlen(q)))
-    return;
-  for (i= 0; i < n; i++)
+  quote_ident(qdb, sizeof(qdb), s->name);
+  for (i= 0; i < s->nev; i++)
   {
-    char t[2 * SDS_NAME_MAX + 3], nt[2 * SDS_NAME_MAX + 3];
+    char t[QID], nt[QID];
     static const char *const kinds[]= {"create", "alter", "rename", "drop"};
-    const char *k= ev[i].kind == 'c' ? kinds[0] : ev[i].kind == 'a' ? kinds[1]
-                 : ev[i].kind == 'r' ? kinds[2] : kinds[3];
-    if (strcmp(ev[i].db, db))
-      continue;
-    quote_string(m, t, sizeof(t), ev[i].table);
-    if (ev[i].new_table[0])
-      quote_string(m, nt, sizeof(nt), ev[i].new_table);
+    const ddl_event *e= &s->ev[i];
+    const char *k= e->kind == 'c' ? kinds[0] : e->kind == 'a' ? kinds[1]
+                 : e->kind == 'r' ? kinds[2] : kinds[3];
+    quote_string(m, t, sizeof(t), e->table);
+    if (e->new_table[0])
+      quote_string(m, nt, sizeof(nt), e->new_table);
     else
       strcpy(nt, "NULL");
     snprintf(q, sizeof(q),
              "INSERT INTO %s.sds_schema_event (kind, table_name, "
              "new_table_name, seen_at) VALUES ('%s', %s, %s, "
              "FROM_UNIXTIME(%lld.%02ld))",
-             qdb, k, t, nt, (long long) ev[i].at.tv_sec,
-             ev[i].at.tv_nsec / 10000000L);
-    if (run(m, db, q, strlen(q)))
+             qdb, k, t, nt, (long long) e->at.tv_sec,
+             e->at.tv_nsec / 10000000L);
+    if (run(s, m, q, strlen(q)))
       return;
   }
   /* a follow-up (no new DDL) only moves the open changes on */
   snprintf(q, sizeof(q), "CALL %s.sds__sync_run(%d)", qdb,
            only_if_needed ? 0 : 1);
-  if (run(m, db, q, strlen(q)))
+  if (run(s, m, q, strlen(q)))
     return;
   reloads= query_number(m, "SELECT @sds_sync_reloads");
-  nopen= open_changes(m, db);
+  nopen= open_changes(m);
   pthread_mutex_lock(&lock);
   sds_stat_syncs++;
   if (reloads > 0)
     sds_stat_reloads+= (unsigned long long) reloads;
-  pthread_mutex_unlock(&lock);
   if (nopen > 0)
-    add_followup(db);
+    add_followup(s->name);
+  pthread_mutex_unlock(&lock);
 }
 
-/* Every database where frappe_sds is installed (startup reconciliation). */
-static void all_installed(MYSQL *m)
+/* The worker account's password: the first line of
+   frappe_sds_worker_password_file, which only the server's OS user may
+   read (refused otherwise). No file: no password. 0, or -1 (logged). */
+static int read_password(char *pw, size_t pwsz)
 {
-  MYSQL_RES *r;
-  MYSQL_ROW row;
-  static const char q[]=
-    "SELECT routine_schema FROM information_schema.routines "
-    "WHERE routine_name = 'sds__sync_run' AND routine_type = 'PROCEDURE'";
-  if (mysql_real_query(m, q, sizeof(q) - 1) || !(r= mysql_store_result(m)))
-    return;
-  while ((row= mysql_fetch_row(r)))
-    if (row[0] && strlen(row[0]) <= SDS_NAME_MAX)
-      add_followup(row[0]);
-  mysql_free_result(r);
+  const char *path= sds_opt_worker_password_file;
+  struct stat st;
+  ssize_t n;
+  int fd;
+  pw[0]= '\0';
+  if (!path || !*path)
+    return 0;
+  if ((fd= open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+  {
+    set_error("cannot open frappe_sds_worker_password_file %s: %s", path,
+              strerror(errno));
+    return -1;
+  }
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077) ||
+      st.st_uid != geteuid())
+  {
+    close(fd);
+    set_error("frappe_sds_worker_password_file %s must be a regular file "
+              "owned by the server's user and readable by it only "
+              "(chmod 600)%s", path, NULL);
+    return -1;
+  }
+  n= read(fd, pw, pwsz - 1);
+  close(fd);
+  if (n < 0)
+    n= 0;
+  pw[n]= '\0';
+  pw[strcspn(pw, "\r\n")]= '\0';
+  return 0;
 }
 
-static MYSQL *connect_local(void)
+/* A client connection to the server's own socket, as the worker account,
+   the site as current database, statements bounded in time. */
+static MYSQL *connect_site(const char *db)
 {
   MYSQL *m;
-  if (SDS_SERVER_STOPPING())
+  char pw[512], q[128];
+  unsigned int connect_to= 10, io_to;
+  const char *sock= SDS_SERVER_SOCKET();
+  const char *user= sds_opt_worker_user;
+  if (is_stopping())
+    return NULL;
+  if (!user || !*user)
+  {
+    set_error("frappe_sds_worker_user is not set: no site is served%s%s",
+              NULL, NULL);
+    return NULL;
+  }
+  if (!sock || !*sock)
+  {
+    set_error("the server has no Unix socket (@@socket): the worker cannot "
+              "connect%s%s", NULL, NULL);
+    return NULL;
+  }
+  if (read_password(pw, sizeof(pw)))
     return NULL;
   if (!(m= mysql_init(NULL)))
     return NULL;
-  if (!mysql_real_connect_local(m))
+  /* the server ends a statement at max_statement_time; what it cannot
+     interrupt, the dispatcher's watchdog ends 5 s later (run()). The
+     client's own timeouts (default: net_read_timeout, 30 s) must not end a
+     pass before: a full pass of a big site, or under valgrind, takes
+     longer */
+  io_to= sds_opt_statement_timeout + 30;
+  mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
+  mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_to);
+  mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
+  if (!mysql_real_connect(m, "localhost", user, pw[0] ? pw : NULL, db, 0,
+                          sock, CLIENT_MULTI_RESULTS))
   {
-    set_error("cannot open a local connection: %s%s", mysql_error(m), NULL);
+    char what[600];
+    memset(pw, 0, sizeof(pw));
+    if (mysql_errno(m) == ER_BAD_DB_ERROR)
+    {
+      /* a listed site not created yet (or dropped): nothing to serve */
+      mysql_close(m);
+      return NULL;
+    }
+    snprintf(what, sizeof(what), "%.100s to %.200s: %.290s", user, db,
+             mysql_error(m));
+    set_error("cannot connect as %s%s", what, NULL);
     mysql_close(m);
     return NULL;
   }
+  memset(pw, 0, sizeof(pw));
   mysql_set_character_set(m, "utf8mb4");
+  snprintf(q, sizeof(q), "SET SESSION max_statement_time = %u",
+           sds_opt_statement_timeout);
+  if (mysql_real_query(m, q, (unsigned long) strlen(q)))
+  {
+    set_error("cannot set max_statement_time: %s%s", mysql_error(m), NULL);
+    mysql_close(m);
+    return NULL;
+  }
   return m;
 }
 
+static void *site_main(void *arg)
+{
+  site *s= arg;
+  MYSQL *m, *ctl= NULL;
+  long long id;
+  size_t i;
+  thread_ctx tc;
+  cur_site= s;
+  if (thread_begin(&tc))
+  {
+    set_error("the server cannot give the worker a THD (create_background_thd)"
+              "%s%s", NULL, NULL);
+    goto done;
+  }
+  if (!(m= connect_site(s->name)))
+    goto done;
+  if ((id= query_number(m, "SELECT CONNECTION_ID()")) <= 0 ||
+      !(ctl= connect_site(s->name)))
+  {
+    mysql_close(m);
+    goto done;
+  }
+  pthread_mutex_lock(&ctl_lock);
+  s->ctl= ctl;
+  s->conn_id= (unsigned long) id;
+  pthread_mutex_unlock(&ctl_lock);
+  /* (stopping is set before sds_ddl_stop kills: either it killed this
+     connection, or this sees it) */
+  if (!is_stopping() && !is_replica(m) &&
+      !(s->scan && open_changes(m) <= 0))
+    /* without new DDL, a full sync only when it can make progress */
+    sync_db(s, m, !s->startup && !s->has_events);
+  pthread_mutex_lock(&ctl_lock);
+  s->ctl= NULL;
+  s->conn_id= 0;
+  pthread_mutex_unlock(&ctl_lock);
+  mysql_close(ctl);
+  mysql_close(m);
+done:
+  free(s->ev);
+  s->ev= NULL;
+  s->nev= 0;
+  pthread_mutex_lock(&lock);
+  s->busy= 0;
+  /* events that came during the pass: the dispatcher's turn (their
+     debounce is over: last_event is not moved) */
+  for (i= 0; i < s->nheld && !stopping; i++)
+  {
+    if (npending == cappending)
+    {
+      size_t nc= cappending ? cappending * 2 : 64;
+      ddl_event *p= realloc(pending, nc * sizeof(*p));
+      if (!p)
+        break;
+      pending= p;
+      cappending= nc;
+    }
+    pending[npending++]= s->held[i];
+  }
+  sds_stat_queue_depth= npending;
+  free(s->held);
+  s->held= NULL;
+  s->nheld= 0;
+  pthread_cond_broadcast(&wake);
+  pthread_mutex_unlock(&lock);
+  thread_end(&tc);
+  return NULL;
+}
+
+/* The site of that name (created), under lock. */
+static site *site_get(const char *db)
+{
+  size_t i;
+  site *s, **p;
+  for (i= 0; i < nsites; i++)
+    if (!strcmp(sites[i]->name, db))
+      return sites[i];
+  if (!(s= calloc(1, sizeof(*s))) ||
+      !(p= realloc(sites, (nsites + 1) * sizeof(*p))))
+  {
+    free(s);
+    return NULL;
+  }
+  strcpy(s->name, db);
+  sites= p;
+  sites[nsites++]= s;
+  return s;
+}
+
+/* Start the pass of site db (under lock): its events from batch. A site
+   whose pass still runs keeps the events for later (held). */
+static void start_pass(const char *db, const ddl_event *batch, size_t nbatch,
+                       int startup, int scan)
+{
+  site *s= site_get(db);
+  size_t i, n= 0;
+  ddl_event **dst;
+  size_t *ndst;
+  if (!s)
+    return;
+  dst= s->busy ? &s->held : &s->ev;
+  ndst= s->busy ? &s->nheld : &s->nev;
+  for (i= 0; i < nbatch; i++)
+    n+= !strcmp(batch[i].db, db);
+  if (n)
+  {
+    ddl_event *p= realloc(*dst, (*ndst + n) * sizeof(*p));
+    if (!p)
+      return;               /* the next full pass finds it (drift) */
+    *dst= p;
+    for (i= 0; i < nbatch; i++)
+      if (!strcmp(batch[i].db, db))
+        p[(*ndst)++]= batch[i];
+  }
+  if (s->busy)
+    return;                 /* it follows up itself if changes stay open */
+  if (s->th_live)
+  {
+    pthread_t t= s->th;
+    s->th_live= 0;
+    pthread_mutex_unlock(&lock);
+    pthread_join(t, NULL);  /* finished (not busy): at once */
+    pthread_mutex_lock(&lock);
+  }
+  s->startup= startup;
+  s->scan= scan && !n;
+  s->has_events= n > 0;
+  s->busy= 1;
+  if (pthread_create(&s->th, NULL, site_main, s))
+  {
+    s->busy= 0;
+    free(s->ev);
+    s->ev= NULL;
+    s->nev= 0;
+    return;
+  }
+  s->th_live= 1;
+}
+
+/* each name of the comma-separated list, trimmed, to add_db */
+static void for_each_listed(const char *list,
+                            void (*fn)(const char *, void *), void *arg)
+{
+  const char *p= list;
+  char name[SDS_NAME_BYTES + 1];
+  while (p && *p)
+  {
+    const char *e;
+    size_t len;
+    while (*p == ' ' || *p == ',')
+      p++;
+    e= p;
+    while (*e && *e != ',')
+      e++;
+    len= (size_t) (e - p);
+    while (len && p[len - 1] == ' ')
+      len--;
+    if (len && len <= SDS_NAME_BYTES)
+    {
+      memcpy(name, p, len);
+      name[len]= '\0';
+      fn(name, arg);
+    }
+    p= e;
+  }
+}
+
+/* The watchdog (dispatcher, under lock): a statement of a pass that runs
+   5 s past frappe_sds_statement_timeout, i.e. one the server did not end
+   at max_statement_time, has its connection killed. */
+static void watchdog(void)
+{
+  size_t i;
+  long long now= now_ms(),
+    limit= (long long) sds_opt_statement_timeout * 1000 + 5000;
+  for (i= 0; i < nsites; i++)
+  {
+    site *s= sites[i];
+    long long at= __atomic_load_n(&s->stmt_at, __ATOMIC_RELAXED);
+    if (s->busy && at && now - at > limit)
+    {
+      __atomic_store_n(&s->stmt_at, 0, __ATOMIC_RELAXED);
+      sds_stat_timeouts++;
+      pthread_mutex_unlock(&lock);
+      set_error("a statement of the pass of %s ran past "
+                "frappe_sds_statement_timeout: its connection is killed%s",
+                s->name, NULL);
+      kill_pass(s);
+      pthread_mutex_lock(&lock);
+    }
+  }
+}
+
+/* Wait on `wake` (under lock) for at most ms, in steps of at most 500 ms
+   with the watchdog between them; returns early on a signal when
+   `until_signal`. */
+static void wait_ms(long ms, int until_signal)
+{
+  struct timespec t0, ts;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  while (!stopping)
+  {
+    long left= ms - ms_since(&t0);
+    int rc;
+    if (left <= 0)
+      break;
+    deadline_in(&ts, left < 500 ? left : 500);
+    rc= pthread_cond_timedwait(&wake, &lock, &ts);
+    watchdog();
+    if (rc != ETIMEDOUT && until_signal)
+      break;
+  }
+}
+
+typedef struct dblist { char (*v)[SDS_NAME_BYTES + 1]; size_t n; } dblist;
+
+static void dblist_add(const char *db, void *arg)
+{
+  dblist *l= arg;
+  size_t i;
+  void *p;
+  for (i= 0; i < l->n; i++)
+    if (!strcmp(l->v[i], db))
+      return;
+  if (!(p= realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+    return;
+  l->v= p;
+  strcpy(l->v[l->n++], db);
+}
+
+/* The dispatcher: debounce, then one pass per site. */
 static void *worker_main(void *arg)
 {
   int startup= 1, scan;
+  size_t i;
+  thread_ctx tc;
   (void) arg;
-  my_thread_init();
+  thread_begin(&tc);
   pthread_mutex_lock(&lock);
   /* SQL run during plugin initialisation would find the server half-built
      (UDFs are loaded after plugins): wait until it has started */
@@ -508,18 +948,22 @@ static void *worker_main(void *arg)
   while (!stopping)
   {
     ddl_event *batch;
-    size_t nbatch, i, j;
-    char (*dbs)[SDS_NAME_MAX + 1];
-    size_t ndbs;
-    MYSQL *m;
-    struct timespec ts;
+    size_t nbatch;
+    dblist dbs= {NULL, 0};
 
     scan= 0;
     if (!startup && npending == 0)
     {
-      /* idle, or waiting for SymmetricDS to rebuild triggers */
-      deadline_in(&ts, (long) sds_opt_poll_ms);
-      pthread_cond_timedwait(&wake, &lock, &ts);
+      /* idle, or waiting for SymmetricDS to rebuild triggers: until new
+         DDL or the poll interval (a site's pass ending wakes this too:
+         not a reason to scan before the interval is over) */
+      {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        while (!stopping && npending == 0 &&
+               ms_since(&t0) < (long) sds_opt_poll_ms)
+          wait_ms((long) sds_opt_poll_ms - ms_since(&t0), 1);
+      }
       if (stopping)
         break;
       /* nothing new: look for changes opened by an sds_sync_schema()
@@ -530,11 +974,7 @@ static void *worker_main(void *arg)
     /* debounce: a migrate fires hundreds of ALTERs; wait for quiet */
     while (npending && !stopping &&
            ms_since(&last_event) < (long) sds_opt_debounce_ms)
-    {
-      deadline_in(&ts, (long) sds_opt_debounce_ms -
-                         ms_since(&last_event) + 1);
-      pthread_cond_timedwait(&wake, &lock, &ts);
-    }
+      wait_ms((long) sds_opt_debounce_ms - ms_since(&last_event) + 1, 0);
     if (stopping)
       break;
     if (!sds_opt_watch && !startup)
@@ -544,8 +984,7 @@ static void *worker_main(void *arg)
          switch wait for it to come back on: look again after a poll
          interval (not at once: that would spin) */
       nfollowup= 0;
-      deadline_in(&ts, (long) sds_opt_poll_ms);
-      pthread_cond_timedwait(&wake, &lock, &ts);
+      wait_ms((long) sds_opt_poll_ms, 1);
       continue;
     }
     batch= pending;
@@ -553,64 +992,31 @@ static void *worker_main(void *arg)
     pending= NULL;
     npending= cappending= 0;
     sds_stat_queue_depth= 0;
-    dbs= followup;
-    ndbs= nfollowup;
-    followup= NULL;
-    nfollowup= capfollowup= 0;
-    pthread_mutex_unlock(&lock);
-
-    /* the set of databases to sync: those with events, plus follow-ups */
+    /* the sites to sync: those with events, follow-ups, and at startup
+       or in an idle scan every site the DBA listed */
     for (i= 0; i < nbatch; i++)
-    {
-      for (j= 0; j < ndbs && strcmp(dbs[j], batch[i].db); j++)
-        ;
-      if (j == ndbs)
-      {
-        void *p= realloc(dbs, (ndbs + 1) * sizeof(*dbs));
-        if (!p)
-          break;
-        dbs= p;
-        strcpy(dbs[ndbs++], batch[i].db);
-      }
-    }
-    if ((m= connect_local()))
-    {
-      if (startup || scan)
-      {
-        pthread_mutex_lock(&lock);
-        all_installed(m);
-        for (i= 0; i < nfollowup; i++)
-        {
-          void *p;
-          for (j= 0; j < ndbs && strcmp(dbs[j], followup[i]); j++)
-            ;
-          if (j < ndbs || !(p= realloc(dbs, (ndbs + 1) * sizeof(*dbs))))
-            continue;
-          dbs= p;
-          strcpy(dbs[ndbs++], followup[i]);
-        }
-        nfollowup= 0;
-        pthread_mutex_unlock(&lock);
-      }
-      for (i= 0; i < ndbs && !stopping && !SDS_SERVER_STOPPING(); i++)
-      {
-        int has_events= 0;
-        for (j= 0; j < nbatch && !has_events; j++)
-          has_events= !strcmp(batch[j].db, dbs[i]);
-        if (scan && open_changes(m, dbs[i]) <= 0)
-          continue;
-        /* without new DDL, a full sync only when it can make progress */
-        sync_db(m, dbs[i], batch, nbatch, !startup && !has_events);
-      }
-      mysql_close(m);
-    }
+      dblist_add(batch[i].db, &dbs);
+    for (i= 0; i < nfollowup; i++)
+      dblist_add(followup[i], &dbs);
+    nfollowup= 0;
+    if (startup || scan)
+      for_each_listed(db_list, dblist_add, &dbs);
+    for (i= 0; i < dbs.n && !stopping; i++)
+      /* (a site the DBA has removed from the list since is served no more) */
+      if (db_list && in_list(db_list, dbs.v[i], strlen(dbs.v[i])))
+        start_pass(dbs.v[i], batch, nbatch, startup, scan);
     startup= 0;
     free(batch);
-    free(dbs);
-    pthread_mutex_lock(&lock);
+    free(dbs.v);
   }
   pthread_mutex_unlock(&lock);
-  my_thread_end();
+  /* stopping (UNINSTALL SONAME, shutdown): end the passes that run (a
+     statement that does not return would hold the plugin's stop). Done
+     here, in a thread with a THD of its own, not in the deinit's. No pass
+     starts any more; the sites do not change. */
+  for (i= 0; i < nsites; i++)
+    kill_pass(sites[i]);
+  thread_end(&tc);
   return NULL;
 }
 
@@ -635,6 +1041,7 @@ int sds_ddl_start(void)
 
 void sds_ddl_stop(void)
 {
+  size_t i;
   if (!worker_running)
     return;
   pthread_mutex_lock(&lock);
@@ -642,8 +1049,20 @@ void sds_ddl_stop(void)
   worker_running= 0;
   pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
-  pthread_join(worker, NULL);
+  pthread_join(worker, NULL);   /* it killed the running passes */
+  for (i= 0; i < nsites; i++)
+    if (sites[i]->th_live)
+      pthread_join(sites[i]->th, NULL);
   pthread_mutex_lock(&lock);
+  for (i= 0; i < nsites; i++)
+  {
+    free(sites[i]->ev);
+    free(sites[i]->held);
+    free(sites[i]);
+  }
+  free(sites);
+  sites= NULL;
+  nsites= 0;
   set_copy(&db_list, NULL);
   set_copy(&user_list, NULL);
   free(pending);

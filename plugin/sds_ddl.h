@@ -11,10 +11,13 @@ extern unsigned int sds_opt_debounce_ms;   /* frappe_sds_debounce_ms */
 extern unsigned int sds_opt_poll_ms;       /* frappe_sds_poll_ms */
 extern char *sds_opt_databases;            /* frappe_sds_databases */
 extern char *sds_opt_ignore_users;         /* frappe_sds_ignore_users */
+extern char *sds_opt_worker_user;          /* frappe_sds_worker_user */
+extern char *sds_opt_worker_password_file; /* frappe_sds_worker_password_file */
+extern unsigned int sds_opt_statement_timeout; /* frappe_sds_statement_timeout */
 
 /* counters (status variables) */
 extern unsigned long long sds_stat_events, sds_stat_coalesced,
-  sds_stat_syncs, sds_stat_reloads, sds_stat_errors;
+  sds_stat_syncs, sds_stat_reloads, sds_stat_errors, sds_stat_timeouts;
 extern unsigned long sds_stat_queue_depth;
 extern char sds_stat_last_error[512];
 

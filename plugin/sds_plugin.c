@@ -23,8 +23,8 @@ static struct st_mysql_audit sds_audit_descriptor= {
 /* ---- system variables ---------------------------------------------------- */
 
 static MYSQL_SYSVAR_BOOL(ddl_watch, sds_opt_watch, PLUGIN_VAR_OPCMDARG,
-  "React to CREATE/ALTER/RENAME/DROP TABLE in databases where frappe_sds is "
-  "installed: configure, rebuild triggers and request reloads",
+  "React to CREATE/ALTER/RENAME/DROP TABLE in the databases of "
+  "frappe_sds_databases: configure, rebuild triggers and request reloads",
   NULL, NULL, 1);
 
 static MYSQL_SYSVAR_UINT(debounce_ms, sds_opt_debounce_ms, PLUGIN_VAR_OPCMDARG,
@@ -69,12 +69,31 @@ static void update_list(MYSQL_THD thd, struct st_mysql_sys_var *var,
 }
 
 static MYSQL_SYSVAR_STR(databases, sds_opt_databases, PLUGIN_VAR_RQCMDARG,
-  "Comma-separated databases to watch; empty: every database where "
-  "frappe_sds is installed", check_list, update_list, "");
+  "Comma-separated site databases the worker serves (the DBA's choice: "
+  "the worker account needs rights on each); empty: none",
+  check_list, update_list, "");
 
 static MYSQL_SYSVAR_STR(ignore_users, sds_opt_ignore_users, PLUGIN_VAR_RQCMDARG,
   "Comma-separated user names whose DDL is ignored (e.g. SymmetricDS's own "
   "database user)", check_list, update_list, "");
+
+static MYSQL_SYSVAR_STR(worker_user, sds_opt_worker_user,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_READONLY | PLUGIN_VAR_MEMALLOC,
+  "Account the worker connects as, over the server's Unix socket: created "
+  "by the DBA with rights on the served sites only", NULL, NULL,
+  "frappe_sds_worker");
+
+static MYSQL_SYSVAR_STR(worker_password_file, sds_opt_worker_password_file,
+  PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_READONLY | PLUGIN_VAR_MEMALLOC,
+  "File holding the worker account's password (first line), owned by the "
+  "server's OS user and readable by it only; empty: no password",
+  NULL, NULL, "");
+
+static MYSQL_SYSVAR_UINT(statement_timeout, sds_opt_statement_timeout,
+  PLUGIN_VAR_OPCMDARG,
+  "Seconds a worker statement may run (its session's max_statement_time; "
+  "the worker kills its connection a little later)",
+  NULL, NULL, 300, 1, 86400, 0);
 
 static struct st_mysql_sys_var *sds_system_vars[]= {
   MYSQL_SYSVAR(ddl_watch),
@@ -82,6 +101,9 @@ static struct st_mysql_sys_var *sds_system_vars[]= {
   MYSQL_SYSVAR(poll_ms),
   MYSQL_SYSVAR(databases),
   MYSQL_SYSVAR(ignore_users),
+  MYSQL_SYSVAR(worker_user),
+  MYSQL_SYSVAR(worker_password_file),
+  MYSQL_SYSVAR(statement_timeout),
   NULL
 };
 
@@ -96,6 +118,7 @@ static struct st_mysql_show_var sds_status_vars[]= {
   {"Frappe_sds_syncs", (char *) &sds_stat_syncs, SHOW_ULONGLONG},
   {"Frappe_sds_reloads_queued", (char *) &sds_stat_reloads, SHOW_ULONGLONG},
   {"Frappe_sds_errors", (char *) &sds_stat_errors, SHOW_ULONGLONG},
+  {"Frappe_sds_timeouts", (char *) &sds_stat_timeouts, SHOW_ULONGLONG},
   {"Frappe_sds_last_error", (char *) &sds_last_error_ptr, SHOW_CHAR_PTR},
   {NULL, NULL, SHOW_UNDEF}
 };

@@ -11,6 +11,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 . scripts/lib/server.sh
+. tests/lib/worker.sh
 D=$(mktemp -d /dev/shm/frappe_sds_idle.XXXXXX 2>/dev/null || mktemp -d)
 trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
 fail() { echo "FAIL: $*"; tail -n 20 "$D/error.log" 2>/dev/null; exit 1; }
@@ -23,8 +24,11 @@ LIMIT=$((HZ * SECS / 10))
 ticks() { awk '{print $14 + $15}' "/proc/$(cat "$D/mariadbd.pid")/stat"; }
 idle_ticks() { local a b; a=$(ticks); sleep $SECS; b=$(ticks); echo $((b - a)); }
 
-srv_start "$D" --plugin-load-add=frappe_sds.so >/dev/null 2>&1 || fail "server start"
+# shellcheck disable=SC2046
+srv_start "$D" --plugin-load-add=frappe_sds.so $(worker_pwfile "$D") \
+    --loose-frappe-sds-databases=site >/dev/null 2>&1 || fail "server start"
 srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
+worker_account "$D" site || fail "worker account"
 sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
 sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 sql -e "SET GLOBAL frappe_sds_debounce_ms = 1000"

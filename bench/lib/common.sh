@@ -3,6 +3,7 @@
 # Needs: ROOT, W (work dir), SRV (server dir), RAW (raw results file), QUICK.
 
 . "$ROOT/scripts/lib/server.sh"
+. "$ROOT/tests/lib/worker.sh"
 
 _ms() { local t=${EPOCHREALTIME/[.,]/}; echo $(( t / 1000 )); }
 _us() { local t=${EPOCHREALTIME/[.,]/}; echo $(( t )); }
@@ -54,7 +55,10 @@ srv_config() {
     case "$cfg" in
         none) ;;
         noop) args+=(--plugin-load-add=noop_audit.so) ;;
-        ours) args+=(--plugin-load-add=frappe_sds.so) ;;
+        # the worker serves the site `site`, as the account a DBA provisions
+        # (tests/lib/worker.sh; the account is created by site_db)
+        # shellcheck disable=SC2207
+        ours) args+=(--plugin-load-add=frappe_sds.so $(worker_pwfile "$SRV") --loose-frappe-sds-databases=site) ;;
         *) die "srv_config: unknown configuration $cfg" ;;
     esac
     if [ -n "$CUR_CFG" ]; then srv_stop "$SRV" || die "server did not stop"; fi
@@ -121,6 +125,7 @@ site_db() {
     local db="$1"
     srv_load_site "$SRV" "$db" --customizations --sample >"$W/load-$db.log" 2>&1 \
         || { cat "$W/load-$db.log" >&2; die "loading site $db failed"; }
+    worker_account "$SRV" "$db" || die "worker account for $db"
     qf "$db" "$FRAPPE_SDS_SQL/install.sql" >/dev/null
     q "$db" "INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, enabled,
                reload_flag, description, create_time, last_update_time) VALUES

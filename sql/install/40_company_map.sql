@@ -27,8 +27,11 @@ BEGIN NOT ATOMIC
   -- node. The key is what the capture triggers put in external_data.
   -- The row ('~all','~all') makes "route to every node" work the same in
   -- SymmetricDS 3.12 and 3.15 (ALL_NODES_VALUE=~all, see the README).
+  -- SQL SECURITY INVOKER: a site user can replace the tables it reads
+  -- (sds_company_node by a view calling their own function): whoever reads
+  -- it runs that with their own rights, never with the installer's.
   SET @sds_sql = CONCAT(
-    'CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_company_route AS ',
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_company_route AS ',
     IF(has_company,
        CONCAT('SELECT CONVERT(c.abbr USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key, ',
               'm.node_external_id, m.company ',

@@ -9,23 +9,36 @@ DELIMITER //
 -- deletes the sym_router and sym_channel rows tagged 'frappe_sds' that its
 -- own configuration does not want.
 DROP PROCEDURE IF EXISTS sds__file_route_views//
-CREATE PROCEDURE sds__file_route_views()
+CREATE PROCEDURE sds__file_route_views(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: (re)create sds_file_route_public/_private/sds_file_route from the File trigger''s company logic'
 BEGIN
   DECLARE v_key MEDIUMTEXT;
+  DECLARE j LONGTEXT;
   DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
   -- The company of a file is what the capture trigger of tabFile computes
   -- (external_select: the company key of the attached document, '~all' for
   -- unattached files and shared documents, '~none' when unknown), with the
   -- row's columns in place of the trigger's NEW/OLD (§2 template variables).
-  SET v_key = (SELECT t.external_select FROM sym_trigger t
-               WHERE t.source_table_name = 'tabFile' AND t.last_update_by = 'frappe_sds'
-                 AND t.external_select IS NOT NULL LIMIT 1);
+  -- Taken from the configuration the core computes now, never from the
+  -- sym_trigger row, which anyone who can write the site's tables can edit:
+  -- no text of theirs becomes part of a view.
+  SELECT sds_config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
+    SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds_meta_input
+    UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
+    UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
+    UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
+  CALL sds__raise_json_error(j);
+  SET v_key = (SELECT x.es FROM JSON_TABLE(j, '$.sym_trigger[*]' COLUMNS (
+                   t VARCHAR(255) PATH '$.source_table_name',
+                   es MEDIUMTEXT PATH '$.external_select')) x
+               WHERE x.t = 'tabFile' AND x.es IS NOT NULL LIMIT 1);
   SET v_key = IF(v_key IS NULL, '''~all''',
                  CONCAT('(', REPLACE(v_key, '$(curTriggerValue).$(curColumnPrefix)', 'f.'), ')'));
+  -- SQL SECURITY INVOKER: whoever reads a view (SymmetricDS's account, a
+  -- site user) reads with their own rights, never with the installer's
   SET @sds__sql = CONCAT(
-    'CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route AS ',
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_file_route AS ',
     'SELECT x.is_private, x.file_name, r.node_external_id, x.file_url, x.company_key ',
     'FROM (SELECT IF(f.file_url LIKE ''/private/files/%'', 1, 0) AS is_private, ',
     'CONVERT(SUBSTRING_INDEX(f.file_url, ''/'', -1) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS file_name, ',
@@ -37,12 +50,12 @@ BEGIN
   EXECUTE s;
   DEALLOCATE PREPARE s;
   -- what the lookuptable routers read: file name -> node (§3, §8)
-  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route_public AS ',
+  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_file_route_public AS ',
     'SELECT DISTINCT file_name, node_external_id FROM ', qdb, '.sds_file_route WHERE is_private = 0');
   PREPARE s FROM @sds__sql;
   EXECUTE s;
   DEALLOCATE PREPARE s;
-  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY DEFINER VIEW sds_file_route_private AS ',
+  SET @sds__sql = CONCAT('CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_file_route_private AS ',
     'SELECT DISTINCT file_name, node_external_id FROM ', qdb, '.sds_file_route WHERE is_private = 1');
   PREPARE s FROM @sds__sql;
   EXECUTE s;
@@ -115,7 +128,7 @@ BEGIN
   END IF;
 
   -- views first (DDL commits): the routers read them
-  CALL sds__file_route_views();
+  CALL sds__file_route_views(v_master, v_branch);
 
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
