@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS sds_plan (
   module VARCHAR(140) NULL,
   istable TINYINT NOT NULL DEFAULT 0,
   trigger_id VARCHAR(128) NULL COMMENT 'sym_trigger.trigger_id when replicated',
-  refreshed_at DATETIME NOT NULL COMMENT 'when the row was last written (a change of the plan)',
+  refreshed_at DATETIME NOT NULL,
   plan_key VARCHAR(150) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin AS
     (IF(doctype IS NULL, CONCAT('table:', table_name), CONCAT('doctype:', doctype))) PERSISTENT
     COMMENT 'natural key: a DocType, or a table without DocType',
