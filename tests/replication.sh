@@ -26,6 +26,7 @@ W=$(mktemp -d /tmp/frappe_sds_repl.XXXXXX)
 export W
 . scripts/lib/server.sh
 . scripts/lib/repl.sh
+. tests/lib/worker.sh
 DB=site
 SERVERS=()
 cleanup() {
@@ -38,7 +39,10 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$W/plugins"; cp "$SO" "$W/plugins/frappe_sds.so"
 export FRAPPE_SDS_PLUGIN_DIR="$W/plugins"
-WORKER=${REPL_WORKER:-$([ "${REPL_PATH:-client}" = worker ] && echo ON || echo OFF)}
+# the schema sync path of each format: REPL_PATH for all, else the worker
+# under ROW and the client's CALL under MIXED (and STATEMENT)
+PATH_OF() { if [ -n "${REPL_PATH:-}" ]; then echo "$REPL_PATH";
+            elif [ "$1" = ROW ]; then echo worker; else echo client; fi; }
 
 # the site, once: copied into each server's datadir
 log "loading the fixture site"
@@ -47,13 +51,17 @@ srv_start "$W/seed" --plugin-load-add=frappe_sds.so --frappe-sds-worker=OFF || d
 repl_site "$W/seed" "$DB"
 rq "$W/seed" '' "CREATE USER repl@'127.0.0.1' IDENTIFIED BY 'repl';
                  GRANT REPLICATION SLAVE ON *.* TO repl@'127.0.0.1'"
+# the worker's account, as a DBA provisions it (the same on both servers)
+read -r -a WORKER_OPTS <<<"$(worker_pwfile "$W/seed") --loose-frappe-sds-databases=$DB"
+worker_account "$W/seed" "$DB" || die "worker account"
 srv_stop "$W/seed" || die "seed server did not stop"
 SERVERS=()
 
 read -r PA PB < <(repl_ports 2 | tr '\n' ' ')
 
 start_pair() {   # start_pair FORMAT: primary A, replica B replicating from A
-    local f="$1" d id p
+    local f="$1" d id p wopts=(--frappe-sds-worker=OFF)
+    [ "$REPL_PATH" = worker ] && wopts=(--frappe-sds-worker=ON "${WORKER_OPTS[@]}")
     for d in A B; do
         rm -rf "$W/$d"; mkdir -p "$W/$d"; cp -a "$W/seed/data" "$W/$d/data"
         rm -f "$W/$d/data/"*.pid
@@ -64,7 +72,7 @@ start_pair() {   # start_pair FORMAT: primary A, replica B replicating from A
         srv_start "$W/$d" --skip-networking=0 --port="$p" --bind-address=127.0.0.1 \
             --server-id=$id --log-bin=binlog --log-slave-updates --binlog-format="$f" \
             --gtid-strict-mode=1 --log-bin-trust-function-creators=1 \
-            --plugin-load-add=frappe_sds.so --frappe-sds-worker="$WORKER" \
+            --plugin-load-add=frappe_sds.so "${wopts[@]}" \
             --frappe-sds-debounce-ms=300 --frappe-sds-poll-ms=200 \
             || die "server $d did not start"
     done
@@ -113,15 +121,20 @@ check_all() {
     repl_check_requests "$W/A" "$DB"
 }
 
+REPL_PATH_ENV=${REPL_PATH:-}
 for FMT in ${REPL_FORMATS:-ROW MIXED}; do
     T0=$SECONDS
-    log "=== binlog_format=$FMT, schema sync through the $([ "${REPL_PATH:-client}" = worker ] && echo worker || echo "client's CALL"), worker $WORKER"
+    REPL_PATH=$(REPL_PATH=$REPL_PATH_ENV PATH_OF "$FMT"); export REPL_PATH
+    log "=== binlog_format=$FMT, schema sync through the $([ "$REPL_PATH" = worker ] && echo "worker" || echo "client's CALL (worker off)")"
     start_pair "$FMT"
     repl_install "$W/A" "$DB"
     check_all
     replica_role
     repl_migrate "$W/A" "$DB"
     check_all
+    # the replica's hook ignored the DDL its SQL thread applied
+    [ "$(repl_status "$W/B" FRAPPE_SDS_DDL_EVENTS)" = 0 ] \
+        || die "the replica recorded $(repl_status "$W/B" FRAPPE_SDS_DDL_EVENTS) replicated DDL events"
     # a client CALL with nothing to do, and a full setup again, replicate too
     # (sds_plan is kept by natural key: a pass that changes nothing rewrites
     # no row, so the ids stay and nothing of it goes to the binlog)
@@ -133,19 +146,7 @@ for FMT in ${REPL_FORMATS:-ROW MIXED}; do
     check_all
 
     log "failover in the middle of a migrate"
-    mapfile -t T < <(rq "$W/A" "$DB" "SELECT source_table_name FROM sym_trigger
-        WHERE last_update_by = 'frappe_sds' AND source_table_name LIKE 'tab%'
-        ORDER BY source_table_name DESC LIMIT 9")
-    alter3() { rq "$W/A" "$DB" "ALTER TABLE \`$1\` ADD COLUMN sds_f INT;
-        ALTER TABLE \`$2\` ADD COLUMN sds_f INT; ALTER TABLE \`$3\` ADD COLUMN sds_f INT"; }
-    # X: reload requested (not processed yet); Y: trigger rebuilt, no request
-    # yet; Z: DDL only, no sync pass before the crash
-    alter3 "${T[0]}" "${T[1]}" "${T[2]}"
-    repl_sync "$W/A" "$DB"; repl_play_symmetricds "$W/A" "$DB"
-    [ "${REPL_PATH:-client}" = worker ] && sleep 1 || rq "$W/A" "$DB" "CALL sds_sync_schema()" >/dev/null
-    alter3 "${T[3]}" "${T[4]}" "${T[5]}"
-    repl_sync "$W/A" "$DB"; repl_play_symmetricds "$W/A" "$DB"
-    alter3 "${T[6]}" "${T[7]}" "${T[8]}"
+    repl_failover_prepare "$W/A" "$DB"
     caught_up
     repl_same_state "$DB" "$W/A" "$W/B"
     log "before the crash: $(rq "$W/A" "$DB" "SELECT GROUP_CONCAT(state, '=', n) FROM
@@ -154,21 +155,7 @@ for FMT in ${REPL_FORMATS:-ROW MIXED}; do
     rq "$W/B" '' "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = 0"
     r=$(rq "$W/B" "$DB" "SELECT role FROM sds_status")
     [ "$r" = master ] || die "the promoted replica says role '$r'"
-    # the new primary: Frappe's after_migrate (or the worker's startup pass)
-    rq "$W/B" "$DB" "CALL sds_sync_schema()" >/dev/null
-    repl_play_symmetricds "$W/B" "$DB"
-    rq "$W/B" "$DB" "CALL sds_sync_schema()" >/dev/null
-    repl_process_reloads "$W/B" "$DB"
-    rq "$W/B" "$DB" "CALL sds_sync_schema()" >/dev/null
-    [ "$(repl_open_changes "$W/B" "$DB")" = 0 ] || die "changes left open after failover"
-    repl_check_requests "$W/B" "$DB"
-    for t in "${T[@]}"; do
-        # (tables no earlier step touched: every request is of this change)
-        n=$(rq "$W/B" "$DB" "SELECT COUNT(*) FROM sym_table_reload_request q JOIN sym_trigger t
-                              ON t.trigger_id = q.trigger_id WHERE t.source_table_name = '$t'")
-        [ "$n" = 2 ] || die "after failover: $t has $n reload requests for its last change, not 2"
-    done
-    log "failover: 9 tables (3 requested, 3 rebuilt, 3 DDL only) finished by the new primary, 2 requests each"
+    repl_failover_finish "$W/B" "$DB"
     srv_stop "$W/B" >/dev/null; srv_stop "$W/A" >/dev/null 2>&1
     SERVERS=()
     log "=== binlog_format=$FMT passed in $((SECONDS - T0)) s"

@@ -105,18 +105,25 @@ repl_process_reloads() {
                   WHERE processed = 0" >/dev/null
 }
 
-# rq_retry DIR DB SQL: as rq, retried (up to 10 times) after a deadlock or
-# lock wait timeout, as SymmetricDS retries its jobs
+# rq_retry DIR DB SQL: as rq, in one transaction, retried (for up to ~30 s)
+# after a deadlock or lock wait timeout, as SymmetricDS retries its jobs;
+# READ COMMITTED as SymmetricDS's JDBC sessions (not under STATEMENT
+# binlogging, which InnoDB allows only with REPEATABLE READ)
 rq_retry() {
     local dir="$1" db="$2" out i; shift 2
-    for i in $(seq 1 10); do
-        if out=$(srv_sql "$dir" -N -B --default-character-set=utf8mb4 "$db" -e "$*" 2>&1); then
+    for i in $(seq 1 60); do
+        if out=$(srv_sql "$dir" -N -B --default-character-set=utf8mb4 "$db" \
+                     -e "SET SESSION tx_isolation = IF(@@binlog_format = 'STATEMENT',
+                           'REPEATABLE-READ', 'READ-COMMITTED');
+                         START TRANSACTION; $*; COMMIT" 2>&1); then
             [ -n "$out" ] && echo "$out"; return 0
         fi
         echo "$out" | grep -Eq 'ERROR (1213|1205)' || break
-        sleep 0.3
+        sleep 0.5
     done
     echo "$out" >&2
+    srv_sql "$dir" -e 'SHOW ENGINE INNODB STATUS\G' 2>/dev/null \
+        | sed -n '/LATEST DETECTED DEADLOCK/,/^TRANSACTIONS/p' | head -60 >&2
     die "SQL failed on ${dir##*/} in ${db:-<none>}: $*"
 }
 
@@ -194,46 +201,90 @@ repl_wait_sql() {
     return 1
 }
 
-# one step of the schema sync: after DDL / after SymmetricDS rebuilt triggers /
-# after it processed the reloads
-repl_sync() {
-    local dir="$1" db="$2"
-    if [ "${REPL_PATH:-client}" = worker ]; then
-        repl_wait_sql "$dir" "$db" "NOT EXISTS (SELECT 1 FROM sds_schema_event)
-            AND NOT EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'pending')" 60 \
-            || die "the worker did not take the DDL on ${dir##*/}"
-        sleep 0.5
-    else
-        rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
-    fi
+repl_status() {
+    rq "$1" '' "SELECT variable_value FROM information_schema.global_status WHERE variable_name = '$2'"
 }
-repl_sync_wait_done() {
-    local dir="$1" db="$2"
+
+# The whole dance after some DDL, until every change is done: the schema
+# sync (client: CALL sds_sync_schema(), as Frappe's after_migrate; worker:
+# the plugin's worker of that server, on its own) and SymmetricDS's part,
+# as its jobs would: rebuild the triggers of tables waiting for it, process
+# the reload requests. Bounded: 180 s.
+repl_cycle() {
+    local dir="$1" db="$2" i quiet=0 open ev qd
+    [ "${REPL_PATH:-client}" = worker ] && sleep 1     # (the debounce)
+    for i in $(seq 1 600); do
+        [ "${REPL_PATH:-client}" = worker ] || rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
+        read -r open ev < <(rq "$dir" "$db" "SELECT (SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'),
+                                                    (SELECT COUNT(*) FROM sds_schema_event)")
+        qd=0; [ "${REPL_PATH:-client}" = worker ] && qd=$(repl_status "$dir" FRAPPE_SDS_QUEUE_DEPTH)
+        if [ "$open" = 0 ] && [ "$ev" = 0 ] && [ "$qd" = 0 ]; then
+            quiet=$((quiet + 1))
+            { [ $quiet -ge 3 ] || [ "${REPL_PATH:-client}" != worker ]; } && return 0
+        else
+            quiet=0
+        fi
+        if [ "$(rq "$dir" "$db" "SELECT EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'trigger_refresh')")" = 1 ]; then
+            repl_play_symmetricds "$dir" "$db"
+        fi
+        repl_process_reloads "$dir" "$db"
+        sleep 0.3
+    done
+    die "changes still open on ${dir##*/}: $(rq "$dir" "$db" "SELECT GROUP_CONCAT(table_name, ':', state) FROM sds_schema_change WHERE state <> 'done'")"
+}
+
+# repl_wait_state DIR DB STATE T1 T2 T3: the open change of each table is in STATE
+# (client: after a CALL sds_sync_schema(); worker: waited for, 60 s)
+repl_wait_state() {
+    local dir="$1" db="$2" st="$3" cond; shift 3
+    cond="(SELECT COUNT(*) FROM sds_schema_change WHERE state = '$st'
+           AND table_name IN ('$1', '$2', '$3')) = 3"
     if [ "${REPL_PATH:-client}" = worker ]; then
-        repl_wait_sql "$dir" "$db" "NOT EXISTS (SELECT 1 FROM sds_schema_change WHERE state <> 'done')" 60 \
-            || die "changes still open on ${dir##*/}: $(rq "$dir" "$db" "SELECT GROUP_CONCAT(table_name, ':', state) FROM sds_schema_change WHERE state <> 'done'")"
+        repl_wait_sql "$dir" "$db" "$cond" 60 || die "tables $* not in state $st on ${dir##*/}"
     else
         rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
+        [ "$(rq "$dir" "$db" "SELECT $cond")" = 1 ] || die "tables $* not in state $st on ${dir##*/}"
     fi
 }
 
-# the whole dance after some DDL: sync, SymmetricDS rebuilds its triggers,
-# sync (reload requests), SymmetricDS processes them, sync (done)
-repl_cycle() {
-    local dir="$1" db="$2"
-    repl_sync "$dir" "$db"
+# Failover, first half, on the writer: nine tables no earlier step touched,
+# three with their reload requests written (not processed), three waiting
+# for the trigger rebuild (client: rebuilt, not requested yet), three with
+# the DDL only. Their names in $W/failover.tables.
+repl_failover_prepare() {
+    local dir="$1" db="$2" T
+    rq "$dir" "$db" "SELECT source_table_name FROM sym_trigger
+        WHERE last_update_by = 'frappe_sds' AND source_table_name LIKE 'tab%'
+        ORDER BY source_table_name DESC LIMIT 9" >"$W/failover.tables"
+    mapfile -t T <"$W/failover.tables"
+    _alter3() { rq "$dir" "$db" "ALTER TABLE \`$1\` ADD COLUMN sds_f INT;
+        ALTER TABLE \`$2\` ADD COLUMN sds_f INT; ALTER TABLE \`$3\` ADD COLUMN sds_f INT"; }
+    _alter3 "${T[0]}" "${T[1]}" "${T[2]}"
+    repl_wait_state "$dir" "$db" trigger_refresh "${T[0]}" "${T[1]}" "${T[2]}"
     repl_play_symmetricds "$dir" "$db"
-    if [ "${REPL_PATH:-client}" = worker ]; then
-        repl_wait_sql "$dir" "$db" "NOT EXISTS (SELECT 1 FROM sds_schema_change
-                                                WHERE state IN ('pending', 'trigger_refresh'))" 60 \
-            || die "no reload requests on ${dir##*/}"
-    else
-        rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
-    fi
-    repl_process_reloads "$dir" "$db"
-    repl_sync_wait_done "$dir" "$db"
-    [ "$(repl_open_changes "$dir" "$db")" = 0 ] \
-        || die "open changes left on ${dir##*/}: $(rq "$dir" "$db" "SELECT GROUP_CONCAT(table_name, ':', state) FROM sds_schema_change WHERE state <> 'done'")"
+    repl_wait_state "$dir" "$db" reload_requested "${T[0]}" "${T[1]}" "${T[2]}"
+    _alter3 "${T[3]}" "${T[4]}" "${T[5]}"
+    repl_wait_state "$dir" "$db" trigger_refresh "${T[3]}" "${T[4]}" "${T[5]}"
+    # (the worker would request at once after a rebuild: leave it waiting)
+    [ "${REPL_PATH:-client}" = worker ] || repl_play_symmetricds "$dir" "$db"
+    _alter3 "${T[6]}" "${T[7]}" "${T[8]}"
+}
+
+# Failover, second half, on the new writer: Frappe's after_migrate (or the
+# worker's startup pass) runs a full pass there; then the usual cycle. Each
+# of the nine tables ends with exactly one request per branch.
+repl_failover_finish() {
+    local dir="$1" db="$2" t n
+    rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
+    repl_cycle "$dir" "$db"
+    repl_check_requests "$dir" "$db"
+    while read -r t; do
+        # (tables no earlier step touched: every request is of this change)
+        n=$(rq "$dir" "$db" "SELECT COUNT(*) FROM sym_table_reload_request q JOIN sym_trigger t
+                              ON t.trigger_id = q.trigger_id WHERE t.source_table_name = '$t'")
+        [ "$n" = 2 ] || die "after failover: $t has $n reload requests, not 2"
+    done <"$W/failover.tables"
+    log "failover: 9 tables (3 requested, 3 waiting for the rebuild, 3 DDL only) finished by ${dir##*/}, 2 requests each, none twice"
 }
 
 # ALTER, a new DocType, the cycle; then a burst of N ALTERs (REPL_BURST,

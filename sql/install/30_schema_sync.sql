@@ -235,9 +235,11 @@ sync: BEGIN
   -- (target, create_time), and 3.12-3.14 store seconds only (§5)
   DECLARE v_now DATETIME DEFAULT NOW();
   DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_iso VARCHAR(40) DEFAULT @@SESSION.tx_isolation;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
+    SET SESSION tx_isolation = v_iso;
     SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
     CALL sds__setup_cleanup();
     RESIGNAL;
@@ -265,6 +267,16 @@ sync: BEGIN
 
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  -- READ COMMITTED: the pass copies sym_trigger_hist, sym_trigger, ... into
+  -- temporary tables; in REPEATABLE READ with the binlog on, InnoDB takes
+  -- shared locks on every row such an INSERT ... SELECT reads, and
+  -- SymmetricDS's trigger rebuild (which updates those rows) then
+  -- deadlocks with every pass. (Not under STATEMENT binlogging, which
+  -- InnoDB allows only in REPEATABLE READ; the pass is serialised by the
+  -- lock below either way.)
+  IF @@SESSION.binlog_format <> 'STATEMENT' THEN
+    SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;
+  END IF;
   START TRANSACTION;
   -- one sync at a time (the hook's worker and an after_migrate call)
   SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
@@ -281,6 +293,7 @@ sync: BEGIN
   END IF;
   CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
   COMMIT;
+  SET SESSION tx_isolation = v_iso;
   SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
 END//
