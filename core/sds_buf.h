@@ -6,6 +6,7 @@
 #define SDS_BUF_H
 
 #include <stddef.h>
+#include "sds_alloc.h"
 
 typedef struct sds_buf
 {

@@ -537,6 +537,9 @@ static int check_params(gen *g)
   g->branch= sds_meta_param(g->m, "branch_group");
   if (!g->db || !g->db[0])
     return param_error(g, "needs the site database name, got", g->db);
+  if (sds_has_template(g->db, strlen(g->db)))
+    return param_error(g, "SymmetricDS would substitute the '$(' in the "
+                          "database name", g->db);
   if (!g->master || !sds_node_id_ok(g->master, strlen(g->master)))
     return param_error(g, "master group must be 1-50 characters of "
                           "[A-Za-z0-9_.-], got", g->master);

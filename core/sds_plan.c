@@ -248,8 +248,6 @@ static const policy *find_policy(const policy *list, const char *name)
   return NULL;
 }
 
-static int classify(sds_meta *m, sds_doctype *d);
-
 /* Following a Dynamic Link to a company only makes sense on a site with a
    Company table (ERPNext); on Frappe alone everything is shared. */
 static int site_has_companies(const sds_meta *m)
@@ -331,13 +329,7 @@ static int apply_rule(sds_meta *m, sds_doctype *d, sds_rule *r)
     }
   }
   else if (r->scope == SDS_SCOPE_CHILD)
-  {
-    size_t i;
-    dd->source= SDS_SRC_PARENT;
-    for (i= 0; i < d->nparents; i++)
-      if (classify(m, d->parents[i].doctype))
-        return -1;
-  }
+    dd->source= SDS_SRC_PARENT; /* parents were classified first */
   free(dd->reason);
   dd->reason= take(m, &b);
   return m->oom ? -1 : 0;
@@ -365,8 +357,8 @@ static int classify_child(sds_meta *m, sds_doctype *d)
   for (i= 0; i < d->nparents; i++)
   {
     sds_doctype *p= d->parents[i].doctype;
-    if (classify(m, p))
-      return -1;
+    /* a parent still in progress closes a cycle of Table fields: it has
+       no decision yet (SDS_SCOPE_NONE) and counts as not replicated */
     switch (p->d.scope)
     {
     case SDS_SCOPE_COMPANY:
@@ -412,9 +404,10 @@ static int classify_child(sds_meta *m, sds_doctype *d)
   }
   else
   {
-    /* every parent is node_local or excluded: so are its rows */
-    sds_scope s= d->parents[0].doctype->d.scope;
-    for (i= 1; i < d->nparents; i++)
+    /* every parent is node_local or excluded (or in a cycle with this
+       one): so are its rows */
+    sds_scope s= SDS_SCOPE_EXCLUDED;
+    for (i= 0; i < d->nparents; i++)
       if (d->parents[i].doctype->d.scope == SDS_SCOPE_NODE_LOCAL)
         s= SDS_SCOPE_NODE_LOCAL;
     dd->scope= s;
@@ -425,23 +418,26 @@ static int classify_child(sds_meta *m, sds_doctype *d)
   return m->oom ? -1 : 0;
 }
 
-static int classify(sds_meta *m, sds_doctype *d)
+/* Whether d's decision depends on its parents' decisions: a child table
+   (by rule, or by the built-in order below), which must then be decided
+   after them. */
+static int needs_parents(const sds_doctype *d)
+{
+  if (d->rule)
+    return d->rule->scope == SDS_SCOPE_CHILD;
+  return !d->is_virtual && !d->issingle && d->table && d->istable &&
+         !find_policy(doctype_policy, d->name);
+}
+
+/* Decide one DocType whose parents (if it needs them) are decided or in
+   progress. No recursion: see classify(). */
+static int decide_one(sds_meta *m, sds_doctype *d)
 {
   sds_decision *dd= &d->d;
   const policy *p;
   const dyn_policy *dp;
   sds_buf why;
   const char *own;
-  if (d->state == 2)
-    return 0;
-  if (d->state == 1)
-  {
-    /* a cycle of Table fields (child used by its own descendant): treat
-       the DocType reached again as global for the one in progress */
-    return 0;
-  }
-  d->state= 1;
-  memset(dd, 0, sizeof(*dd));
   if (d->rule)
   {
     if (apply_rule(m, d, d->rule))
@@ -523,8 +519,54 @@ static int classify(sds_meta *m, sds_doctype *d)
   dd->scope= SDS_SCOPE_GLOBAL;
   dd->reason= take(m, &why);
 done:
-  d->state= 2;
   return m->oom ? -1 : 0;
+}
+
+/* Classify d and, first, every parent it depends on, depth first with an
+   explicit stack on the heap: a chain of child tables as deep as the
+   input (a hostile site, or any caller of the UDFs) costs heap, bounded by
+   the number of DocTypes, never the thread's stack. A DocType reached
+   again while in progress (a cycle of Table fields) is not waited for: it
+   counts as not replicated for the one that reached it (classify_child),
+   the order being that of the input rows, so the result is deterministic.
+   stack has room for m->ndoctypes entries. */
+typedef struct frame
+{
+  sds_doctype *d;
+  size_t next;                  /* next parent to look at */
+} frame;
+
+static int classify(sds_meta *m, sds_doctype *root, frame *stack)
+{
+  size_t depth= 0;
+  if (root->state)
+    return 0;
+  root->state= 1;
+  memset(&root->d, 0, sizeof(root->d));
+  stack[depth].d= root;
+  stack[depth++].next= 0;
+  while (depth)
+  {
+    frame *f= &stack[depth - 1];
+    sds_doctype *d= f->d;
+    if (needs_parents(d) && f->next < d->nparents)
+    {
+      sds_doctype *p= d->parents[f->next++].doctype;
+      if (p->state == 0)
+      {
+        p->state= 1;
+        memset(&p->d, 0, sizeof(p->d));
+        stack[depth].d= p;      /* depth < ndoctypes: each DocType once */
+        stack[depth++].next= 0;
+      }
+      continue;
+    }
+    if (decide_one(m, d))
+      return -1;
+    d->state= 2;
+    depth--;
+  }
+  return 0;
 }
 
 static void classify_table(sds_meta *m, sds_table *t, sds_decision *dd)
@@ -589,10 +631,25 @@ static void check_name(sds_meta *m, const sds_table *t, sds_decision *d)
   sds_buf b;
   if (!replicated(d, t))
     return;
-  if (!(problem= sds_table_name_problem(t->name, strlen(t->name))))
-    return;
   sds_buf_init(&b);
-  sds_buf_printf(&b, "not replicated: %s", problem);
+  if ((problem= sds_table_name_problem(t->name, strlen(t->name))))
+    sds_buf_printf(&b, "not replicated: %s", problem);
+  else if (d->company_field &&
+           (problem= sds_column_name_problem(d->company_field,
+                                             strlen(d->company_field))))
+  {
+    /* the column is pasted into external_select and initial_load_select,
+       where SymmetricDS substitutes $(...): never replicated rather than
+       shared with every company */
+    sds_buf_adds(&b, "not replicated: company column '");
+    sds_buf_adds(&b, d->company_field);
+    sds_buf_printf(&b, "': %s", problem);
+  }
+  else
+  {
+    sds_buf_free(&b);
+    return;
+  }
   d->scope= SDS_SCOPE_EXCLUDED;
   d->source= SDS_SRC_NONE;
   free(d->reason);
@@ -663,9 +720,18 @@ int sds_meta_plan(sds_meta *m)
     goto err;
   if (!(m->table_d= calloc(m->ntables + 1, sizeof(sds_decision))))
     goto oom;
-  for (i= 0; i < m->ndoctypes; i++)
-    if (m->doctypes[i]->declared && classify(m, m->doctypes[i]))
-      goto err;
+  {
+    frame *stack= calloc(m->ndoctypes + 1, sizeof(*stack));
+    if (!stack)
+      goto oom;
+    for (i= 0; i < m->ndoctypes; i++)
+      if (m->doctypes[i]->declared && classify(m, m->doctypes[i], stack))
+      {
+        free(stack);
+        goto err;
+      }
+    free(stack);
+  }
   for (i= 0; i < m->ntables; i++)
     if (!m->tables[i]->doctype)
       classify_table(m, m->tables[i], &m->table_d[i]);

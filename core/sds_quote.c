@@ -106,13 +106,45 @@ int sds_has_template(const char *s, size_t n)
   return 0;
 }
 
-const char *sds_table_name_problem(const char *s, size_t n)
+size_t sds_utf8_chars(const char *s, size_t n)
+{
+  size_t i, k= 0;
+  for (i= 0; i < n; i++)
+    if (((unsigned char) s[i] & 0xC0) != 0x80)  /* not a continuation */
+      k++;
+  return k;
+}
+
+/* MariaDB's limit is 64 characters (NAME_CHAR_LEN), whatever their byte
+   length in utf8mb4: a name of 25 CJK characters (75 bytes) is fine. */
+static const char *name_problem(const char *s, size_t n)
 {
   size_t i;
   if (n == 0)
+    return "empty name";
+  for (i= 0; i < n; i++)
+    if ((unsigned char) s[i] < 0x20)
+      return "control character in the name";
+  if (!utf8_valid((const unsigned char *) s, n))
+    return "the name is not valid UTF-8";
+  if (sds_utf8_chars(s, n) > 64)
+    return "name longer than 64 characters (MariaDB's limit)";
+  if (sds_has_template(s, n))
+    return "SymmetricDS would substitute the '$(' template marker in the name";
+  return NULL;
+}
+
+const char *sds_column_name_problem(const char *s, size_t n)
+{
+  return name_problem(s, n);
+}
+
+const char *sds_table_name_problem(const char *s, size_t n)
+{
+  size_t i;
+  const char *p;
+  if (n == 0)
     return "empty table name";
-  if (n > 64)
-    return "table name longer than 64 characters";
   if (s[0] == '!')
     return "SymmetricDS reads a leading '!' in source_table_name as negation";
   for (i= 0; i < n; i++)
@@ -121,13 +153,9 @@ const char *sds_table_name_problem(const char *s, size_t n)
     if (c == ',' || c == '*')
       return "SymmetricDS reads ',' and '*' in source_table_name as a "
              "wildcard list";
-    if (c < 0x20)
-      return "control character in table name";
   }
-  if (sds_has_template(s, n))
-    return "SymmetricDS would substitute the '$(' template marker in the name";
-  if (!utf8_valid((const unsigned char *) s, n))
-    return "table name is not valid UTF-8";
+  if ((p= name_problem(s, n)))
+    return p;
   return NULL;
 }
 

@@ -24,8 +24,15 @@ void sds_quote_literalz(sds_buf *b, const char *s);
 int sds_has_template(const char *s, size_t n);
 
 /* NULL when the table name can be given to SymmetricDS as
-   sym_trigger.source_table_name verbatim; else the reason it cannot. */
+   sym_trigger.source_table_name verbatim; else the reason it cannot.
+   Lengths are counted in characters (UTF-8), as MariaDB counts them. */
 const char *sds_table_name_problem(const char *s, size_t n);
+/* The same for a column name frappe_sds pastes into the SQL texts
+   SymmetricDS substitutes (external_select, initial_load_select): empty,
+   control characters, invalid UTF-8, over 64 characters, "$(". */
+const char *sds_column_name_problem(const char *s, size_t n);
+/* Number of UTF-8 characters in s (bytes that do not continue one). */
+size_t sds_utf8_chars(const char *s, size_t n);
 
 /* Lower-case ASCII slug: [a-z0-9_], other bytes become '_', runs of '_'
    collapse, at most max bytes. */

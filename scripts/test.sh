@@ -71,9 +71,9 @@ if [ $built = 1 ]; then
     note "unit tests under ASan/UBSan (build-asan)"
     asan_log=$(mktemp)
     if cmake -S . -B build-asan -DSDS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >"$asan_log" 2>&1 \
-       && cmake --build build-asan -j2 --target test_quote test_plan test_config test_oom >>"$asan_log" 2>&1; then
-        for t in quote plan config oom; do
-            if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
+       && cmake --build build-asan -j2 --target test_quote test_plan test_config test_oom test_harden test_fuzz >>"$asan_log" 2>&1; then
+        for t in quote plan config oom harden fuzz; do
+            if SDS_FUZZ_SECONDS=30 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
                "build-asan/test_$t" >>"$asan_log" 2>&1; then
                 pass=$((pass + 1)); echo "  asan unit_$t passed"
             else

@@ -19,12 +19,64 @@
 
 #define SDS_NARGS 8
 
+/* Memory one call may use (input rows, the model, the result): about ten
+   times what ERPNext v13 with its customizations needs. Past it the call
+   returns {"error": ...} (the procedures raise it). Well-formed metadata of
+   that size does not exist; a caller feeding it is probing. */
+#define SDS_UDF_MEM_CAP ((size_t) 128 << 20)
+
+/* The server's allocator (mysys, exported by mariadbd; not a plugin
+   service, hence read weakly like abort_loop in sds_compat.h): blocks
+   allocated MY_THREAD_SPECIFIC count in the session's Memory_used, and past
+   max_session_mem_used the server kills the statement with its own error
+   (ER_OPTION_PREVENTS_STATEMENT). Without the symbols the cap still holds,
+   on libc memory. */
+extern void *my_malloc(unsigned int key, size_t size, unsigned long flags)
+  __attribute__((weak));
+extern void my_free(void *ptr) __attribute__((weak));
+#define SDS_MY_THREAD_SPECIFIC 0x10000UL  /* my_sys.h */
+
+static void *server_alloc(size_t n)
+{
+  return my_malloc(0 /* PSI_NOT_INSTRUMENTED */, n, SDS_MY_THREAD_SPECIFIC);
+}
+
+static void server_release(void *p)
+{
+  my_free(p);
+}
+
 typedef struct agg_state
 {
   sds_meta *meta;
   char *result;
   size_t result_len;
+  sds_budget budget;            /* everything the call allocates */
+  const char *name;
 } agg_state;
+
+/* Every entry point runs inside the call's budget (one thread: the
+   connection's, for the server's thread-specific accounting). */
+#define ENTER(st) sds_budget *prev_= sds_budget_enter(&(st)->budget)
+#define LEAVE() sds_budget_leave(prev_)
+
+/* The error result once the cap was hit, built outside the budget. */
+static char *cap_error(agg_state *st, size_t *len)
+{
+  sds_buf b;
+  sds_buf_init(&b);
+  sds_buf_adds(&b, "{\"error\":");
+  {
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "%s(): the metadata needs more than %zu MiB of memory, "
+             "frappe_sds's cap for one call; check sds_meta_input for "
+             "oversized rows", st->name, SDS_UDF_MEM_CAP >> 20);
+    sds_buf_json_strz(&b, msg);
+  }
+  sds_buf_addc(&b, '}');
+  return sds_buf_steal(&b, len);
+}
 
 static my_bool agg_init(const char *name, UDF_INIT *initid, UDF_ARGS *args,
                         char *message)
@@ -47,7 +99,24 @@ static my_bool agg_init(const char *name, UDF_INIT *initid, UDF_ARGS *args,
              "INSTALL SONAME 'frappe_sds' first", name);
     return 1;
   }
-  if (!(st= calloc(1, sizeof(*st))) || !(st->meta= sds_meta_new()))
+  if (!(st= calloc(1, sizeof(*st))))
+  {
+    snprintf(message, MYSQL_ERRMSG_SIZE, "%s(): out of memory", name);
+    return 1;
+  }
+  st->name= name;
+  st->budget.limit= SDS_UDF_MEM_CAP;
+  if (my_malloc && my_free)
+  {
+    st->budget.alloc= server_alloc;
+    st->budget.release= server_release;
+  }
+  {
+    ENTER(st);
+    st->meta= sds_meta_new();
+    LEAVE();
+  }
+  if (!st->meta)
   {
     free(st);
     snprintf(message, MYSQL_ERRMSG_SIZE, "%s(): out of memory", name);
@@ -65,31 +134,50 @@ static void agg_deinit(UDF_INIT *initid)
   agg_state *st= (agg_state *) initid->ptr;
   if (!st)
     return;
-  sds_meta_free(st->meta);
-  free(st->result);
+  {
+    ENTER(st);
+    sds_meta_free(st->meta);
+    free(st->result);
+    LEAVE();
+  }
   free(st);
 }
 
 static void agg_clear(UDF_INIT *initid, char *is_null, char *error)
 {
   agg_state *st= (agg_state *) initid->ptr;
+  ENTER(st);
   (void) is_null;
   sds_meta_free(st->meta);
   free(st->result);
   st->result= NULL;
+  st->budget.over= 0;
   if (!(st->meta= sds_meta_new()))
     *error= 1;
+  LEAVE();
 }
+
+static void agg_add_row(agg_state *st, UDF_ARGS *args);
 
 static void agg_add(UDF_INIT *initid, UDF_ARGS *args, char *is_null,
                     char *error)
 {
   agg_state *st= (agg_state *) initid->ptr;
+  (void) is_null;
+  (void) error;                 /* input errors are reported in the JSON */
+  if (!st->budget.over)         /* past the cap: the result says so */
+  {
+    ENTER(st);
+    agg_add_row(st, args);
+    LEAVE();
+  }
+}
+
+static void agg_add_row(agg_state *st, UDF_ARGS *args)
+{
   const char *a[SDS_NARGS];
   size_t l[SDS_NARGS];
   unsigned i;
-  (void) is_null;
-  (void) error;                 /* input errors are reported in the JSON */
   if (!st->meta || !args->args[0] || args->lengths[0] != 1)
   {
     if (st->meta && st->meta->err.len == 0)
@@ -132,15 +220,24 @@ static char *agg_result(UDF_INIT *initid, unsigned long *length,
 {
   agg_state *st= (agg_state *) initid->ptr;
   size_t len= 0;
+  ENTER(st);
   free(st->result);
   st->result= NULL;
   if (!st->meta)
   {
+    LEAVE();
     *error= 1;
     return NULL;
   }
-  st->result= config ? sds_config_json(st->meta, &len)
-                     : sds_meta_plan_json(st->meta, &len);
+  if (!st->budget.over)
+    st->result= config ? sds_config_json(st->meta, &len)
+                       : sds_meta_plan_json(st->meta, &len);
+  LEAVE();
+  if (st->budget.over)
+  {
+    free(st->result);           /* an "out of memory" error, or partial */
+    st->result= cap_error(st, &len);
+  }
   if (!st->result)
   {
     *is_null= 1;

@@ -17,6 +17,13 @@
 -- creates them: make that the one of Frappe's tables, whatever client runs
 -- this script (4-byte company names, no collation mixes in the views).
 SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
+-- Routines also keep the creating session's sql_mode: install them in the
+-- server's strict default whatever the session had (without
+-- NO_AUTO_CREATE_USER a GRANT creates a missing account, without a
+-- password; without strict mode bad values are silently cut). The
+-- session's own mode comes back at the end (99_end.sql).
+SET @sds__sql_mode = @@sql_mode,
+    sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION';
 -- "does not exist" notes of the DROP ... IF EXISTS below are expected
 SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
 -- The version of this install.sql (the build writes it: CMakeLists.txt's

@@ -467,9 +467,17 @@ BEGIN
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
 
   CALL sds__assert_writer('sds_setup');
+  -- One sds_setup (or sds_sync_schema, which locks the same row) at a time
+  -- per site: the sds_setup_state row is locked first thing in the
+  -- transaction, before anything is read, so a concurrent call waits and
+  -- then computes from the configuration this one committed (a row lock
+  -- replicates and works on Galera, unlike GET_LOCK). The placeholder of a
+  -- first setup is replaced below, or rolled back.
+  START TRANSACTION;
+  INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)
+    VALUES (1, '', '', NOW()) ON DUPLICATE KEY UPDATE id = id;
   -- the configuration and the plan it comes from: one pass over the metadata
   CALL sds__setup_compute(p_master, p_branch, j);
-  START TRANSACTION;
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
   INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)

@@ -9,7 +9,10 @@ CREATE TABLE IF NOT EXISTS sds_sql_sender (
   created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (user_name, host)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
-  COMMENT='frappe_sds: accounts allowed to call sds_send_sql without SUPER or CREATE USER';
+  COMMENT='frappe_sds 0.1.0: no longer read (a site user could add itself); see the role frappe_sds_sql_sender';
+-- a site installed by 0.1.0: the same comment (metadata only, instant)
+ALTER TABLE sds_sql_sender
+  COMMENT='frappe_sds 0.1.0: no longer read (a site user could add itself); see the role frappe_sds_sql_sender';
 
 CREATE TABLE IF NOT EXISTS sds_sql_log (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -28,10 +31,15 @@ DELIMITER //
 -- ---------------------------------------------------------------------------
 -- Remote SQL (symadmin send-sql, §5)
 -- ---------------------------------------------------------------------------
+-- Who may send: what a site user cannot give itself. A site user (even
+-- with ALL ON site.* WITH GRANT OPTION) can neither grant itself a global
+-- privilege nor a role it does not hold with ADMIN OPTION, nor create a
+-- role (CREATE USER); but it can write any table of the site, so no table
+-- of the site (sds_sql_sender of 0.1.0, no longer read) can be the check.
 DROP FUNCTION IF EXISTS sds__may_send_sql//
 CREATE FUNCTION sds__may_send_sql() RETURNS TINYINT
   READS SQL DATA SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the caller holds SUPER or CREATE USER globally, or is in sds_sql_sender'
+  COMMENT 'frappe_sds internal: the caller holds SUPER or CREATE USER globally, or the role frappe_sds_sql_sender'
 BEGIN
   DECLARE v_cu VARCHAR(400) DEFAULT CURRENT_USER();
   DECLARE v_host VARCHAR(255) DEFAULT SUBSTRING_INDEX(v_cu, '@', -1);
@@ -39,7 +47,8 @@ BEGIN
   RETURN EXISTS (SELECT 1 FROM information_schema.user_privileges p
                  WHERE p.grantee = CONCAT('''', v_user, '''@''', v_host, '''')
                    AND p.privilege_type IN ('SUPER', 'CREATE USER'))
-      OR EXISTS (SELECT 1 FROM sds_sql_sender s WHERE s.user_name = v_user AND s.host = v_host);
+      OR EXISTS (SELECT 1 FROM information_schema.applicable_roles r
+                 WHERE r.role_name = 'frappe_sds_sql_sender');
 END//
 
 DROP PROCEDURE IF EXISTS sds_send_sql//
@@ -64,7 +73,7 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   IF NOT sds__may_send_sql() THEN
     SET msg = CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
-                     ' may not send SQL to nodes: it needs SUPER or CREATE USER, or a row in sds_sql_sender');
+                     ' may not send SQL to nodes: it needs SUPER or CREATE USER, or the role frappe_sds_sql_sender (a DBA grants it: CREATE ROLE frappe_sds_sql_sender; GRANT frappe_sds_sql_sender TO ...)');
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__check_master('sds_send_sql', v_me, v_master, v_branch);

@@ -1,6 +1,6 @@
 -- End of install.sql: record the version (only now: an install that
 -- stopped half-way keeps the version it had, and running install.sql again
--- finishes it), then restore the session's note setting.
+-- finishes it), then restore the session's note setting and sql_mode.
 -- A first install records version; an upgrade also the version it came
 -- from; running the same install.sql again changes nothing.
 INSERT INTO sds_install (id, version, installed_at)
@@ -11,3 +11,4 @@ INSERT INTO sds_install (id, version, installed_at)
     version = VALUES(version);
 SET @sds__sql_version = NULL, @sds__upgrade_from = NULL;
 SET sql_notes = @sds__sql_notes, @sds__sql_notes = NULL;
+SET sql_mode = @sds__sql_mode, @sds__sql_mode = NULL;
