@@ -32,6 +32,8 @@ DROP VIEW IF EXISTS sds_file_route;
 DROP FUNCTION IF EXISTS sds_node_id;
 DROP FUNCTION IF EXISTS sds_node_group;
 DROP FUNCTION IF EXISTS sds_role;
+DROP FUNCTION IF EXISTS sds__replica_reason;
+DROP PROCEDURE IF EXISTS sds__assert_writer;
 DROP FUNCTION IF EXISTS sds__param;
 DROP FUNCTION IF EXISTS sds__heartbeat_period_s;
 DROP FUNCTION IF EXISTS sds_engine_properties;

@@ -26,11 +26,21 @@ CREATE TABLE IF NOT EXISTS sds_plan (
   istable TINYINT NOT NULL DEFAULT 0,
   trigger_id VARCHAR(128) NULL COMMENT 'sym_trigger.trigger_id when replicated',
   refreshed_at DATETIME NOT NULL,
+  plan_key VARCHAR(150) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin AS
+    (IF(doctype IS NULL, CONCAT('table:', table_name), CONCAT('doctype:', doctype))) PERSISTENT
+    COMMENT 'natural key: a DocType, or a table without DocType',
+  UNIQUE KEY plan_key (plan_key),
   KEY doctype (doctype),
   KEY table_name (table_name),
   KEY scope (scope)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: how each DocType and table replicates (CALL sds_refresh_plan())';
+-- (0.1.0 sites: the natural key; sds__plan_store upserts on it)
+ALTER TABLE sds_plan
+  ADD COLUMN IF NOT EXISTS plan_key VARCHAR(150) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin AS
+    (IF(doctype IS NULL, CONCAT('table:', table_name), CONCAT('doctype:', doctype))) PERSISTENT
+    COMMENT 'natural key: a DocType, or a table without DocType',
+  ADD UNIQUE KEY IF NOT EXISTS plan_key (plan_key);
 
 -- ---------------------------------------------------------------------------
 -- Views whose text depends on this site's version of Frappe: built with
@@ -133,10 +143,50 @@ END//
 DROP PROCEDURE IF EXISTS sds__plan_store//
 CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: replace sds_plan with the plan rows of j (sds_plan_agg or sds_config_agg)'
+  COMMENT 'frappe_sds internal: make sds_plan the plan rows of j (sds_plan_agg or sds_config_agg), by natural key'
 BEGIN
+  -- By natural key (plan_key), touching only what changed: rows of
+  -- DocTypes and tables that are gone are deleted, changed rows updated, new
+  -- ones inserted (in key order). Never delete-all and re-insert: on a
+  -- replica or Galera node, ROW events of a wholesale rewrite name rows by
+  -- their auto-increment ids, and a full pass would rewrite ~1,150 rows.
+  -- No temporary table: the JSON is read where it is used, so that every
+  -- statement is complete in itself under STATEMENT binlogging too.
   DECLARE now_ DATETIME DEFAULT NOW();
-  DELETE FROM sds_plan;
+  -- (the keys in a DISTINCT derived table: materialised once, with a key;
+  -- a NOT IN over JSON_TABLE would parse the JSON again for every row)
+  DELETE p FROM sds_plan p
+    LEFT JOIN (SELECT DISTINCT CONVERT(IF(jt.doctype IS NULL, CONCAT('table:', jt.table_name),
+                                          CONCAT('doctype:', jt.doctype)) USING utf8mb4)
+                                 COLLATE utf8mb4_bin AS plan_key
+               FROM JSON_TABLE(j, '$.plan[*]' COLUMNS (
+                      doctype VARCHAR(140) PATH '$.doctype',
+                      table_name VARCHAR(64) PATH '$.table_name')) jt) k
+      ON k.plan_key = p.plan_key
+    WHERE k.plan_key IS NULL;
+  UPDATE sds_plan p
+    JOIN JSON_TABLE(j, '$.plan[*]' COLUMNS (
+           doctype VARCHAR(140) PATH '$.doctype',
+           table_name VARCHAR(64) PATH '$.table_name',
+           scope VARCHAR(20) PATH '$.scope',
+           company_source VARCHAR(300) PATH '$.company_source',
+           parents TEXT PATH '$.parents',
+           reason TEXT PATH '$.reason',
+           module VARCHAR(140) PATH '$.module',
+           istable INT PATH '$.istable',
+           trigger_id VARCHAR(128) PATH '$.trigger_id')) jt
+      ON p.plan_key = CONVERT(IF(jt.doctype IS NULL, CONCAT('table:', jt.table_name),
+                                 CONCAT('doctype:', jt.doctype)) USING utf8mb4) COLLATE utf8mb4_bin
+    SET p.doctype = jt.doctype, p.table_name = jt.table_name, p.scope = jt.scope,
+        p.company_source = jt.company_source, p.parents = jt.parents, p.reason = jt.reason,
+        p.module = jt.module, p.istable = jt.istable, p.trigger_id = jt.trigger_id,
+        p.refreshed_at = now_
+    WHERE NOT (BINARY p.doctype <=> BINARY jt.doctype AND BINARY p.table_name <=> BINARY jt.table_name
+               AND BINARY p.scope <=> BINARY jt.scope
+               AND BINARY p.company_source <=> BINARY jt.company_source
+               AND BINARY p.parents <=> BINARY jt.parents AND BINARY p.reason <=> BINARY jt.reason
+               AND BINARY p.module <=> BINARY jt.module AND p.istable <=> jt.istable
+               AND BINARY p.trigger_id <=> BINARY jt.trigger_id);
   INSERT INTO sds_plan (doctype, table_name, scope, company_source, parents,
                         reason, module, istable, trigger_id, refreshed_at)
   SELECT jt.doctype, jt.table_name, jt.scope, jt.company_source, jt.parents,
@@ -150,7 +200,12 @@ BEGIN
          reason TEXT PATH '$.reason',
          module VARCHAR(140) PATH '$.module',
          istable INT PATH '$.istable',
-         trigger_id VARCHAR(128) PATH '$.trigger_id')) jt;
+         trigger_id VARCHAR(128) PATH '$.trigger_id')) jt
+  WHERE NOT EXISTS (SELECT 1 FROM sds_plan p WHERE p.plan_key =
+          CONVERT(IF(jt.doctype IS NULL, CONCAT('table:', jt.table_name),
+                     CONCAT('doctype:', jt.doctype)) USING utf8mb4) COLLATE utf8mb4_bin)
+  ORDER BY CONVERT(IF(jt.doctype IS NULL, CONCAT('table:', jt.table_name),
+                      CONCAT('doctype:', jt.doctype)) USING utf8mb4) COLLATE utf8mb4_bin;
 END//
 
 -- ---------------------------------------------------------------------------
@@ -168,6 +223,7 @@ BEGIN
     RESIGNAL;
   END;
   SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
+  CALL sds__assert_writer('sds_refresh_plan');
   CALL sds__raise_json_error(j);
   START TRANSACTION;
   CALL sds__plan_store(j);

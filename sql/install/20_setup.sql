@@ -466,6 +466,7 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
 
+  CALL sds__assert_writer('sds_setup');
   -- One sds_setup (or sds_sync_schema, which locks the same row) at a time
   -- per site: the sds_setup_state row is locked first thing in the
   -- transaction, before anything is read, so a concurrent call waits and

@@ -68,7 +68,8 @@ BEGIN
     LEFT JOIN sds_schema_event e ON e.kind = 'rename' AND e.id <= IFNULL(v_max_event, 0)
       AND e.new_table_name = w.source_table_name
     WHERE c.tbl = 'sym_trigger' AND c.action = 'insert'
-    GROUP BY w.trigger_id;
+    GROUP BY w.trigger_id
+    ORDER BY w.trigger_id;  -- (ids in key order: the same on a STATEMENT replica)
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, detected_at,
                                  updated_at, message)
     SELECT c.detail, c.k1, IF(t.table_name IS NULL, 'drop', 'alter'), 'done', NOW(2), NOW(2),
@@ -78,7 +79,8 @@ BEGIN
     FROM sds__change c
     LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
       AND BINARY t.table_name = BINARY c.detail
-    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete';
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete'
+    ORDER BY c.k1;
   END IF;
 
   -- a table that went away (or stopped replicating) ends its open changes
@@ -138,7 +140,8 @@ BEGIN
            OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
                       AND e.kind = 'alter' AND e.table_name = l.table_name))
       AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
-                      AND o.state IN ('pending', 'trigger_refresh'));
+                      AND o.state IN ('pending', 'trigger_refresh'))
+    ORDER BY l.trigger_id;
 
   -- 3. Make SymmetricDS rebuild the capture triggers now, not at its
   --    nightly sync: any change to sym_router makes its routing job run a
@@ -232,15 +235,19 @@ sync: BEGIN
   -- (target, create_time), and 3.12-3.14 store seconds only (§5)
   DECLARE v_now DATETIME DEFAULT NOW();
   DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_iso VARCHAR(40) DEFAULT @@SESSION.tx_isolation;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
+    SET SESSION tx_isolation = v_iso;
     SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
     CALL sds__setup_cleanup();
     RESIGNAL;
   END;
   SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
   SET p_full = IFNULL(p_full, 1) <> 0;
+  -- one writer: the primary (a replica gets every row by replication)
+  CALL sds__assert_writer('sds_sync_schema');
   SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
       v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
   IF v_master IS NULL THEN
@@ -260,6 +267,16 @@ sync: BEGIN
 
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
+  -- READ COMMITTED: the pass copies sym_trigger_hist, sym_trigger, ... into
+  -- temporary tables; in REPEATABLE READ with the binlog on, InnoDB takes
+  -- shared locks on every row such an INSERT ... SELECT reads, and
+  -- SymmetricDS's trigger rebuild (which updates those rows) then
+  -- deadlocks with every pass. (Not under STATEMENT binlogging, which
+  -- InnoDB allows only in REPEATABLE READ; the pass is serialised by the
+  -- lock below either way.)
+  IF @@SESSION.binlog_format <> 'STATEMENT' THEN
+    SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;
+  END IF;
   START TRANSACTION;
   -- one sync at a time (the hook's worker and an after_migrate call)
   SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
@@ -276,6 +293,7 @@ sync: BEGIN
   END IF;
   CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
   COMMIT;
+  SET SESSION tx_isolation = v_iso;
   SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
 END//
@@ -293,6 +311,9 @@ BEGIN
     DROP TEMPORARY TABLE IF EXISTS sds__open_before;
     RESIGNAL;
   END;
+  -- first of all: on a replica even a temporary table would be binlogged
+  -- (STATEMENT, MIXED) as a transaction of its own
+  CALL sds__assert_writer('sds_sync_schema');
   DROP TEMPORARY TABLE IF EXISTS sds__open_before;
   CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
     SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');

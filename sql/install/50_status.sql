@@ -26,12 +26,58 @@ BEGIN
   RETURN (SELECT n.node_group_id FROM sym_node n WHERE n.node_id = sds_node_id());
 END//
 
+-- Is this server one that must not write (a read replica, a Galera node
+-- outside the primary component)? Everything frappe_sds writes reaches
+-- replicas and the other Galera nodes by replication, from the one server
+-- where the DDL or the CALL was issued; a replica that wrote too would
+-- diverge (and, in ROW format, stop its SQL thread on the next event).
+DROP FUNCTION IF EXISTS sds__replica_reason//
+CREATE FUNCTION sds__replica_reason() RETURNS VARCHAR(200) CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: why this server must not write (a replica), NULL if it may'
+BEGIN
+  -- (information_schema, not @@wsrep_*: the same text on builds without them)
+  IF @@GLOBAL.read_only THEN
+    RETURN 'read_only is ON';
+  END IF;
+  IF (SELECT variable_value FROM information_schema.global_status
+      WHERE variable_name = 'SLAVES_RUNNING') > 0 THEN
+    RETURN 'a replication SQL thread is running (SHOW ALL SLAVES STATUS)';
+  END IF;
+  IF (SELECT variable_value FROM information_schema.global_variables
+      WHERE variable_name = 'WSREP_ON') = 'ON'
+     AND NOT ((SELECT variable_value FROM information_schema.global_status
+               WHERE variable_name = 'WSREP_READY') <=> 'ON'
+          AND (SELECT variable_value FROM information_schema.global_status
+               WHERE variable_name = 'WSREP_CLUSTER_STATUS') <=> 'Primary') THEN
+    RETURN 'this Galera node is not ready in the primary component';
+  END IF;
+  RETURN NULL;
+END//
+
+DROP PROCEDURE IF EXISTS sds__assert_writer//
+CREATE PROCEDURE sds__assert_writer(IN p_proc VARCHAR(64))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: refuse to write on a replica'
+BEGIN
+  DECLARE v_why VARCHAR(200) DEFAULT sds__replica_reason();
+  DECLARE v_msg VARCHAR(512);
+  IF v_why IS NOT NULL THEN
+    SET v_msg = CONCAT(p_proc, ': this server is a replica (', v_why,
+      '); frappe_sds writes only on the primary, and its rows reach this server by replication');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
+  END IF;
+END//
+
 DROP FUNCTION IF EXISTS sds_role//
 CREATE FUNCTION sds_role() RETURNS VARCHAR(10) CHARSET utf8mb4
   READS SQL DATA SQL SECURITY INVOKER
-  COMMENT 'frappe_sds: master, branch, or NULL (no identity yet, no sds_setup, or another group)'
+  COMMENT 'frappe_sds: replica, master, branch, or NULL (no identity yet, no sds_setup, or another group)'
 BEGIN
   DECLARE v_group VARCHAR(50) DEFAULT sds_node_group();
+  IF sds__replica_reason() IS NOT NULL THEN
+    RETURN 'replica';
+  END IF;
   RETURN (SELECT CASE v_group WHEN s.master_group THEN 'master'
                               WHEN s.branch_group THEN 'branch' END
           FROM sds_setup_state s WHERE s.id = 1);
