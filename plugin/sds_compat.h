@@ -46,9 +46,16 @@ extern volatile char abort_loop __attribute__((weak));
    code), whatever InnoDB's declaration of it says. */
 extern my_bool thd_is_slave(const MYSQL_THD thd) __attribute__((weak));
 extern my_bool wsrep_thd_is_applying(const MYSQL_THD thd) __attribute__((weak));
+/* A Galera applier running another node's DDL in total order isolation is
+   not "applying" (seen: wsrep_thd_is_applying() false there): it is in TOI,
+   but not in a TOI that this node started (wsrep_thd_is_local_toi). */
+extern my_bool wsrep_thd_is_toi(const MYSQL_THD thd) __attribute__((weak));
+extern my_bool wsrep_thd_is_local_toi(const MYSQL_THD thd) __attribute__((weak));
 #define SDS_THD_REPLICATED(thd)                                        \
   ((thd_is_slave && thd_is_slave(thd)) ||                             \
-   (wsrep_thd_is_applying && wsrep_thd_is_applying(thd)))
+   (wsrep_thd_is_applying && wsrep_thd_is_applying(thd)) ||           \
+   (wsrep_thd_is_toi && wsrep_thd_is_local_toi &&                     \
+    wsrep_thd_is_toi(thd) && !wsrep_thd_is_local_toi(thd)))
 
 /* A THD for a thread the plugin starts. The SQL service's client
    (mysql_real_connect) runs the server's own network code, which reads
