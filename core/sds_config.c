@@ -31,6 +31,9 @@
 #define ROUTER_ALL "sds_m2b_all"
 #define ROUTER_UP "sds_b2m"
 #define KEY_NONE "'~none'"
+/* trigger id of a table's branch-side trigger: its id + this (slugs
+   have no dot) */
+#define SDS_UP_SUFFIX ".up"
 #define KEY_ALL "'~all'"
 
 /* The output has one array per SymmetricDS table, in this order (parents
@@ -88,10 +91,15 @@ static void row_end(gen *g)
 
 /* ---- SQL fragments ----------------------------------------------------- */
 
+/* A table of the site, unqualified: sym_trigger rows are configuration
+   SymmetricDS sends to every node, and a capture trigger is created in
+   its table's own database, where an unqualified name resolves to that
+   node's site (a branch's database is named differently: a qualified
+   name would make every write there fail with error 1146). Load selects
+   run on the master's connection, whose default database is the site. */
 static void qtab(gen *g, sds_buf *b, const char *table)
 {
-  sds_quote_identz(b, g->db);
-  sds_buf_addc(b, '.');
+  (void) g;
   sds_quote_identz(b, table);
 }
 
@@ -466,6 +474,10 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     sds_decision_source(&desc, d);
   }
 
+  /* The master's trigger: SymmetricDS builds on a node the triggers that
+     have a trigger router whose router's source group is the node's group
+     (TriggerRouterService, activeTriggersForSourceNodeGroupSql), so this
+     row, routed master -> branch only, is built on the master only. */
   row_begin(g, "sym_trigger");
   col_s(g, "trigger_id", d->trigger_id);
   col_s(g, "source_table_name", t->name);
@@ -487,7 +499,30 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   trigger_router_row(g, d->trigger_id, company ? ROUTER_COMPANY : ROUTER_ALL,
                      k, company ? load.data : NULL);
   if (!singles)     /* settings flow from the master only */
-    trigger_router_row(g, d->trigger_id, ROUTER_UP, k, NULL);
+  {
+    /* The branches' trigger (built on branches only: its one router goes
+       branch -> master): no company lookup (the default router needs no
+       key), and no capture of rows the loader writes (a branch's only
+       target is the master, which they came from). Its id is the
+       master's with a suffix no slug has. */
+    sds_buf_reset(&cid);
+    sds_buf_adds(&cid, d->trigger_id);
+    sds_buf_adds(&cid, SDS_UP_SUFFIX);
+    row_begin(g, "sym_trigger");
+    col_s(g, "trigger_id", cid.data);
+    col_s(g, "source_table_name", t->name);
+    col_s(g, "channel_id", CHANNEL_DATA);
+    col_s(g, "reload_channel_id", CHANNEL_RELOAD);
+    col_i(g, "sync_on_incoming_batch", 0);
+    col_s(g, "external_select", NULL);
+    col_s(g, "sync_on_insert_condition", NULL);
+    col_s(g, "sync_on_update_condition", NULL);
+    col_s(g, "sync_on_delete_condition", NULL);
+    sds_buf_adds(&desc, "; branch capture");
+    col_s(g, "description", desc.data);
+    row_end(g);
+    trigger_router_row(g, cid.data, ROUTER_UP, k, NULL);
+  }
 
   /* tables without Frappe's modified column cannot resolve by it */
   if (!sds_table_has_column(t, "modified"))

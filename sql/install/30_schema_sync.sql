@@ -32,6 +32,22 @@ CREATE TABLE IF NOT EXISTS sds_schema_change (
   KEY table_name (table_name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: schema changes of replicated tables and how far each got';
+ALTER TABLE sds_schema_change ADD COLUMN IF NOT EXISTS needs_rebuild TINYINT NOT NULL DEFAULT 1
+  COMMENT '0: the column names, types and key are unchanged, so SymmetricDS keeps its trigger (its table hash is the same): reload without waiting';
+
+-- What each replicated table looked like at the last pass that had no open
+-- change for it: what an ALTER is compared with. col_sig covers what
+-- SymmetricDS's table hash covers (column names, types, sizes, primary
+-- key: Table.calculateTableHashcode), attr_sig what a branch table also
+-- needs (defaults, nullability, collation); anything else (indexes,
+-- comments, table options) needs neither a trigger rebuild nor a reload.
+CREATE TABLE IF NOT EXISTS sds_table_sig (
+  table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+  col_sig CHAR(32) CHARACTER SET ascii NOT NULL,
+  attr_sig CHAR(32) CHARACTER SET ascii NOT NULL,
+  taken_at DATETIME(2) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: column signature of each replicated table at the last settled pass';
 
 DELIMITER //
 -- ---------------------------------------------------------------------------
@@ -68,6 +84,7 @@ BEGIN
     LEFT JOIN sds_schema_event e ON e.kind = 'rename' AND e.id <= IFNULL(v_max_event, 0)
       AND e.new_table_name = w.source_table_name
     WHERE c.tbl = 'sym_trigger' AND c.action = 'insert'
+      AND RIGHT(c.k1, 3) <> '.up'   -- the branches' trigger row of the table
     GROUP BY w.trigger_id
     ORDER BY w.trigger_id;  -- (ids in key order: the same on a STATEMENT replica)
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, detected_at,
@@ -79,7 +96,7 @@ BEGIN
     FROM sds__change c
     LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
       AND BINARY t.table_name = BINARY c.detail
-    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete'
+    WHERE c.tbl = 'sym_trigger' AND c.action = 'delete' AND RIGHT(c.k1, 3) <> '.up'
     ORDER BY c.k1;
   END IF;
 
@@ -95,13 +112,25 @@ BEGIN
   -- Live column lists, one row per table, in one pass over
   -- information_schema (a follow-up pass reads only the tables of open
   -- changes). Keyed temporary tables: the joins below are by key.
+  -- Columns in SymmetricDS's order (sym_trigger_hist.column_names:
+  -- primary-key columns first, then the others, each in table order:
+  -- Trigger.orderColumnsForTable), with the signatures of sds_table_sig.
   CREATE TEMPORARY TABLE sds__cols (
     table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
-    cols MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL) ENGINE=Aria;
+    cols MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    col_sig CHAR(32) CHARACTER SET ascii NOT NULL,
+    attr_sig CHAR(32) CHARACTER SET ascii NOT NULL) ENGINE=Aria;
   IF p_full OR EXISTS (SELECT 1 FROM sds_schema_change o
                        WHERE o.state IN ('pending', 'trigger_refresh')) THEN
     INSERT INTO sds__cols
-      SELECT table_name, GROUP_CONCAT(LOWER(column_name) ORDER BY ordinal_position SEPARATOR ',')
+      SELECT table_name,
+             GROUP_CONCAT(LOWER(column_name) ORDER BY column_key = 'PRI' DESC, ordinal_position
+                          SEPARATOR ','),
+             MD5(GROUP_CONCAT(column_name, ' ', column_type, ' ', column_key = 'PRI'
+                              ORDER BY ordinal_position SEPARATOR '\n')),
+             MD5(GROUP_CONCAT(column_name, ' ', is_nullable, ' ', IFNULL(collation_name, '-'),
+                              ' ', IFNULL(column_default, '<none>')
+                              ORDER BY ordinal_position SEPARATOR '\n'))
       FROM information_schema.columns WHERE table_schema = DATABASE()
         AND (p_full OR table_name IN (SELECT o.table_name FROM sds_schema_change o
                                       WHERE o.state IN ('pending', 'trigger_refresh')))
@@ -111,7 +140,11 @@ BEGIN
     SELECT t.trigger_id, t.source_table_name AS table_name, c.cols
     FROM sym_trigger t
     JOIN sds__cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
-    WHERE t.last_update_by = 'frappe_sds';
+    WHERE t.last_update_by = 'frappe_sds'
+      -- the master's trigger row (routed from the master group), not the
+      -- branches' one: only the former has a sym_trigger_hist here
+      AND EXISTS (SELECT 1 FROM sym_trigger_router tr JOIN sym_router r ON r.router_id = tr.router_id
+                  WHERE tr.trigger_id = t.trigger_id AND r.source_node_group_id = p_master);
   CREATE TEMPORARY TABLE sds__hist (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
     SELECT h.trigger_id,
            CONVERT(LOWER(REPLACE(h.column_names, ' ', '')) USING utf8mb4) COLLATE utf8mb4_bin AS cols,
@@ -143,16 +176,46 @@ BEGIN
                       AND o.state IN ('pending', 'trigger_refresh'))
     ORDER BY l.trigger_id;
 
-  -- 3. Make SymmetricDS rebuild the capture triggers now, not at its
-  --    nightly sync: any change to sym_router makes its routing job run a
-  --    full sync-triggers with fresh table metadata (symmetricds.md §6).
-  IF EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'pending') THEN
-    UPDATE sym_router SET last_update_time = p_now WHERE last_update_by = 'frappe_sds';
-    UPDATE sds_schema_change SET state = 'trigger_refresh', refresh_at = p_now,
-           updated_at = NOW(2),
-           message = 'waiting for SymmetricDS to rebuild the capture trigger'
-      WHERE state = 'pending';
-  END IF;
+  -- 2b. An ALTER that kept the columns SymmetricDS hashes (names, types,
+  --    sizes, key) leaves its trigger as it is (no rebuild will come):
+  --    compared with the signature from before the DDL (taken before it
+  --    was seen, or not trusted), it needs a reload at once when defaults,
+  --    nullability or collations changed, and nothing at all otherwise
+  --    (indexes, comments, table options).
+  UPDATE sds_schema_change c
+    JOIN sds__live l ON l.trigger_id = c.trigger_id
+    JOIN sds__cols k ON k.table_name = l.table_name COLLATE utf8mb4_bin
+    JOIN sds__hist h ON h.trigger_id = c.trigger_id
+    JOIN sds_table_sig g ON g.table_name = l.table_name COLLATE utf8mb4_bin
+    SET c.needs_rebuild = 0, c.updated_at = NOW(2),
+        c.state = IF(g.attr_sig = k.attr_sig, 'done', c.state),
+        c.message = IF(g.attr_sig = k.attr_sig,
+          'no column changed (index, comment or table option): SymmetricDS keeps its trigger, branches need nothing',
+          'defaults or nullability changed: SymmetricDS keeps its trigger; reload without waiting')
+    WHERE c.state = 'pending' AND c.kind = 'alter' AND c.had_drift = 0
+      AND l.cols = h.cols AND g.col_sig = k.col_sig AND g.taken_at < c.ddl_at;
+
+  -- 3. Make SymmetricDS rebuild the changed tables' capture triggers now,
+  --    not at its nightly sync: a changed sym_trigger row is routed as
+  --    configuration, and the routing job then syncs just those triggers
+  --    (ConfigurationChangedHelper: CTX_KEY_CHANGED_TRIGGER_IDS), which
+  --    rebuilds one whose last_update_time is newer than its
+  --    sym_trigger_hist (reason C) with fresh table metadata. A branch
+  --    gets the row too and syncs nothing (it is not a trigger of its
+  --    group). (A sym_router change would make every node resync all of
+  --    its ~1,000 tables.) Asked again if no rebuild came within 30 s.
+  UPDATE sym_trigger t JOIN sds_schema_change c ON c.trigger_id = t.trigger_id
+    SET t.last_update_time = p_now
+    WHERE c.needs_rebuild = 1
+      AND (c.state = 'pending'
+           OR (c.state = 'trigger_refresh' AND c.refresh_at < p_now - INTERVAL 30 SECOND));
+  UPDATE sds_schema_change SET state = 'trigger_refresh', refresh_at = p_now,
+         updated_at = NOW(2),
+         message = IF(needs_rebuild, 'waiting for SymmetricDS to rebuild the capture trigger',
+                      message)
+    WHERE state = 'pending'
+       OR (state = 'trigger_refresh' AND needs_rebuild = 1
+           AND refresh_at < p_now - INTERVAL 30 SECOND);
 
   -- 4. Rebuilt (the active sym_trigger_hist lists the live columns):
   --    one reload per table per registered branch, create_table=1 so the
@@ -164,8 +227,9 @@ BEGIN
     JOIN sds__live l ON l.trigger_id = c.trigger_id
     WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
       -- a rebuilt trigger: the columns it lists changed, or (an ALTER that
-      -- kept the column names, e.g. a type change) it was built after the DDL
-      AND (c.had_drift = 1 OR c.kind IN ('create', 'rename')
+      -- kept the column names, e.g. a type change) it was built after the
+      -- DDL; or one SymmetricDS keeps (2b)
+      AND (c.needs_rebuild = 0 OR c.had_drift = 1 OR c.kind IN ('create', 'rename')
            OR h.create_time >= DATE_FORMAT(c.ddl_at, '%Y-%m-%d %H:%i:%s'));
   IF p_me IS NULL THEN
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
@@ -220,6 +284,21 @@ BEGIN
         c.message = IFNULL(l.message, 'reloads processed by SymmetricDS'),
         c.updated_at = NOW(2)
     WHERE c.state = 'reload_requested' AND IFNULL(l.waiting, 0) = 0;
+
+  -- 6. Signatures of the tables with nothing open (what the next ALTER
+  --    is compared with); not for a table with DDL not handled yet.
+  INSERT INTO sds_table_sig (table_name, col_sig, attr_sig, taken_at)
+    SELECT l.table_name, k.col_sig, k.attr_sig, NOW(2)
+    FROM sds__live l JOIN sds__cols k ON k.table_name = l.table_name COLLATE utf8mb4_bin
+    WHERE NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
+                      AND o.state IN ('pending', 'trigger_refresh'))
+      AND NOT EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id > IFNULL(v_max_event, 0)
+                      AND l.table_name IN (e.table_name, e.new_table_name))
+    ON DUPLICATE KEY UPDATE
+      taken_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
+                    AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.taken_at,
+                    VALUES(taken_at)),
+      col_sig = VALUES(col_sig), attr_sig = VALUES(attr_sig);
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
 END//

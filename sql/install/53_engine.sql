@@ -112,8 +112,11 @@ BEGIN
     IF(p_sync_url = '', '# sync.url: SymmetricDS default (branches are never called: they push and pull)',
        CONCAT('sync.url=', p_sync_url)),
     IF(v_group = v_master,
-       CONCAT('# first loads send CREATE/ALTER-to-match before the data (§10)', v_lf,
-              'initial.load.create.first=true'),
+       CONCAT('# first loads send data only: a branch site is a Frappe site with the same apps, so its', v_lf,
+              '# tables exist; =true compared and re-created every table first (dropping and re-creating', v_lf,
+              '# every secondary index, ~2,600 per branch) and made the branch rebuild all its triggers', v_lf,
+              '# after the load. Schema changes reach branches as create_table=1 reloads (sds_sync_schema).', v_lf,
+              'initial.load.create.first=false'),
        NULL),
     '');
   RETURN v;

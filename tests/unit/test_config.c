@@ -53,15 +53,16 @@ int main(void)
                "\"batch_algorithm\":\"default\",\"reload_flag\":1");
   CHECK_HAS(j, "KEY_COLUMN=EXTERNAL_DATA");
   CHECK_HAS(j, "ALL_NODES_VALUE=~all");
-  /* company table: key by abbr, never NULL, db name quoted */
+  /* company table: key by abbr, never NULL, no database name (a branch
+     builds the same text in its own, differently named database) */
   CHECK_HAS(j, "\"trigger_id\":\"tabsales_invoice\",\"source_table_name\":"
                "\"tabSales Invoice\",\"channel_id\":\"frappe\"");
-  CHECK_HAS(j, "select coalesce((select k.`abbr` from `site``1`.`tabCompany`"
+  CHECK_HAS(j, "select coalesce((select k.`abbr` from `tabCompany`"
                " k where k.`name` = $(curTriggerValue).$(curColumnPrefix)"
                "`company` and char_length(k.`abbr`) between 1 and 50 and "
                "k.`abbr` not like '~%' limit 1), '~none')");
   CHECK_HAS(j, "t.`company` in (select r.`company` from "
-               "`site``1`.`sds_company_route` r where r.`node_external_id` ="
+               "`sds_company_route` r where r.`node_external_id` ="
                " '$(externalId)')");
   /* child with a company parent and a global parent */
   CHECK_HAS(j, "case $(curTriggerValue).$(curColumnPrefix)`parenttype` when"
@@ -69,7 +70,7 @@ int main(void)
   CHECK_HAS(j, "else case when $(curTriggerValue).$(curColumnPrefix)"
                "`parenttype` in ('Item') then '~all' end end, '~none')");
   CHECK_HAS(j, "(t.`parenttype` = 'Sales Invoice' and t.`parent` in (select"
-               " p.`name` from `site``1`.`tabSales Invoice` p where "
+               " p.`name` from `tabSales Invoice` p where "
                "p.`company` in ");
   CHECK_HAS(j, " or t.`parenttype` in ('Item')");
   /* dynamic link: attached files */
@@ -83,6 +84,18 @@ int main(void)
                "\"tabCommunication Link\",\"channel_id\":\"frappe\",\"reload_channel_id\""
                ":\"frappe_reload\",\"sync_on_incoming_batch\":1,\"external_select\":"
                "\"select coalesce(NULL, '~none')\"");
+  CHECK(strstr(j, "site") == NULL);
+  /* branches capture with their own trigger row: no company lookup, no
+     capture of loaded rows, routed up only; the master's row is routed
+     down only (SymmetricDS builds a node the triggers routed from its
+     group) */
+  CHECK_HAS(j, "\"trigger_id\":\"tabsales_invoice.up\",\"source_table_name\":"
+               "\"tabSales Invoice\",\"channel_id\":\"frappe\",\"reload_channel_id\""
+               ":\"frappe_reload\",\"sync_on_incoming_batch\":0,\"external_select\":null");
+  CHECK_HAS(j, "\"trigger_id\":\"tabsales_invoice.up\",\"router_id\":\"sds_b2m\"");
+  CHECK(strstr(j, "\"trigger_id\":\"tabsales_invoice\",\"router_id\":\"sds_b2m\"")
+        == NULL);
+  CHECK(strstr(j, "\"trigger_id\":\"tabsingles.up\"") == NULL);
   /* singles: master to branches only, per-node fields kept back */
   CHECK_HAS(j, "\"trigger_id\":\"tabsingles\"");
   CHECK_HAS(j, "not in ('enable_scheduler', 'scheduler_last_event')");

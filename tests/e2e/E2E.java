@@ -1,0 +1,690 @@
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+   End-to-end test on SymmetricDS's own engine (3.15.9, built from its source by
+   shared/symmetricds/build.sh): one master and two branch engines
+   (ClientSymmetricEngine, every job running) in one JVM over SymmetricDS's internal
+   transport, each on its OWN mariadbd with its OWN database name, so nothing a branch
+   runs can resolve to the master's database by accident. Run by tests/symmetricds_e2e.sh.
+
+   args: MASTER_SOCKET MASTER_DB B1_SOCKET B1_DB B2_SOCKET B2_DB WORKDIR PROJECT_DIR LOGFILE
+   Prints "  ok   ..." / "  FAIL ..." per check, "RESULT PASS|FAIL <step>" per step,
+   "FIGURE <name> <value>" for bench/, and exits 0 only when every step passed. */
+package e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+import org.jumpmind.symmetric.ClientSymmetricEngine;
+import org.jumpmind.symmetric.ISymmetricEngine;
+import org.jumpmind.symmetric.Version;
+
+public class E2E {
+    static String M; // master database
+    static final Map<String, String> SOCK = new HashMap<>(); // database -> socket of its server
+    static String work, proj, logFile;
+    static final Map<String, ISymmetricEngine> engines = new LinkedHashMap<>();
+    static final Map<String, String> results = new LinkedHashMap<>();
+    // branch node -> database, companies (JSON for sds_add_branch)
+    static final Map<String, String> BDB = new LinkedHashMap<>();
+    static final Map<String, String> BCOMP = new LinkedHashMap<>();
+    static final String TRICKY = "Tricky $(externalId) `x` \"q\" 'Ltd' \\ Ünï";
+    static final String TRICKY_ABBR = "TRK";
+    static final String OBS = "O'Brien & Söhne GmbH";
+    static final String WP = "Wind Power LLC";
+
+    public static void main(String[] a) throws Exception {
+        M = a[1];
+        SOCK.put(a[1], a[0]);
+        SOCK.put(a[3], a[2]);
+        SOCK.put(a[5], a[4]);
+        work = a[6];
+        proj = a[7];
+        logFile = a[8];
+        // branch-a hosts Wind Power and O'Brien; branch-b hosts Wind Power and the tricky name:
+        // Wind Power is the company two branches share (hub forwarding), O'Brien and Tricky are
+        // each on one branch only, Rivendell on none
+        BDB.put("branch-a", a[3]);
+        BCOMP.put("branch-a", "[\"" + WP + "\", \"" + OBS.replace("'", "''") + "\"]");
+        BDB.put("branch-b", a[5]);
+        BCOMP.put("branch-b", "[\"" + WP + "\", " + jsonStr(TRICKY).replace("'", "''") + "]");
+        // SymmetricDS validates sync.url with new URL(..).toURI(); "internal:" urls are only
+        // looked up by InternalTransportManager, never opened
+        URL.setURLStreamHandlerFactory(p -> "internal".equals(p) ? new URLStreamHandler() {
+            @Override
+            protected URLConnection openConnection(URL u) throws IOException {
+                throw new IOException("internal: urls are not opened");
+            }
+        } : null);
+        say("SymmetricDS " + Version.version());
+        int rc = 0;
+        try {
+            step("1 master: sym tables, frappe_sds, sds_setup, sds_add_branch, master engine from sds_engine_properties", E2E::step1);
+            step("2 branches: engines from sds_engine_properties, registration, company-filtered first loads", E2E::step2);
+            if (!allPass()) throw new RuntimeException("steps 1-2 failed: the rest needs running branches");
+            step("3 live changes master -> branches (company isolation, child rows, tricky company name)", E2E::step3);
+            step("4 live changes branch -> master -> other branch of the same company (hub forwarding)", E2E::step4);
+            step("5 ALTERs of every kind Frappe's migrate issues end in done", E2E::step5);
+            step("6 a new DocType reaches the branches with its company's rows", E2E::step6);
+            step("7 sds_send_sql runs on its target only", E2E::step7);
+        } catch (Exception e) {
+            say("stopped: " + e.getMessage());
+        } finally {
+            for (Map.Entry<String, ISymmetricEngine> e : engines.entrySet()) {
+                try {
+                    e.getValue().stop();
+                } catch (Throwable t) {
+                    say("stop " + e.getKey() + ": " + t);
+                }
+            }
+            say("================ SUMMARY ================");
+            for (Map.Entry<String, String> r : results.entrySet()) {
+                say("RESULT " + r.getValue() + "  " + r.getKey());
+                if (!r.getValue().startsWith("PASS")) rc = 1;
+            }
+            if (results.size() < 7) rc = 1;
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(rc);
+    }
+
+    static boolean allPass() {
+        return results.values().stream().allMatch(r -> r.startsWith("PASS"));
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    static boolean stepOk;
+
+    static void step(String name, Step s) {
+        say("");
+        say("######## " + name);
+        stepOk = true;
+        long t0 = System.currentTimeMillis();
+        try {
+            s.run();
+        } catch (Throwable t) {
+            stepOk = false;
+            say("  FAIL exception: " + t);
+            t.printStackTrace(System.out);
+        }
+        results.put(name, (stepOk ? "PASS" : "FAIL") + String.format(" (%.0f s)", (System.currentTimeMillis() - t0) / 1000.0));
+    }
+
+    static void check(String what, boolean ok) {
+        say((ok ? "  ok   " : "  FAIL ") + what);
+        if (!ok) stepOk = false;
+    }
+
+    static void say(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    static void figure(String name, double v) {
+        say(String.format("FIGURE %s %.1f", name, v));
+    }
+
+    static String jsonStr(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    static String lit(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    // ---------------------------------------------------------------- SQL
+    static String url(String db) {
+        return "jdbc:mariadb://localhost/" + db + "?localSocket=" + SOCK.get(db);
+    }
+
+    static Connection conn(String db) throws Exception {
+        return DriverManager.getConnection(url(db), "root", "");
+    }
+
+    static List<String> col(String db, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = conn(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    static String one(String db, String sql) throws Exception {
+        List<String> r = col(db, sql);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    static long num(String db, String sql) throws Exception {
+        String v = one(db, sql);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    static void exec(String db, String sql) throws Exception {
+        try (Connection c = conn(db); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static void show(String db, String sql) {
+        try (Connection c = conn(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            StringBuilder h = new StringBuilder("    [" + db + "]");
+            for (int i = 1; i <= n; i++) h.append(" | ").append(rs.getMetaData().getColumnLabel(i));
+            say(h.toString());
+            while (rs.next()) {
+                StringBuilder r = new StringBuilder("    ");
+                for (int i = 1; i <= n; i++) {
+                    String v = rs.getString(i);
+                    if (v != null && v.length() > 120) v = v.substring(0, 120) + "...";
+                    r.append(" | ").append(v);
+                }
+                say(r.toString());
+            }
+        } catch (Exception e) {
+            say("    (" + e.getMessage() + ")");
+        }
+    }
+
+    /** the mariadb client (install.sql uses DELIMITER). */
+    static String client(String db, String input) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + SOCK.get(db), "-uroot",
+                "--default-character-set=utf8mb4", "-N", "-B", db);
+        pb.directory(new File(proj));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new RuntimeException("mariadb client failed:\n" + out);
+        return out;
+    }
+
+    /** waits (bounded) for cond; fails early when failFast says why. */
+    static boolean waitFor(String what, int timeoutS, Callable<Boolean> cond, Callable<String> failFast) throws Exception {
+        long t0 = System.currentTimeMillis(), deadline = t0 + timeoutS * 1000L, next = t0 + 60000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (cond.call()) {
+                    say(String.format("  (%.1f s: %s)", (System.currentTimeMillis() - t0) / 1000.0, what));
+                    return true;
+                }
+            } catch (Exception e) {
+                // not there yet
+            }
+            if (failFast != null) {
+                String why = null;
+                try {
+                    why = failFast.call();
+                } catch (Exception e) {
+                }
+                if (why != null) {
+                    say("  gave up waiting for " + what + ": " + why);
+                    return false;
+                }
+            }
+            if (System.currentTimeMillis() > next) {
+                next += 60000;
+                say(String.format("  ... %.0f s waiting for %s", (System.currentTimeMillis() - t0) / 1000.0, what));
+            }
+            Thread.sleep(300);
+        }
+        say("  TIMEOUT after " + timeoutS + " s: " + what);
+        return false;
+    }
+
+    static boolean waitFor(String what, int timeoutS, Callable<Boolean> cond) throws Exception {
+        return waitFor(what, timeoutS, cond, E2E::batchError);
+    }
+
+    /** a batch in error anywhere (what a failing capture trigger or load looks like). */
+    static String batchError() throws Exception {
+        for (String db : SOCK.keySet()) {
+            String e = one(db, "select concat(batch_id, ' -> ', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?')) from sym_outgoing_batch"
+                    + " where (status = 'ER' or error_flag = 1) and error_flag = 1 limit 1");
+            if (e != null) return "outgoing batch in error on " + db + ": " + e;
+            e = one(db, "select concat(batch_id, ' from ', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?')) from sym_incoming_batch"
+                    + " where status = 'ER' limit 1");
+            if (e != null) return "incoming batch in error on " + db + ": " + e;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- engines
+    /** test-only settings: short job periods, internal transport (the rest comes from sds_engine_properties). */
+    static void testSettings(Properties p, String engine) {
+        p.setProperty("transport.type", "internal");
+        p.setProperty("sync.url", "internal://" + engine);
+        p.setProperty("staging.dir", work + "/staging");
+        p.setProperty("job.random.max.start.time.ms", "100");
+        p.setProperty("job.routing.period.time.ms", System.getProperty("e2e.routingMs", "1000"));
+        p.setProperty("job.push.period.time.ms", "1000");
+        p.setProperty("job.pull.period.time.ms", "1000");
+        p.setProperty("job.heartbeat.period.time.ms", "5000");
+        p.setProperty("job.initial.load.extract.period.time.ms", "1000");
+        p.setProperty("job.initial.load.queue.period.time.ms", "1000");
+        p.setProperty("registration.max.time.between.retries", "2");
+        p.setProperty("start.stat.flush.job", "false");
+        p.setProperty("start.watchdog.job", "false");
+        p.setProperty("start.purge.incoming.job", "false");
+        p.setProperty("start.purge.outgoing.job", "false");
+        p.setProperty("start.stage.management.job", "false");
+        p.setProperty("db.pool.initial.size", "2");
+        p.setProperty("db.pool.max.active", "20");
+    }
+
+    /** the properties text sds_engine_properties() wrote; db.url switched to its socket form (the comment). */
+    static Properties parse(String text) {
+        Properties p = new Properties();
+        String socketUrl = null;
+        for (String l : text.split("\n")) {
+            if (l.startsWith("#")) {
+                int i = l.indexOf("db.url=");
+                if (i >= 0) socketUrl = l.substring(i + 7).trim();
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq > 0) p.setProperty(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
+        }
+        if (socketUrl != null) p.setProperty("db.url", socketUrl);
+        return p;
+    }
+
+    static ISymmetricEngine start(String name, Properties p) {
+        ClientSymmetricEngine e = new ClientSymmetricEngine(p, true);
+        engines.put(name, e);
+        if (!e.start()) throw new RuntimeException("engine " + name + " did not start: " + e.getLastException());
+        say("  engine " + name + " started (" + p.getProperty("group.id") + "/" + p.getProperty("external.id") + ", " + p.getProperty("db.url") + ")");
+        return e;
+    }
+
+    static long logOffset() {
+        return new File(logFile).length();
+    }
+
+    static List<String> logLinesSince(long off, String needle) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (RandomAccessFile f = new RandomAccessFile(logFile, "r")) {
+            f.seek(off);
+            byte[] b = new byte[(int) (f.length() - off)];
+            f.readFully(b);
+            for (String l : new String(b, StandardCharsets.UTF_8).split("\n"))
+                if (l.contains(needle)) out.add(l);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- step 1
+    static long masterTriggersBuiltAt;
+
+    static void step1() throws Exception {
+        // SymmetricDS's own sym_* tables: create them the way the engine does (auto.config.database)
+        Properties boot = new Properties();
+        boot.setProperty("engine.name", "bootstrap");
+        boot.setProperty("db.driver", "org.mariadb.jdbc.Driver");
+        boot.setProperty("db.url", url(M));
+        boot.setProperty("db.user", "root");
+        boot.setProperty("db.password", "");
+        boot.setProperty("group.id", "master");
+        boot.setProperty("external.id", "hq");
+        boot.setProperty("registration.url", "");
+        boot.setProperty("sync.url", "http://localhost:31415/sync/hq");
+        ClientSymmetricEngine b = new ClientSymmetricEngine(boot, true);
+        b.setupDatabase(false);
+        b.destroy();
+        check("SymmetricDS created its sym_* tables in the master site",
+                num(M, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") > 40);
+        String tricky = lit(TRICKY);
+        StringBuilder sql = new StringBuilder();
+        sql.append("INSTALL SONAME 'frappe_sds';\nsource ").append(System.getProperty("e2e.installSql")).append("\n");
+        sql.append("SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 500;\n");
+        // a company whose name has everything a text could trip on: quotes, backslash, backtick, $( )
+        sql.append("INSERT INTO `tabCompany` (name, creation, modified, modified_by, owner, docstatus, idx, company_name, abbr, default_currency, country)"
+                + " VALUES (" + tricky + ", NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, " + tricky + ", '" + TRICKY_ABBR + "', 'EUR', 'Germany');\n");
+        sql.append("INSERT INTO `tabSales Invoice` (name, creation, modified, modified_by, owner, docstatus, idx, customer, company, posting_date, grand_total)"
+                + " VALUES ('SINV-TRK-1', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'Acme Corp', " + tricky + ", CURDATE(), 7);\n");
+        sql.append("INSERT INTO `tabSales Invoice Item` (name, creation, modified, modified_by, owner, docstatus, parent, parentfield, parenttype, idx, item_code, qty)"
+                + " VALUES ('sinv-trk-1-i1', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 'SINV-TRK-1', 'items', 'Sales Invoice', 1, 'ITEM-0001', 1);\n");
+        sql.append("CALL sds_setup('master', 'branch');\n");
+        sql.append("SELECT sds_engine_properties('hq', 'master', DATABASE(), 'root', 'http://localhost:31415/sync/master', '');\n");
+        String out = client(M, sql.toString());
+        int i = out.indexOf("# SymmetricDS engine");
+        check("sds_setup ran and sds_engine_properties wrote the master's file", i >= 0);
+        String text = out.substring(i).replace("\\n", "\n");
+        say(text.replaceAll("(?m)^", "    | "));
+        Properties p = parse(text);
+        testSettings(p, "master");
+        long t0 = System.currentTimeMillis();
+        start("master", p);
+        // registration opened only once the master has its identity (sds_add_branch needs it)
+        waitFor("master identity", 120, () -> num(M, "select count(*) from sym_node_identity") == 1);
+        StringBuilder add = new StringBuilder();
+        for (String n : BDB.keySet()) add.append("CALL sds_add_branch('" + n + "', '" + BCOMP.get(n) + "');\n");
+        say(client(M, add.toString()).replaceAll("(?m)^", "    | "));
+        check("sds_add_branch opened registration for both branches",
+                num(M, "select count(*) from sym_node_security where registration_enabled = 1 and initial_load_enabled = 1 and node_id like 'branch-%'") == 2);
+        boolean built = waitFor("master built capture triggers for the configuration", 900,
+                () -> num(M, "select count(*) from sym_trigger_hist h join sym_trigger t using (trigger_id) where h.inactive_time is null and t.last_update_by = 'frappe_sds'")
+                        >= num(M, "select count(*) from sym_trigger t where t.last_update_by = 'frappe_sds' and t.trigger_id not like '%.up'") - 5
+                        && num(M, "select count(*) from information_schema.triggers where trigger_schema = database() and event_object_table = 'tabSales Invoice Item'") == 3);
+        masterTriggersBuiltAt = System.currentTimeMillis();
+        figure("master_first_trigger_build_s", (masterTriggersBuiltAt - t0) / 1000.0);
+        check("master built the capture triggers of the master's trigger rows", built);
+        show(M, "select count(*) triggers_master_rows, (select count(*) from sym_trigger_hist where inactive_time is null) active_hist,"
+                + " (select count(*) from sym_trigger_hist where inactive_time is null and trigger_id like '%.up') branch_rows_built_here from sym_trigger where trigger_id not like '%.up'");
+        check("the branches' trigger rows (.up) are not built on the master",
+                num(M, "select count(*) from sym_trigger_hist where trigger_id like '%.up'") == 0);
+        String body = one(M, "select group_concat(action_statement) from information_schema.triggers where trigger_schema = database() and event_object_table = 'tabSales Invoice Item'");
+        check("master capture trigger computes the company key (tabCompany lookup)", body != null && body.contains("tabCompany"));
+        check("no database name in the master's capture trigger text (fix 1)", body != null && !body.contains("`" + M + "`.`tab"));
+        check("no database name in any sym_trigger / sym_trigger_router text",
+                num(M, "select count(*) from sym_trigger where external_select like " + lit("%`" + M + "`%")) == 0
+                        && num(M, "select count(*) from sym_trigger_router where initial_load_select like " + lit("%`" + M + "`%")) == 0);
+    }
+
+    // ---------------------------------------------------------------- step 2
+    static final String[] GLOBAL_TABLES = { "tabItem", "tabCustomer", "tabDocType", "tabUOM", "tabItem Group" };
+
+    /** expected names on a branch for a company table, computed on the master. */
+    static TreeSet<String> expected(String node, String table) throws Exception {
+        String comps = "(select company from sds_company_node where node_external_id = '" + node + "')";
+        String q;
+        switch (table) {
+        case "tabCompany":
+            q = "select name from tabCompany where name in " + comps;
+            break;
+        case "tabSales Invoice Item":
+        case "tabSales Taxes and Charges":
+            q = "select c.name from `" + table + "` c join `tabSales Invoice` p on p.name = c.parent and c.parenttype = 'Sales Invoice' where p.company in " + comps;
+            if (table.equals("tabSales Taxes and Charges"))
+                q += " union select c.name from `" + table + "` c join `tabSales Taxes and Charges Template` p on p.name = c.parent"
+                        + " and c.parenttype = 'Sales Taxes and Charges Template' where p.company in " + comps;
+            break;
+        case "tabJournal Entry Account":
+            q = "select c.name from `" + table + "` c join `tabJournal Entry` p on p.name = c.parent where p.company in " + comps;
+            break;
+        default:
+            q = "select name from `" + table + "` where company in " + comps;
+        }
+        return new TreeSet<>(col(M, q));
+    }
+
+    static final String[] COMPANY_TABLES = { "tabCompany", "tabSales Invoice", "tabSales Invoice Item", "tabGL Entry", "tabAccount",
+            "tabJournal Entry", "tabJournal Entry Account", "tabStock Ledger Entry", "tabItem Default", "tabSales Taxes and Charges" };
+
+    static boolean isolation(String node, boolean print) throws Exception {
+        String db = BDB.get(node);
+        boolean all = true;
+        for (String t : COMPANY_TABLES) {
+            TreeSet<String> exp = expected(node, t), got = new TreeSet<>(col(db, "select name from `" + t + "`"));
+            TreeSet<String> missing = new TreeSet<>(exp), extra = new TreeSet<>(got);
+            missing.removeAll(got);
+            extra.removeAll(exp);
+            // (the first three are never empty for a branch: a test that cannot fail proves nothing)
+            boolean ok = missing.isEmpty() && extra.isEmpty() && !(exp.isEmpty() && (t.equals("tabCompany") || t.startsWith("tabSales Invoice")));
+            if (print || !ok)
+                say(String.format("    %-10s %-28s expected %4d  has %4d  missing %s  extra %s", node, t, exp.size(), got.size(), head(missing), head(extra)));
+            all &= ok;
+        }
+        for (String t : GLOBAL_TABLES) {
+            if (!"global".equals(one(M, "select scope from sds_plan where table_name = " + lit(t)))) continue;
+            long m = num(M, "select count(*) from `" + t + "`"), b = num(db, "select count(*) from `" + t + "`");
+            if (print || m != b) say(String.format("    %-10s %-28s master %4d  branch %4d (global)", node, t, m, b));
+            all &= m == b;
+        }
+        return all;
+    }
+
+    static String head(TreeSet<String> s) {
+        return s.size() <= 4 ? s.toString() : new ArrayList<>(s).subList(0, 4) + "... (" + s.size() + ")";
+    }
+
+    static Map<String, Long> ddlCounters(String db) throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        try (Connection c = conn(db); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show global status where variable_name in ('Com_alter_table', 'Com_drop_index', 'Com_create_index', 'Com_create_table')")) {
+            while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+        }
+        return m;
+    }
+
+    static void step2() throws Exception {
+        Map<String, Map<String, Long>> ddl0 = new HashMap<>();
+        long t0 = System.currentTimeMillis();
+        for (String n : BDB.keySet()) {
+            String db = BDB.get(n);
+            ddl0.put(n, ddlCounters(db));
+            // the file the master writes for the branch (registration url: the master's sync url)
+            String text = one(M, "select sds_engine_properties('" + n + "', '" + n + "', '" + db + "', 'root', '', 'http://localhost:31415/sync/master')");
+            Properties p = parse(text);
+            // internal transport: the client connects to the branch's own server
+            p.setProperty("db.url", url(db));
+            testSettings(p, n);
+            p.setProperty("registration.url", "internal://master");
+            start(n, p);
+        }
+        for (String n : BDB.keySet()) {
+            check(n + " registered", waitFor(n + " registered", 300, () -> num(M, "select count(*) from sym_node n join sym_node_security s using (node_id)"
+                    + " where n.node_id = '" + n + "' and n.sync_enabled = 1 and s.registration_time is not null") == 1));
+        }
+        for (String n : BDB.keySet()) {
+            boolean loaded = waitFor(n + " first load done", 1500, () -> num(M, "select count(*) from sym_node_security where node_id = '" + n
+                    + "' and initial_load_enabled = 0 and initial_load_end_time is not null") == 1
+                    && num(M, "select count(*) from sym_outgoing_batch where node_id = '" + n + "' and status not in ('OK', 'IG') and channel_id not in ('heartbeat')") == 0);
+            check(n + " first load done", loaded);
+            figure("first_load_s_" + n, (System.currentTimeMillis() - t0) / 1000.0);
+            Map<String, Long> d1 = ddlCounters(BDB.get(n)), d0 = ddl0.get(n);
+            for (String k : d1.keySet()) figure("first_load_" + k.toLowerCase() + "_" + n, d1.get(k) - d0.getOrDefault(k, 0L));
+        }
+        show(M, "select node_id, channel_id, status, count(*) batches, sum(data_row_count) data_rows from sym_outgoing_batch where node_id like 'branch-%' group by 1, 2, 3");
+        for (String n : BDB.keySet()) check(n + ": exactly its companies' rows and every global row", isolation(n, true));
+        for (String n : BDB.keySet()) {
+            String db = BDB.get(n);
+            String body = one(db, "select group_concat(action_statement) from information_schema.triggers where trigger_schema = database() and event_object_table = 'tabSales Invoice Item'");
+            check(n + ": capture triggers built from the branches' trigger rows, without company lookup (fix 4)",
+                    body != null && !body.contains("tabCompany") && !body.contains("`" + M + "`"));
+            check(n + ": no master trigger row built on the branch",
+                    num(db, "select count(*) from sym_trigger_hist where inactive_time is null and trigger_id in ('tabsales_invoice', 'tabsales_invoice_item')") == 0);
+            show(db, "select count(*) active_trigger_hist, sum(trigger_id like '%.up') branch_rows from sym_trigger_hist where inactive_time is null");
+        }
+    }
+
+    // ---------------------------------------------------------------- step 3
+    static void quiet(int s) throws Exception {
+        Thread.sleep(3000);
+        waitFor("every outgoing batch acknowledged", s, () -> {
+            for (String db : SOCK.keySet())
+                if (num(db, "select count(*) from sym_outgoing_batch where status not in ('OK', 'IG') and channel_id <> 'heartbeat'") > 0) return false;
+            return num(M, "select count(*) from sym_table_reload_request where processed = 0") == 0;
+        });
+    }
+
+    static long cnt(String db, String table, String name) throws Exception {
+        return num(db, "select count(*) from `" + table + "` where name = " + lit(name));
+    }
+
+    static void insertInvoice(String db, String name, String company, int items) throws Exception {
+        exec(db, "INSERT INTO `tabSales Invoice` (name, creation, modified, modified_by, owner, docstatus, idx, customer, company, posting_date, grand_total)"
+                + " VALUES (" + lit(name) + ", NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'Acme Corp', " + lit(company) + ", CURDATE(), 10)");
+        for (int i = 1; i <= items; i++)
+            exec(db, "INSERT INTO `tabSales Invoice Item` (name, creation, modified, modified_by, owner, docstatus, parent, parentfield, parenttype, idx, item_code, qty)"
+                    + " VALUES (" + lit(name + "-i" + i) + ", NOW(6), NOW(6), 'Administrator', 'Administrator', 0, " + lit(name) + ", 'items', 'Sales Invoice', " + i + ", 'ITEM-0001', " + i + ")");
+    }
+
+    static void step3() throws Exception {
+        insertInvoice(M, "E2E-M-OBS", OBS, 2);
+        insertInvoice(M, "E2E-M-TRK", TRICKY, 1);
+        insertInvoice(M, "E2E-M-WP", WP, 1);
+        insertInvoice(M, "E2E-M-RTPL", "Rivendell Trading Pvt. Ltd.", 1);
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        check("O'Brien invoice + 2 items reached branch-a", waitFor("E2E-M-OBS on branch-a", 120,
+                () -> cnt(a, "tabSales Invoice", "E2E-M-OBS") == 1 && num(a, "select count(*) from `tabSales Invoice Item` where parent = 'E2E-M-OBS'") == 2));
+        check("tricky company's invoice + item reached branch-b", waitFor("E2E-M-TRK on branch-b", 120,
+                () -> cnt(b, "tabSales Invoice", "E2E-M-TRK") == 1 && cnt(b, "tabSales Invoice Item", "E2E-M-TRK-i1") == 1));
+        check("Wind Power invoice reached both branches", waitFor("E2E-M-WP on both", 120,
+                () -> cnt(a, "tabSales Invoice Item", "E2E-M-WP-i1") == 1 && cnt(b, "tabSales Invoice Item", "E2E-M-WP-i1") == 1));
+        // an UPDATE and a DELETE of a child row
+        exec(M, "UPDATE `tabSales Invoice Item` SET qty = 42, modified = NOW(6) WHERE name = 'E2E-M-OBS-i1'");
+        exec(M, "DELETE FROM `tabSales Invoice Item` WHERE name = 'E2E-M-OBS-i2'");
+        check("child UPDATE and DELETE reached branch-a", waitFor("child update/delete on branch-a", 120,
+                () -> num(a, "select qty from `tabSales Invoice Item` where name = 'E2E-M-OBS-i1'") == 42 && cnt(a, "tabSales Invoice Item", "E2E-M-OBS-i2") == 0));
+        quiet(120);
+        check("nothing of O'Brien or Rivendell on branch-b", cnt(b, "tabSales Invoice", "E2E-M-OBS") + cnt(b, "tabSales Invoice Item", "E2E-M-OBS-i1")
+                + cnt(b, "tabSales Invoice", "E2E-M-RTPL") + cnt(b, "tabSales Invoice Item", "E2E-M-RTPL-i1") == 0);
+        check("nothing of the tricky company or Rivendell on branch-a", cnt(a, "tabSales Invoice", "E2E-M-TRK") + cnt(a, "tabSales Invoice Item", "E2E-M-TRK-i1")
+                + cnt(a, "tabSales Invoice", "E2E-M-RTPL") + cnt(a, "tabSales Invoice Item", "E2E-M-RTPL-i1") == 0);
+        for (String n : BDB.keySet()) check(n + ": still exactly its companies' rows", isolation(n, false));
+    }
+
+    // ---------------------------------------------------------------- step 4
+    static void step4() throws Exception {
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        // writes at branch-a: its capture triggers must work in its own database (fix 1)
+        exec(a, "UPDATE `tabSales Invoice` SET remarks = 'edited at branch-a', modified = NOW(6) WHERE name = 'E2E-M-WP'");
+        insertInvoice(a, "E2E-A-WP", WP, 2);
+        insertInvoice(a, "E2E-A-OBS", OBS, 1);
+        show(a, "select data_id, table_name, event_type, external_data, trigger_hist_id from sym_data order by data_id desc limit 3");
+        check("branch-a captured its writes without a company key",
+                num(a, "select count(*) from sym_data where table_name = 'tabSales Invoice' and external_data is not null") == 0);
+        check("branch-a's changes reached the master", waitFor("branch-a rows on the master", 120,
+                () -> "edited at branch-a".equals(one(M, "select remarks from `tabSales Invoice` where name = 'E2E-M-WP'"))
+                        && num(M, "select count(*) from `tabSales Invoice Item` where parent in ('E2E-A-WP', 'E2E-A-OBS')") == 3));
+        check("the master passed the Wind Power changes on to branch-b", waitFor("branch-a's Wind Power rows on branch-b", 120,
+                () -> "edited at branch-a".equals(one(b, "select remarks from `tabSales Invoice` where name = 'E2E-M-WP'"))
+                        && num(b, "select count(*) from `tabSales Invoice Item` where parent = 'E2E-A-WP'") == 2));
+        // a write at branch-b, with the tricky company
+        insertInvoice(b, "E2E-B-TRK", TRICKY, 1);
+        check("branch-b's tricky-company invoice reached the master", waitFor("E2E-B-TRK on the master", 120,
+                () -> cnt(M, "tabSales Invoice Item", "E2E-B-TRK-i1") == 1));
+        quiet(120);
+        check("branch-a's O'Brien invoice did not reach branch-b", cnt(b, "tabSales Invoice", "E2E-A-OBS") + cnt(b, "tabSales Invoice Item", "E2E-A-OBS-i1") == 0);
+        check("branch-b's tricky invoice did not reach branch-a", cnt(a, "tabSales Invoice", "E2E-B-TRK") + cnt(a, "tabSales Invoice Item", "E2E-B-TRK-i1") == 0);
+        for (String n : BDB.keySet()) check(n + ": still exactly its companies' rows", isolation(n, false));
+    }
+
+    // ---------------------------------------------------------------- step 5
+    static long hist(String trig) throws Exception {
+        return num(M, "select ifnull(max(trigger_hist_id), 0) from sym_trigger_hist where trigger_id = '" + trig + "' and inactive_time is null");
+    }
+
+    static boolean colExists(String db, String table, String column) throws Exception {
+        return num(db, "select count(*) from information_schema.columns where table_schema = database() and table_name = " + lit(table)
+                + " and column_name = " + lit(column)) == 1;
+    }
+
+    static void step5() throws Exception {
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        long logOff = logOffset();
+        long maxChange = num(M, "select ifnull(max(id), 0) from sds_schema_change");
+        long hSinv = hist("tabsales_invoice"), hItem = hist("tabitem"), hJe = hist("tabjournal_entry"), hCust = hist("tabcustomer"),
+                hAcc = hist("tabaccount");
+        long reloads0 = num(M, "select count(*) from sym_table_reload_request");
+        long t0 = System.currentTimeMillis();
+        // what Frappe's migrate issues, one burst: add, modify, drop column; index only; default only
+        exec(M, "ALTER TABLE `tabSales Invoice` ADD COLUMN `custom_e2e_slot` VARCHAR(140)");
+        exec(M, "ALTER TABLE `tabJournal Entry` MODIFY `user_remark` VARCHAR(200)");
+        exec(M, "ALTER TABLE `tabAccount` DROP COLUMN `account_type`");
+        exec(M, "ALTER TABLE `tabCustomer` ADD INDEX `e2e_idx_customer_name` (`customer_name`)");
+        exec(M, "ALTER TABLE `tabItem` ALTER COLUMN `item_name` SET DEFAULT 'e2e default'");
+        exec(M, "UPDATE `tabSales Invoice` SET custom_e2e_slot = CONCAT('slot-', name)");
+        String cond = "id > " + maxChange + " and table_name in ('tabSales Invoice', 'tabJournal Entry', 'tabAccount', 'tabCustomer', 'tabItem')";
+        boolean opened = waitFor("the worker opened one change per altered table", 60, () -> num(M, "select count(distinct table_name) from sds_schema_change where " + cond) == 5);
+        check("one sds_schema_change per altered table", opened);
+        boolean rebuilt = waitFor("new sym_trigger_hist for tabSales Invoice with the new column", 180,
+                () -> hist("tabsales_invoice") > hSinv && one(M, "select column_names from sym_trigger_hist where trigger_id = 'tabsales_invoice' and inactive_time is null")
+                        .toLowerCase().contains("custom_e2e_slot"));
+        figure("alter_to_new_trigger_hist_s", (System.currentTimeMillis() - t0) / 1000.0);
+        check("SymmetricDS rebuilt the trigger of the altered table", rebuilt);
+        boolean indexDone = waitFor("index-only ALTER done", 60, () -> "done".equals(one(M, "select state from sds_schema_change where " + cond + " and table_name = 'tabCustomer'")));
+        check("index-only ALTER done, with no reload (fix 2)", indexDone
+                && num(M, "select reload_count from sds_schema_change where " + cond + " and table_name = 'tabCustomer'") == 0);
+        boolean done = waitFor("every change done", 300, () -> num(M, "select count(*) from sds_schema_change where " + cond + " and state = 'done'") == 5,
+                () -> {
+                    String f = one(M, "select concat(table_name, ': ', message) from sds_schema_change where " + cond + " and state = 'failed' limit 1");
+                    return f != null ? "failed: " + f : batchError();
+                });
+        figure("alter_to_done_s", (System.currentTimeMillis() - t0) / 1000.0);
+        show(M, "select id, table_name, kind, state, needs_rebuild, reload_count, timestampdiff(microsecond, ddl_at, updated_at) / 1e6 secs, message from sds_schema_change where " + cond + " order by id");
+        check("every ALTER ended in done (fix 2)", done);
+        check("the default-only ALTER finished without a trigger rebuild", hist("tabitem") == hItem);
+        check("the index-only ALTER finished without a trigger rebuild", hist("tabcustomer") == hCust);
+        check("drop and modify rebuilt their triggers", hist("tabaccount") > hAcc && hist("tabjournal_entry") > hJe);
+        check("one reload per table per branch (add, modify, drop, default: 4 tables x 2 branches)",
+                num(M, "select count(*) from sym_table_reload_request") - reloads0 == 8);
+        quiet(180);
+        for (String db : new String[] { a, b }) {
+            check(db + ": tabSales Invoice got the new column with the master's values", colExists(db, "tabSales Invoice", "custom_e2e_slot")
+                    && num(db, "select count(*) from `tabSales Invoice` where custom_e2e_slot is null or custom_e2e_slot <> concat('slot-', name)") == 0);
+            check(db + ": tabJournal Entry.user_remark is VARCHAR(200)",
+                    "varchar(200)".equals(one(db, "select column_type from information_schema.columns where table_schema = database() and table_name = 'tabJournal Entry' and column_name = 'user_remark'")));
+            check(db + ": tabItem.item_name has the new default",
+                    String.valueOf(one(db, "select column_default from information_schema.columns where table_schema = database() and table_name = 'tabItem' and column_name = 'item_name'")).contains("e2e default"));
+            show(db, "select column_name from information_schema.columns where table_schema = database() and table_name = 'tabAccount' and column_name = 'account_type'");
+        }
+        // the master still captures and the branches still load after the changes
+        exec(M, "UPDATE `tabAccount` SET modified = NOW(6), account_name = 'after drop' WHERE name = 'Sales - WP'");
+        check("writes to the altered tables still replicate", waitFor("tabAccount change on both branches", 120,
+                () -> "after drop".equals(one(a, "select account_name from tabAccount where name = 'Sales - WP'"))
+                        && "after drop".equals(one(b, "select account_name from tabAccount where name = 'Sales - WP'"))));
+        for (String n : BDB.keySet()) check(n + ": still exactly its companies' rows", isolation(n, false));
+        List<String> full = logLinesSince(logOff, "Syncing all triggers");
+        for (String l : full) say("    log: " + l);
+        check("no engine ran a full sync-triggers for the ALTERs (fix 3)", full.isEmpty());
+        for (String l : logLinesSince(logOff, "because of configuration change")) say("    log: " + l);
+    }
+
+    // ---------------------------------------------------------------- step 6
+    static void step6() throws Exception {
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        long t0 = System.currentTimeMillis();
+        client(M, "INSERT INTO tabDocType (name, module, istable, issingle) VALUES ('E2E Visit', 'Selling', 0, 0);\n"
+                + "INSERT INTO tabDocField (name, parent, parenttype, parentfield, fieldname, fieldtype, options)"
+                + " VALUES ('e2e-visit-company', 'E2E Visit', 'DocType', 'fields', 'company', 'Link', 'Company');\n"
+                + "CREATE TABLE `tabE2E Visit` (name VARCHAR(140) NOT NULL PRIMARY KEY, creation DATETIME(6), modified DATETIME(6),"
+                + " modified_by VARCHAR(140), owner VARCHAR(140), docstatus INT NOT NULL DEFAULT 0, company VARCHAR(140), note TEXT,"
+                + " KEY company (company)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n"
+                + "INSERT INTO `tabE2E Visit` (name, modified, company, note) VALUES ('v-obs', NOW(6), " + lit(OBS) + ", 'o'), ('v-trk', NOW(6), "
+                + lit(TRICKY) + ", 't'), ('v-wp', NOW(6), 'Wind Power LLC', 'w'), ('v-rtpl', NOW(6), 'Rivendell Trading Pvt. Ltd.', 'r');\n");
+        boolean done = waitFor("the new DocType's change done", 300,
+                () -> "done".equals(one(M, "select state from sds_schema_change where table_name = 'tabE2E Visit' and kind = 'create' order by id desc limit 1")));
+        check("sds_schema_change for the new table ended in done", done);
+        figure("new_doctype_to_done_s", (System.currentTimeMillis() - t0) / 1000.0);
+        show(M, "select id, table_name, kind, state, reload_count, message from sds_schema_change where table_name = 'tabE2E Visit'");
+        quiet(120);
+        check("branch-a got the table with its companies' rows only", new TreeSet<>(col(a, "select name from `tabE2E Visit`")).toString().equals("[v-obs, v-wp]"));
+        check("branch-b got the table with its companies' rows only", new TreeSet<>(col(b, "select name from `tabE2E Visit`")).toString().equals("[v-trk, v-wp]"));
+        exec(M, "INSERT INTO `tabE2E Visit` (name, modified, company) VALUES ('v-trk-2', NOW(6), " + lit(TRICKY) + ")");
+        exec(b, "INSERT INTO `tabE2E Visit` (name, modified, company) VALUES ('v-b-wp', NOW(6), 'Wind Power LLC')");
+        check("live rows of the new table flow both ways", waitFor("v-trk-2 on branch-b, v-b-wp on the master and branch-a", 120,
+                () -> cnt(b, "tabE2E Visit", "v-trk-2") == 1 && cnt(M, "tabE2E Visit", "v-b-wp") == 1 && cnt(a, "tabE2E Visit", "v-b-wp") == 1));
+        check("v-trk-2 not on branch-a", cnt(a, "tabE2E Visit", "v-trk-2") == 0);
+    }
+
+    // ---------------------------------------------------------------- step 7
+    static void step7() throws Exception {
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        say(client(M, "CALL sds_send_sql('branch-b', 'CREATE TABLE e2e_sql_probe (id INT PRIMARY KEY, note VARCHAR(50))');\n"
+                + "CALL sds_send_sql('branch-b', 'INSERT INTO e2e_sql_probe VALUES (1, ''sent from hq'')');\n").replaceAll("(?m)^", "    | "));
+        check("the statements ran on branch-b", waitFor("e2e_sql_probe on branch-b", 120, () -> "sent from hq".equals(one(b, "select note from e2e_sql_probe where id = 1"))));
+        quiet(60);
+        check("not on branch-a", num(a, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
+        check("not on the master", num(M, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
+    }
+}

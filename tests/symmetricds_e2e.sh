@@ -1,0 +1,111 @@
+#!/bin/bash
+# Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# test: end to end on SymmetricDS 3.15.9's own engine: master + 2 branches on separate servers
+# The master site and two branch sites, each on its OWN mariadbd with its OWN database
+# name, replicate through SymmetricDS's real engine (built from its source by
+# shared/symmetricds/build.sh; one JVM, internal transport, engines started from the text
+# sds_engine_properties() writes). tests/e2e/E2E.java proves company isolation of first
+# loads and live changes both ways (child rows, a company name full of quotes, backslash,
+# backtick and "$("), hub forwarding between two branches of one company, ALTERs of every
+# kind Frappe's migrate issues ending in done (without a full sync-triggers), a new
+# DocType, remote SQL and branch onboarding from sds_add_branch.
+#   SYMMETRICDS_HOME   the folder with build.sh (default: ../shared/symmetricds beside the
+#                      checkout, or beside the main checkout of a git worktree)
+#   FRAPPE_SDS_CACHE   where the engine is built once and reused (default
+#                      /var/cache/frappe_sds, else ~/.cache/frappe_sds)
+#   E2E_KEEP=1         keep the work dir (logs) ; E2E_ROUTING_MS routing job period (1000)
+# Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+skip() { echo "$*"; exit 77; }
+
+# --- SymmetricDS's source build ------------------------------------------------------
+SDS=${SYMMETRICDS_HOME:-}
+if [ -z "$SDS" ]; then
+    for c in "$ROOT/../shared/symmetricds" \
+             "$(cd "$(git -C "$ROOT" rev-parse --git-common-dir 2>/dev/null)/.." 2>/dev/null && pwd)/../shared/symmetricds"; do
+        [ -x "$c/build.sh" ] && { SDS=$(cd "$c" && pwd); break; }
+    done
+fi
+[ -n "$SDS" ] && [ -x "$SDS/build.sh" ] || \
+    skip "skipped: SymmetricDS not found (no ../shared/symmetricds/build.sh beside the checkout; set SYMMETRICDS_HOME to the folder with build.sh)"
+CACHE=${FRAPPE_SDS_CACHE:-/var/cache/frappe_sds}
+mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] || CACHE=$HOME/.cache/frappe_sds
+BUILD=$CACHE/symmetricds
+mkdir -p "$BUILD" || skip "skipped: cannot create $BUILD"
+# build.sh is idempotent (does nothing when the jar is up to date); one build at a time
+( flock 9; "$SDS/build.sh" "$BUILD" ) 9>"$CACHE/.symmetricds.lock" >"$CACHE/symmetricds-build.log" 2>&1 || {
+    tail -n 20 "$CACHE/symmetricds-build.log"; echo "FAIL: building SymmetricDS from $SDS"; exit 1; }
+CP=$(cat "$BUILD/classpath.txt")
+
+# --- the project's build -------------------------------------------------------------
+export FRAPPE_SDS_SRC="$ROOT"
+[ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
+export FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
+. scripts/lib/server.sh
+[ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/install.sql missing"; exit 1; }
+
+W=$(mktemp -d /dev/shm/frappe_sds_e2e.XXXXXX 2>/dev/null || mktemp -d)
+mkdir -p "$W/classes" "$W/work"
+javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java >"$W/javac.log" 2>&1 || {
+    cat "$W/javac.log"; rm -rf "$W"; echo "FAIL: compiling tests/e2e"; exit 1; }
+
+cleanup() {
+    [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
+    for s in m b1 b2; do srv_stop "$W/$s" >/dev/null 2>&1; done
+    if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# three servers: the master with the plugin, two branches without (a branch needs none)
+srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
+    || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
+for s in b1 b2; do
+    srv_start "$W/$s" --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
+        || { tail -n 20 "$W/$s/error.log"; echo "FAIL: $s server start"; exit 1; }
+done
+FX=$ROOT/fixtures
+site() {  # the fixture site WITHOUT sym_* tables: each engine makes its own
+    local dir=$1 db=$2; shift 2
+    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
+        _srv_site_stream "$@" | srv_sql "$dir" "$db"
+}
+t0=$(date +%s)
+# different database names on every server: a name of the master's resolves nowhere else
+site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
+site "$W/b1" site_alpha "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    || { echo "FAIL: branch-a site load"; exit 1; }
+site "$W/b2" br_beta "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    || { echo "FAIL: branch-b site load"; exit 1; }
+echo "sites loaded in $(( $(date +%s) - t0 )) s"
+
+LOG=$W/engines.log
+java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
+     -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
+     -cp "$W/classes:$CP" e2e.E2E "$W/m/sock" erp_master "$W/b1/sock" site_alpha "$W/b2/sock" br_beta \
+     "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
+JPID=$!
+# bounded: the whole scenario must finish well inside CI's budget
+LIMIT=${E2E_TIMEOUT_S:-2400}
+( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
+TPID=$!
+s=0
+while kill -0 "$JPID" 2>/dev/null; do
+    sleep 2; s=$((s + 2))
+    if [ $s -ge "$LIMIT" ]; then echo "FAIL: timed out after $LIMIT s"; kill "$JPID"; break; fi
+done
+wait "$JPID"; rc=$?
+JPID=
+sleep 0.5; kill "$TPID" 2>/dev/null
+echo "total $(( $(date +%s) - t0 )) s"
+if [ "$rc" -ne 0 ] || ! grep -q '^RESULT PASS' "$W/out.txt" || grep -q '^RESULT FAIL' "$W/out.txt"; then
+    echo "--- engines.log (errors, last 40)"
+    grep -E ' (ERROR|WARN) ' "$LOG" | tail -n 40
+    echo "FAIL: the end-to-end scenario failed (rc=$rc)"
+    exit 1
+fi
+exit 0
