@@ -91,6 +91,7 @@ java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
 JPID=$!
 # bounded: the whole scenario must finish well inside CI's budget
 LIMIT=${E2E_TIMEOUT_S:-2400}
+: >>"$W/out.txt"
 ( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
 TPID=$!
 s=0

@@ -480,6 +480,7 @@ BEGIN
   CALL sds__setup_compute(p_master, p_branch, j);
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
+  CALL sds__sig_take(p_master);   -- 30_schema_sync.sql: what the first ALTER is compared with
   INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)
     VALUES (1, p_master, p_branch, NOW())
     ON DUPLICATE KEY UPDATE updated_at = IF(master_group = VALUES(master_group)

@@ -200,22 +200,39 @@ BEGIN
   --    configuration, and the routing job then syncs just those triggers
   --    (ConfigurationChangedHelper: CTX_KEY_CHANGED_TRIGGER_IDS), which
   --    rebuilds one whose last_update_time is newer than its
-  --    sym_trigger_hist (reason C) with fresh table metadata. A branch
-  --    gets the row too and syncs nothing (it is not a trigger of its
-  --    group). (A sym_router change would make every node resync all of
-  --    its ~1,000 tables.) Asked again if no rebuild came within 30 s.
-  UPDATE sym_trigger t JOIN sds_schema_change c ON c.trigger_id = t.trigger_id
-    SET t.last_update_time = p_now
+  --    sym_trigger_hist (reason C). A branch gets the row too and syncs
+  --    nothing (it is not a trigger of its group). (A sym_router change
+  --    would make every node resync all of its ~1,000 tables.)
+  --    That sync reads the table from SymmetricDS's table-model cache,
+  --    which it clears only when it is older than cache.table.time.ms
+  --    (AbstractDatabasePlatform.getTableFromCache): a rebuild right after
+  --    the DDL would use the old columns (measured: a trigger naming a
+  --    dropped column, which fails). sds_engine_properties sets 4000 ms on
+  --    the master, so an ALTER is handed over 5 s after it was seen; a new
+  --    table was never cached. Asked again if no rebuild came within 30 s.
+  --    The touch is newer than the active sym_trigger_hist row to the
+  --    second both are stored with.
+  DROP TEMPORARY TABLE IF EXISTS sds__touch;
+  CREATE TEMPORARY TABLE sds__touch (PRIMARY KEY (id)) ENGINE=Aria AS
+    SELECT c.id, c.trigger_id FROM sds_schema_change c
     WHERE c.needs_rebuild = 1
-      AND (c.state = 'pending'
+      AND ((c.state = 'pending'
+            AND (c.kind IN ('create', 'rename')
+                 OR IFNULL(c.ddl_at, c.detected_at) <= NOW(2) - INTERVAL 5 SECOND))
            OR (c.state = 'trigger_refresh' AND c.refresh_at < p_now - INTERVAL 30 SECOND));
-  UPDATE sds_schema_change SET state = 'trigger_refresh', refresh_at = p_now,
-         updated_at = NOW(2),
-         message = IF(needs_rebuild, 'waiting for SymmetricDS to rebuild the capture trigger',
-                      message)
-    WHERE state = 'pending'
-       OR (state = 'trigger_refresh' AND needs_rebuild = 1
-           AND refresh_at < p_now - INTERVAL 30 SECOND);
+  UPDATE sym_trigger t JOIN sds__touch c ON c.trigger_id = t.trigger_id
+    LEFT JOIN sds__hist h ON h.trigger_id = t.trigger_id
+    SET t.last_update_time = GREATEST(p_now, IFNULL(h.create_time + INTERVAL 1 SECOND, p_now));
+  UPDATE sds_schema_change c
+    LEFT JOIN sds__touch t ON t.id = c.id
+    SET c.state = 'trigger_refresh', c.refresh_at = p_now, c.updated_at = NOW(2),
+        c.message = IF(c.needs_rebuild, 'waiting for SymmetricDS to rebuild the capture trigger',
+                       c.message)
+    WHERE t.id IS NOT NULL OR (c.state = 'pending' AND c.needs_rebuild = 0);
+  UPDATE sds_schema_change SET updated_at = NOW(2),
+         message = 'waiting 5 s for SymmetricDS''s table cache (cache.table.time.ms) before it rebuilds'
+    WHERE state = 'pending';
+  DROP TEMPORARY TABLE sds__touch;
 
   -- 4. Rebuilt (the active sym_trigger_hist lists the live columns):
   --    one reload per table per registered branch, create_table=1 so the
@@ -301,6 +318,28 @@ BEGIN
       col_sig = VALUES(col_sig), attr_sig = VALUES(attr_sig);
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
+END//
+
+DROP PROCEDURE IF EXISTS sds__sig_take//
+CREATE PROCEDURE sds__sig_take(IN p_master VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: column signatures of the replicated tables that have none yet (sds_setup)'
+BEGIN
+  INSERT IGNORE INTO sds_table_sig (table_name, col_sig, attr_sig, taken_at)
+    SELECT c.table_name,
+           MD5(GROUP_CONCAT(c.column_name, ' ', c.column_type, ' ', c.column_key = 'PRI'
+                            ORDER BY c.ordinal_position SEPARATOR '\n')),
+           MD5(GROUP_CONCAT(c.column_name, ' ', c.is_nullable, ' ', IFNULL(c.collation_name, '-'),
+                            ' ', IFNULL(c.column_default, '<none>')
+                            ORDER BY c.ordinal_position SEPARATOR '\n')),
+           NOW(2)
+    FROM information_schema.columns c
+    WHERE c.table_schema = DATABASE()
+      AND c.table_name IN (SELECT t.source_table_name FROM sym_trigger t
+                           JOIN sym_trigger_router tr ON tr.trigger_id = t.trigger_id
+                           JOIN sym_router r ON r.router_id = tr.router_id
+                           WHERE t.last_update_by = 'frappe_sds' AND r.source_node_group_id = p_master)
+    GROUP BY c.table_name;
 END//
 
 DROP PROCEDURE IF EXISTS sds__sync_run//

@@ -116,7 +116,10 @@ BEGIN
               '# tables exist; =true compared and re-created every table first (dropping and re-creating', v_lf,
               '# every secondary index, ~2,600 per branch) and made the branch rebuild all its triggers', v_lf,
               '# after the load. Schema changes reach branches as create_table=1 reloads (sds_sync_schema).', v_lf,
-              'initial.load.create.first=false'),
+              'initial.load.create.first=false', v_lf,
+              '# its table-model cache expires after 4 s (default 1 h): a capture trigger rebuilt after an', v_lf,
+              '# ALTER must see the new columns; sds_sync_schema hands an ALTER over 5 s after the DDL', v_lf,
+              'cache.table.time.ms=4000'),
        NULL),
     '');
   RETURN v;

@@ -60,9 +60,9 @@ public class E2E {
         // Wind Power is the company two branches share (hub forwarding), O'Brien and Tricky are
         // each on one branch only, Rivendell on none
         BDB.put("branch-a", a[3]);
-        BCOMP.put("branch-a", "[\"" + WP + "\", \"" + OBS.replace("'", "''") + "\"]");
+        BCOMP.put("branch-a", "[" + jsonStr(WP) + ", " + jsonStr(OBS) + "]");
         BDB.put("branch-b", a[5]);
-        BCOMP.put("branch-b", "[\"" + WP + "\", " + jsonStr(TRICKY).replace("'", "''") + "]");
+        BCOMP.put("branch-b", "[" + jsonStr(WP) + ", " + jsonStr(TRICKY) + "]");
         // SymmetricDS validates sync.url with new URL(..).toURI(); "internal:" urls are only
         // looked up by InternalTransportManager, never opened
         URL.setURLStreamHandlerFactory(p -> "internal".equals(p) ? new URLStreamHandler() {
@@ -82,6 +82,7 @@ public class E2E {
             step("5 ALTERs of every kind Frappe's migrate issues end in done", E2E::step5);
             step("6 a new DocType reaches the branches with its company's rows", E2E::step6);
             step("7 sds_send_sql runs on its target only", E2E::step7);
+            step("8 capture rate on the master and on a branch (figures)", E2E::step8);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
         } finally {
@@ -97,7 +98,7 @@ public class E2E {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 7) rc = 1;
+            if (results.size() < 8) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -376,7 +377,7 @@ public class E2E {
         // registration opened only once the master has its identity (sds_add_branch needs it)
         waitFor("master identity", 120, () -> num(M, "select count(*) from sym_node_identity") == 1);
         StringBuilder add = new StringBuilder();
-        for (String n : BDB.keySet()) add.append("CALL sds_add_branch('" + n + "', '" + BCOMP.get(n) + "');\n");
+        for (String n : BDB.keySet()) add.append("CALL sds_add_branch('" + n + "', " + lit(BCOMP.get(n)) + ");\n");
         say(client(M, add.toString()).replaceAll("(?m)^", "    | "));
         check("sds_add_branch opened registration for both branches",
                 num(M, "select count(*) from sym_node_security where registration_enabled = 1 and initial_load_enabled = 1 and node_id like 'branch-%'") == 2);
@@ -544,7 +545,7 @@ public class E2E {
         exec(M, "UPDATE `tabSales Invoice Item` SET qty = 42, modified = NOW(6) WHERE name = 'E2E-M-OBS-i1'");
         exec(M, "DELETE FROM `tabSales Invoice Item` WHERE name = 'E2E-M-OBS-i2'");
         check("child UPDATE and DELETE reached branch-a", waitFor("child update/delete on branch-a", 120,
-                () -> num(a, "select qty from `tabSales Invoice Item` where name = 'E2E-M-OBS-i1'") == 42 && cnt(a, "tabSales Invoice Item", "E2E-M-OBS-i2") == 0));
+                () -> num(a, "select cast(qty as signed) from `tabSales Invoice Item` where name = 'E2E-M-OBS-i1'") == 42 && cnt(a, "tabSales Invoice Item", "E2E-M-OBS-i2") == 0));
         quiet(120);
         check("nothing of O'Brien or Rivendell on branch-b", cnt(b, "tabSales Invoice", "E2E-M-OBS") + cnt(b, "tabSales Invoice Item", "E2E-M-OBS-i1")
                 + cnt(b, "tabSales Invoice", "E2E-M-RTPL") + cnt(b, "tabSales Invoice Item", "E2E-M-RTPL-i1") == 0);
@@ -686,5 +687,46 @@ public class E2E {
         quiet(60);
         check("not on branch-a", num(a, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
         check("not on the master", num(M, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
+    }
+
+    // ---------------------------------------------------------------- step 8
+    /** ms to insert n child rows in one transaction into table (same columns as tabSales Invoice Item). */
+    static double insertMs(String db, String table, String prefix, int n) throws Exception {
+        try (Connection c = conn(db); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++)
+                s.execute("INSERT INTO `" + table + "` (name, creation, modified, modified_by, owner, docstatus, parent, parentfield, parenttype, idx, item_code, qty)"
+                        + " VALUES ('" + prefix + i + "', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 'E2E-M-WP', 'items', 'Sales Invoice', " + i + ", 'ITEM-0001', 1)");
+            c.commit();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            s.execute("DELETE FROM `" + table + "` WHERE name LIKE '" + prefix + "%'");
+            c.commit();
+            return ms;
+        }
+    }
+
+    /** rows/s of capture on db's tabSales Invoice Item and its ratio to a copy without triggers (median of rounds). */
+    static void captureRate(String who, String db, int n, int rounds) throws Exception {
+        exec(db, "CREATE TABLE IF NOT EXISTS `e2e_plain_item` LIKE `tabSales Invoice Item`");
+        List<Double> ratio = new ArrayList<>(), rate = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double plain = insertMs(db, "e2e_plain_item", "plain-" + r + "-", n);
+            double cap = insertMs(db, "tabSales Invoice Item", "e2e-cap-" + who + "-" + r + "-", n);
+            rate.add(n / (cap / 1000.0));
+            ratio.add(plain / cap);
+        }
+        exec(db, "DROP TABLE `e2e_plain_item`");
+        rate.sort(null);
+        ratio.sort(null);
+        figure("capture_rows_per_s_" + who, rate.get(rounds / 2));
+        say(String.format("FIGURE capture_vs_untriggered_%s %.2f", who, ratio.get(rounds / 2)));
+    }
+
+    static void step8() throws Exception {
+        int n = Integer.getInteger("e2e.captureRows", 500), rounds = Integer.getInteger("e2e.captureRounds", 3);
+        captureRate("master", M, n, rounds);
+        captureRate("branch", BDB.get("branch-a"), n, rounds);
+        check("capture rates measured", true);
     }
 }
