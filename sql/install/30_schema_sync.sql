@@ -210,6 +210,8 @@ BEGIN
   --    dropped column, which fails). sds_engine_properties sets 4000 ms on
   --    the master, so an ALTER is handed over 5 s after it was seen; a new
   --    table was never cached. Asked again if no rebuild came within 30 s.
+  --    (@sds_cache_wait_s overrides the 5 s, for tests whose SymmetricDS
+  --    has no such cache.)
   --    The touch is newer than the active sym_trigger_hist row to the
   --    second both are stored with.
   DROP TEMPORARY TABLE IF EXISTS sds__touch;
@@ -218,7 +220,8 @@ BEGIN
     WHERE c.needs_rebuild = 1
       AND ((c.state = 'pending'
             AND (c.kind IN ('create', 'rename')
-                 OR IFNULL(c.ddl_at, c.detected_at) <= NOW(2) - INTERVAL 5 SECOND))
+                 OR IFNULL(c.ddl_at, c.detected_at)
+                    <= NOW(2) - INTERVAL IFNULL(@sds_cache_wait_s, 5) SECOND))
            OR (c.state = 'trigger_refresh' AND c.refresh_at < p_now - INTERVAL 30 SECOND));
   UPDATE sym_trigger t JOIN sds__touch c ON c.trigger_id = t.trigger_id
     LEFT JOIN sds__hist h ON h.trigger_id = t.trigger_id
