@@ -4,9 +4,10 @@ DELIMITER ;;
 
 -- SymmetricDS's sync-triggers, for the trigger bookkeeping only (no database
 -- triggers): the same as mysql-test/frappe_sds/include/play_sync_triggers.inc.
--- For every enabled trigger whose table exists, write a new active
--- sym_trigger_hist row when there is none (reason N) or when the table's
--- columns differ from the active row's column_names (reason S), and
+-- For every enabled trigger routed from the master group whose table exists,
+-- write a new active sym_trigger_hist row when there is none (reason N), when
+-- the table's columns (primary key first) differ from the active row's
+-- column_names (reason S) or when the trigger row is newer (reason C), and
 -- inactivate the row it replaces (shared/reference/symmetricds.md §2, §6).
 DROP PROCEDURE IF EXISTS bench_play_sync_triggers;;
 CREATE PROCEDURE bench_play_sync_triggers()
@@ -14,17 +15,20 @@ BEGIN
   DROP TEMPORARY TABLE IF EXISTS bench_play_is, bench_play_cols, bench_play_new;
   CREATE TEMPORARY TABLE bench_play_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
       cols TEXT, pks TEXT, KEY (table_name))
-    AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position) AS cols,
+    AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
               GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
          FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
   CREATE TEMPORARY TABLE bench_play_cols AS
-    SELECT t.trigger_id, t.source_table_name, i.cols, i.pks
+    SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time
       FROM sym_trigger t JOIN bench_play_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
-     WHERE EXISTS (SELECT 1 FROM sym_trigger_router r WHERE r.trigger_id = t.trigger_id AND r.enabled = 1);
+     WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
+                   AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1);
   CREATE TEMPORARY TABLE bench_play_new AS
-    SELECT p.*, h.trigger_hist_id AS old_id FROM bench_play_cols p
+    SELECT p.*, h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY p.cols AS cols_changed
+      FROM bench_play_cols p
       LEFT JOIN sym_trigger_hist h ON h.trigger_id = p.trigger_id AND h.inactive_time IS NULL
-     WHERE h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY p.cols;
+     WHERE h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY p.cols
+        OR p.last_update_time > h.create_time;
   UPDATE sym_trigger_hist h JOIN bench_play_new n ON n.old_id = h.trigger_hist_id
      SET h.inactive_time = NOW();
   INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
@@ -32,7 +36,7 @@ BEGIN
       last_trigger_build_reason, create_time)
     SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
            n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
-           IF(n.old_id IS NULL, 'N', 'S'), NOW()
+           IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
       FROM bench_play_new n;
   DROP TEMPORARY TABLE bench_play_is, bench_play_cols, bench_play_new;
 END;;
