@@ -63,6 +63,7 @@ DROP TABLE IF EXISTS sds_company_node;
 DROP TABLE IF EXISTS sds_setup_state;
 DROP TABLE IF EXISTS sds_schema_event;
 DROP TABLE IF EXISTS sds_schema_change;
+DROP TABLE IF EXISTS sds_table_sig;
 DROP TABLE IF EXISTS sds_install;
 DROP FUNCTION IF EXISTS sds__sql_version;
 DROP FUNCTION IF EXISTS sds__version_num;

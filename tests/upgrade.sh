@@ -200,8 +200,8 @@ sql -e "CREATE DATABASE upg_oracle;
   CREATE TABLE upg_oracle.host (company VARCHAR(140), node VARCHAR(50));
   INSERT INTO upg_oracle.host VALUES ('Wind Power LLC', 'b-wp'), ('O''Brien & Söhne GmbH', 'b-obs'),
     ('Wind Power LLC', 'b-multi'), ('Rivendell Trading Pvt. Ltd.', 'b-multi');" || fail "oracle"
-sql <tests/upgrade_isolation.sql || fail "isolation check load"
-sql -e "CALL upg_oracle.check_loads('site')" || fail "isolation check"
+sql site <tests/upgrade_isolation.sql || fail "isolation check load"
+sql site -e "CALL upg_check_loads('site'); DROP PROCEDURE upg_check_loads" || fail "isolation check"
 bad=$(sql -e "SELECT tbl, node, selected, expected, foreign_rows FROM upg_oracle.result
               WHERE selected <> expected OR foreign_rows <> 0")
 [ -z "$bad" ] || { echo "$bad" | head; fail "initial loads select other companies' rows or miss own ones"; }

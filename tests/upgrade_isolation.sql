@@ -5,14 +5,18 @@
 -- a WHERE on alias t, $(externalId) replaced by the node's external id),
 -- against the test's oracle upg_oracle.host (company -> branch, written by
 -- the test, not read from the product's tables).
---   CALL upg_oracle.check_loads('site')  fills upg_oracle.result:
+--   (loaded with the site as the current database) CALL upg_check_loads('site')
+--   fills upg_oracle.result:
 --   one row per company-routed table and branch: rows selected, rows the
 --   oracle expects, and selected rows of a company the branch does not host.
 -- Covered: tables routed by their own company column (field:<col>), the
 -- Company table (self:name), and child tables (parent) whose parent
 -- document has its own company column.
 DELIMITER //
-CREATE OR REPLACE PROCEDURE upg_oracle.check_loads(IN p_db VARCHAR(64))
+-- Created in the site database: the load selects name the site's tables
+-- unqualified (SymmetricDS runs them on a connection whose default database
+-- is the site), and a routine resolves unqualified names in its own database.
+CREATE OR REPLACE PROCEDURE upg_check_loads(IN p_db VARCHAR(64))
 BEGIN
   DECLARE done INT DEFAULT 0;
   DECLARE v_tbl VARCHAR(64);
