@@ -255,18 +255,28 @@ public class E2E {
         return waitFor(what, timeoutS, cond, E2E::batchError);
     }
 
-    /** a batch in error anywhere for 30 s (what a failing capture trigger or load looks like; SymmetricDS
-        retries a batch that failed on a deadlock within a few seconds). */
+    /** first time each batch was seen in error, by "db batch_id" */
+    static final Map<String, Long> errorSince = new HashMap<>();
+
+    /** a batch that stayed in error for 60 s of checks (what a failing capture trigger or load looks like;
+        SymmetricDS retries a batch that failed on a deadlock within seconds, and it leaves the error state). */
     static String batchError() throws Exception {
+        long now = System.currentTimeMillis();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String worst = null;
         for (String db : SOCK.keySet()) {
-            String e = one(db, "select concat(batch_id, ' -> ', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?')) from sym_outgoing_batch"
-                    + " where status = 'ER' and error_flag = 1 and create_time < now() - interval 30 second limit 1");
-            if (e != null) return "outgoing batch in error on " + db + ": " + e;
-            e = one(db, "select concat(batch_id, ' from ', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?')) from sym_incoming_batch"
-                    + " where status = 'ER' and create_time < now() - interval 30 second limit 1");
-            if (e != null) return "incoming batch in error on " + db + ": " + e;
+            List<String> errs = col(db, "select concat('out ', batch_id, '-', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?')) from sym_outgoing_batch"
+                    + " where status = 'ER' and error_flag = 1 union all select concat('in ', batch_id, '-', node_id, ' ', channel_id, ': ', ifnull(sql_message, '?'))"
+                    + " from sym_incoming_batch where status = 'ER'");
+            for (String e : errs) {
+                String k = db + " " + e.substring(0, e.indexOf(' ', e.indexOf(' ') + 1));
+                seen.add(k);
+                long since = errorSince.computeIfAbsent(k, x -> now);
+                if (now - since >= 60000 && worst == null) worst = "batch in error for 60 s on " + db + ": " + e;
+            }
         }
-        return null;
+        errorSince.keySet().retainAll(seen);
+        return worst;
     }
 
     // ---------------------------------------------------------------- engines
