@@ -565,8 +565,25 @@ static int param_error(gen *g, const char *what, const char *v)
   return -1;
 }
 
+/* What the SQL API must say it reads (sds__setup_compute's 'X' row
+   "config_api"): 2 = a trigger row per side, ids <id> and <id>.up. An older
+   install.sql still in the site (the server restarted with a new library,
+   its worker syncing before install.sql ran) would write rows it does not
+   understand: it gets an error instead, and writes nothing. */
+#define SDS_CONFIG_API 2
+
 static int check_params(gen *g)
 {
+  const char *api= sds_meta_param(g->m, "config_api");
+  if (!api || atoi(api) != SDS_CONFIG_API)
+  {
+    if (g->m->err.len == 0)
+      sds_buf_adds(&g->m->err,
+                   "frappe_sds: the loaded frappe_sds library is newer than this "
+                   "site's install.sql; run the library's install.sql on the site "
+                   "(nothing was written)");
+    return -1;
+  }
   g->db= sds_meta_param(g->m, "db");
   g->master= sds_meta_param(g->m, "master_group");
   g->branch= sds_meta_param(g->m, "branch_group");

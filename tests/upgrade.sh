@@ -196,7 +196,7 @@ echo "   second run: no change"
 # this release's configuration), and the result isolates the companies
 sql site -e "CALL sds_setup('master', 'branch')" >"$T/setup.out" || fail "sds_setup after the upgrade"
 echo "   sds_setup after the upgrade: $(head -n 1 "$T/setup.out" | cut -c1-120)"
-sql -e "CREATE DATABASE upg_oracle;
+sql -e "CREATE DATABASE upg_oracle CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
   CREATE TABLE upg_oracle.host (company VARCHAR(140), node VARCHAR(50));
   INSERT INTO upg_oracle.host VALUES ('Wind Power LLC', 'b-wp'), ('O''Brien & Söhne GmbH', 'b-obs'),
     ('Wind Power LLC', 'b-multi'), ('Rivendell Trading Pvt. Ltd.', 'b-multi');" || fail "oracle"

@@ -30,6 +30,7 @@ static sds_meta *site(const char *master, const char *branch)
   feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
   feed(m, 'K', "tabSingles", "doctype", "", NULL, NULL, NULL);
   feed(m, 'X', "db", "site`1", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   if (master)
     feed(m, 'X', "master_group", master, NULL, NULL, NULL, NULL);
   if (branch)
@@ -147,5 +148,18 @@ int main(void)
       sds_meta_free(m);
     }
   }
+  /* an older install.sql (no config_api row) gets an error, no rows */
+  m= sds_meta_new();
+  doctype(m, "Company", "");
+  field(m, "Company", "abbr", "Data", NULL);
+  feed(m, 'X', "db", "site", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
+  j= sds_config_json(m, NULL);
+  CHECK_HAS(j, "{\"error\":\"frappe_sds: the loaded frappe_sds library is newer than this "
+               "site's install.sql");
+  CHECK(strstr(j, "sym_trigger") == NULL);
+  free(j);
+  sds_meta_free(m);
   return sds_test_finish("test_config");
 }

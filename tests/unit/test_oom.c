@@ -46,6 +46,7 @@ static sds_meta *site(void)
   feed(m, 'R', "Item", "global", NULL, "shared", NULL, NULL);
   feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
   feed(m, 'X', "db", "site", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
   return m;
