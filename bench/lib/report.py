@@ -187,7 +187,10 @@ p50, p99 = pct(lat, 50), pct(lat, 99)
 row(f"5. Detection latency ALTER → reload requests, ms, p50 (n={len(lat)}; debounce {int(deb)} ms, poll 100 ms)",
     fmt(p50), "—", "—", "— (info)")
 row(f"5. Detection latency, ms, p99 (max {fmt(max(lat)) if lat else '—'})",
-    fmt(p99), "—", "—", f"≤ debounce + 1 s = {int(deb + 1000)}", check(p99, lambda x: x <= deb + 1000), "5. Detection latency p99")
+    # + 5 s: the worker hands an ALTER to SymmetricDS 5 s after the DDL, once its
+    # table-model cache (cache.table.time.ms=4000) cannot hold the old columns
+    fmt(p99), "—", "—", f"≤ debounce + 5 s handover + 1 s = {int(deb + 6000)}",
+    check(p99, lambda x: x <= deb + 6000), "5. Detection latency p99")
 row("5. One idle full sync pass on the site (`CALL sds_sync_schema()`), ms",
     fmt(med("b5", "sync_ms", "ours")) + spread("b5", "sync_ms", "ours"), "—", "—", "— (info)")
 row("5. One idle follow-up pass of the worker (`CALL sds__sync_run(0)`), ms",
