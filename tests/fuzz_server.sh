@@ -178,6 +178,9 @@ def model_rows():
         row("T", "tabCompany", "BASE TABLE")
         row("K", "tabCompany", "abbr", "")
     row("X", "db", "fz")
+    # what install.sql says it reads (sds_config_agg refuses other layouts)
+    if rnd.random() < 0.9:
+        row("X", "config_api", "2")
     row("X", "master_group", "master")
     row("X", "branch_group", rnd.choice(["branch", "branch", name()]))
     if rnd.random() < 0.2:
