@@ -151,6 +151,8 @@ static sds_meta *random_model(void)
     feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
   feed(m, 'X', "db", rnd(8) ? "site" : rname(b1, sizeof(b1)), NULL, NULL,
        NULL, NULL);
+  if (rnd(8))
+    feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", rnd(8) ? "master" : rname(b1, sizeof(b1)),
        NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", rnd(8) ? "branch" : rname(b1, sizeof(b1)),

@@ -51,6 +51,7 @@ static void test_deep_chain(void)
   company(m);
   chain(m, 50000);
   feed(m, 'X', "db", "site", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
   j= sds_config_json(m, NULL);
@@ -144,6 +145,7 @@ static void test_names(void)
   doctype(m, "Deal Item", "t");
   field(m, "Deal", "items", "Table", "Deal Item");
   feed(m, 'X', "db", "site", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
   j= sds_config_json(m, NULL);
@@ -173,6 +175,7 @@ static void test_names(void)
   m= sds_meta_new();
   company(m);
   feed(m, 'X', "db", "a$(x)", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
   j= sds_config_json(m, NULL);
