@@ -44,6 +44,7 @@ export FRAPPE_SDS_SRC="$ROOT"
 [ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
 export FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 . scripts/lib/server.sh
+. tests/lib/worker.sh
 [ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/install.sql missing"; exit 1; }
 
 W=$(mktemp -d /dev/shm/frappe_sds_e2e.XXXXXX 2>/dev/null || mktemp -d)
@@ -59,7 +60,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # three servers: the master with the plugin, two branches without (a branch needs none)
-srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
+# (the worker as a DBA provisions it: its account, for the master site only)
+# shellcheck disable=SC2046
+srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 \
+    $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master >/dev/null 2>&1 \
     || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
 for s in b1 b2; do
     srv_start "$W/$s" --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
@@ -79,6 +83,7 @@ site "$W/b1" site_alpha "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.
     || { echo "FAIL: branch-a site load"; exit 1; }
 site "$W/b2" br_beta "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
     || { echo "FAIL: branch-b site load"; exit 1; }
+worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
 echo "sites loaded in $(( $(date +%s) - t0 )) s"
 
 LOG=$W/engines.log
