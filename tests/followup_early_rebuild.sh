@@ -80,8 +80,11 @@ for i in $(seq 1 100); do
     sleep 0.1
 done
 [ "$(status FRAPPE_SDS_SYNCS)" -gt "$s0" ] || fail "the worker ran no pass after the ALTER"
-[ "$(sql site -e "SELECT state FROM sds_schema_change WHERE table_name = 'tabDepartment'")" \
-  = trigger_refresh ] || fail "the worker's first pass did not open the change"
+# (pending: an ALTER is handed to SymmetricDS 5 s after the DDL, its table-model cache)
+case "$(sql site -e "SELECT state FROM sds_schema_change WHERE table_name = 'tabDepartment'")" in
+    pending|trigger_refresh) ;;
+    *) fail "the worker's first pass did not open the change" ;;
+esac
 sql site -e "START TRANSACTION; CALL bench_play_sync_triggers();
              UPDATE sym_trigger_hist SET create_time = '$t_build'
                WHERE source_table_name = 'tabDepartment' AND inactive_time IS NULL; COMMIT" \
