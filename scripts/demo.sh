@@ -31,6 +31,7 @@ export FRAPPE_SDS_PLUGIN_DIR
 [ -d "$FRAPPE_SDS_PLUGIN_DIR" ] || mkdir -p "$FRAPPE_SDS_PLUGIN_DIR"
 
 . "$ROOT/scripts/lib/server.sh"
+. "$ROOT/tests/lib/worker.sh"
 
 base=${TMPDIR:-/tmp}
 if [ -d /dev/shm ] && [ -w /dev/shm ] && \
@@ -46,9 +47,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 lap "starting server in $DIR (plugin dir $FRAPPE_SDS_PLUGIN_DIR)"
-srv_start "$DIR" || exit 1
+# the worker serves the demo site, as the account a DBA provisions for it
+# (README, "The worker's connection, and why")
+# shellcheck disable=SC2046
+srv_start "$DIR" $(worker_pwfile "$DIR") --loose-frappe-sds-databases=$DB || exit 1
 lap "loading site $DB (metadata + customizations + sample data + sym_* tables)"
 srv_load_site "$DIR" "$DB" --customizations --sample || exit 1
+worker_account "$DIR" "$DB" || exit 1
 lap "site loaded: $(srv_sql "$DIR" -N -e "SELECT COUNT(*) FROM \`$DB\`.tabDocType") DocTypes"
 
 rc=0

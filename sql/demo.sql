@@ -123,26 +123,47 @@ INSERT INTO sym_node_identity (node_id) VALUES ('hq');
 -- bookkeeping (section 2, 6): a new active sym_trigger_hist row for every
 -- configured table whose columns differ from what its trigger captures.
 DELIMITER //
-CREATE TEMPORARY TABLE demo_cols (table_name VARCHAR(64) COLLATE utf8mb4_bin PRIMARY KEY,
-  cols TEXT) SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position) AS cols
-  FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name//
+-- SymmetricDS's rule (checked on its own engine, README "Proven on
+-- SymmetricDS's own engine"): a node builds the triggers routed from its
+-- group, and rebuilds one when the table's columns (primary key first)
+-- changed or its sym_trigger row is newer than the trigger's history.
 CREATE PROCEDURE demo_play_symmetricds()
 BEGIN
-  DELETE FROM demo_cols;
-  INSERT INTO demo_cols SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position)
-    FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
+  CREATE TEMPORARY TABLE demo_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+      cols TEXT, pks TEXT, KEY (table_name))
+    AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
+              GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
+         FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
   CREATE TEMPORARY TABLE demo_new AS
-    SELECT t.trigger_id, t.source_table_name, c.cols, h.trigger_hist_id AS old_id
-    FROM sym_trigger t JOIN demo_cols c ON c.table_name = t.source_table_name COLLATE utf8mb4_bin
-    LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
-    WHERE h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY c.cols;
+    SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time,
+           h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY i.cols AS cols_changed
+      FROM sym_trigger t JOIN demo_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
+      LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
+     WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
+                   AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1)
+       AND (h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY i.cols
+            OR t.last_update_time > h.create_time);
   UPDATE sym_trigger_hist h JOIN demo_new n ON n.old_id = h.trigger_hist_id SET h.inactive_time = NOW();
-  INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, column_names,
-      pk_column_names, last_trigger_build_reason, create_time)
-    SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist)
-           + ROW_NUMBER() OVER (ORDER BY trigger_id), trigger_id, source_table_name, cols,
-           'name', IF(old_id IS NULL, 'N', 'S'), NOW() FROM demo_new;
-  DROP TEMPORARY TABLE demo_new;
+  INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
+      trigger_row_hash, trigger_template_hash, column_names, pk_column_names,
+      last_trigger_build_reason, create_time)
+    SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
+           n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
+           IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
+      FROM demo_new n;
+  DROP TEMPORARY TABLE demo_is, demo_new;
+END//
+-- Wait (up to p_timeout s) until no schema change is pending or waiting
+-- for a trigger rebuild, playing SymmetricDS's rebuild every second.
+CREATE PROCEDURE demo_wait_changes(IN p_timeout INT)
+BEGIN
+  DECLARE i INT DEFAULT 0;
+  WHILE i < p_timeout AND EXISTS (SELECT 1 FROM sds_schema_change
+                                  WHERE state IN ('pending', 'trigger_refresh')) DO
+    CALL demo_play_symmetricds();
+    DO SLEEP(1);
+    SET i = i + 1;
+  END WHILE;
 END//
 DELIMITER ;
 CALL demo_play_symmetricds();
@@ -161,8 +182,7 @@ DO SLEEP(2);
 SELECT 'within seconds: configured, and SymmetricDS asked to rebuild its triggers' AS what;
 SELECT table_name, kind, state, message FROM sds_schema_change ORDER BY id;
 SELECT trigger_id, source_table_name FROM sym_trigger WHERE source_table_name = 'tabBranch Visit';
-CALL demo_play_symmetricds();
-DO SLEEP(1.5);
+CALL demo_wait_changes(60);
 SELECT 'SymmetricDS rebuilt them: one company-filtered reload per branch (create_table=1)' AS what;
 SELECT target_node_id, trigger_id, router_id, create_table, delete_first,
        LEFT(reload_select, 60) AS reload_select_start, create_time
@@ -176,6 +196,7 @@ SET GLOBAL frappe_sds_ddl_watch = ON;
 CALL sds_sync_schema();
 SHOW GLOBAL STATUS LIKE 'Frappe_sds%';
 DROP PROCEDURE demo_play_symmetricds;
+DROP PROCEDURE demo_wait_changes;
 
 SELECT '9. What the site knows about its node, onboarding a branch, its engine file' AS step;
 SELECT node_id, role, alive, heartbeat_age_s, batches_unsent, batches_in_error,
