@@ -26,6 +26,7 @@ BEGIN
   SELECT sds_config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
     SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds_meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
+    UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
   CALL sds__raise_json_error(j);
