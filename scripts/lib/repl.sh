@@ -75,30 +75,34 @@ repl_install() {
 # when the table's columns differ from the active row's (reason S), the row it
 # replaces made inactive (symmetricds.md §2, §6). Then its reload processing.
 repl_play_symmetricds() {
+    # SymmetricDS's rules (as bench/sql/bench_procs.sql's play): the triggers
+    # routed from the master group, rebuilt when the columns (primary key
+    # first) differ or the sym_trigger row is newer than the active history
     local dir="$1" db="$2"
     rq_retry "$dir" "$db" "
-      UPDATE sym_trigger_hist h
-        JOIN (SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position) AS cols
-              FROM information_schema.columns WHERE table_schema = DATABASE()
-              GROUP BY table_name) c ON BINARY c.table_name = BINARY h.source_table_name
-         SET h.inactive_time = NOW()
-       WHERE h.inactive_time IS NULL AND BINARY h.column_names <> BINARY c.cols;
+      CREATE TEMPORARY TABLE repl_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+          cols TEXT, pks TEXT, KEY (table_name))
+        AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
+                  GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
+             FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
+      CREATE TEMPORARY TABLE repl_new AS
+        SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time,
+               h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY i.cols AS cols_changed
+          FROM sym_trigger t JOIN repl_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
+          LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
+         WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
+                       AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1)
+           AND (h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY i.cols
+                OR t.last_update_time > h.create_time);
+      UPDATE sym_trigger_hist h JOIN repl_new n ON n.old_id = h.trigger_hist_id SET h.inactive_time = NOW();
       INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
           trigger_row_hash, trigger_template_hash, column_names, pk_column_names,
           last_trigger_build_reason, create_time)
-        SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist)
-                 + ROW_NUMBER() OVER (ORDER BY t.trigger_id),
-               t.trigger_id, t.source_table_name, 0, 0, 0, c.cols, IFNULL(c.pks, c.cols),
-               IF(EXISTS (SELECT 1 FROM sym_trigger_hist o WHERE o.trigger_id = t.trigger_id), 'S', 'N'),
-               NOW()
-        FROM sym_trigger t
-        JOIN (SELECT table_name, GROUP_CONCAT(column_name ORDER BY ordinal_position) AS cols,
-                     GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
-              FROM information_schema.columns WHERE table_schema = DATABASE()
-              GROUP BY table_name) c ON BINARY c.table_name = BINARY t.source_table_name
-        WHERE EXISTS (SELECT 1 FROM sym_trigger_router r WHERE r.trigger_id = t.trigger_id AND r.enabled = 1)
-          AND NOT EXISTS (SELECT 1 FROM sym_trigger_hist h WHERE h.trigger_id = t.trigger_id
-                          AND h.inactive_time IS NULL);" >/dev/null
+        SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
+               n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
+               IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
+          FROM repl_new n ORDER BY n.trigger_id;
+      DROP TEMPORARY TABLE repl_is, repl_new;" >/dev/null
 }
 repl_process_reloads() {
     rq_retry "$1" "$2" "UPDATE sym_table_reload_request SET processed = 1, last_update_time = NOW()
@@ -242,8 +246,15 @@ repl_wait_state() {
     if [ "${REPL_PATH:-client}" = worker ]; then
         repl_wait_sql "$dir" "$db" "$cond" 60 || die "tables $* not in state $st on ${dir##*/}"
     else
-        rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
-        [ "$(rq "$dir" "$db" "SELECT $cond")" = 1 ] || die "tables $* not in state $st on ${dir##*/}"
+        # (an ALTER is handed over to SymmetricDS 5 s after the DDL: calls
+        # until then leave it pending)
+        local i
+        for i in $(seq 1 30); do
+            rq "$dir" "$db" "CALL sds_sync_schema()" >/dev/null
+            [ "$(rq "$dir" "$db" "SELECT $cond")" = 1 ] && return 0
+            sleep 1
+        done
+        die "tables $* not in state $st on ${dir##*/}"
     fi
 }
 
@@ -253,7 +264,7 @@ repl_wait_state() {
 # the DDL only. Their names in $W/failover.tables.
 repl_failover_prepare() {
     local dir="$1" db="$2" T
-    rq "$dir" "$db" "SELECT source_table_name FROM sym_trigger
+    rq "$dir" "$db" "SELECT DISTINCT source_table_name FROM sym_trigger
         WHERE last_update_by = 'frappe_sds' AND source_table_name LIKE 'tab%'
         ORDER BY source_table_name DESC LIMIT 9" >"$W/failover.tables"
     mapfile -t T <"$W/failover.tables"
@@ -303,7 +314,7 @@ repl_migrate() {
         || die "ALTER + new DocType: expected 4 reload requests on ${dir##*/}"
     log "ALTER + new DocType: 2 tables x 2 branches requested, done"
     t0=$SECONDS
-    rq "$dir" "$db" "SELECT source_table_name FROM sym_trigger WHERE last_update_by = 'frappe_sds'
+    rq "$dir" "$db" "SELECT DISTINCT source_table_name FROM sym_trigger WHERE last_update_by = 'frappe_sds'
                      AND source_table_name LIKE 'tab%' AND source_table_name <> 'tabBrand'
                      ORDER BY source_table_name LIMIT 40" >"$W/burst.tables"
     sql=$(awk -v n="$n" '{ t[NR] = $0 } END { for (i = 0; i < n; i++)
@@ -316,6 +327,9 @@ repl_migrate() {
                           AND table_name IN (SELECT source_table_name FROM sym_trigger t
                                              WHERE t.source_table_name <> 'tabBrand')
                           AND id > (SELECT MAX(id) FROM sds_schema_change WHERE table_name = 'tabBranch Visit')")" \
-        = "$nt" ] || die "burst: not one change per table on ${dir##*/}"
+        = "$nt" ] || die "burst: not one change per table on ${dir##*/}: expected $nt, $(rq "$dir" "$db" "SELECT CONCAT(COUNT(*), ' changes: ', IFNULL(GROUP_CONCAT(IF(n <> 1 OR r <> 1, CONCAT(table_name, ' x', n, ' reloaded ', r), NULL) SEPARATOR ', '), ''))
+                                   FROM (SELECT table_name, COUNT(*) AS n, SUM(reload_time IS NOT NULL) AS r FROM sds_schema_change
+                                         WHERE id > (SELECT MAX(id) FROM sds_schema_change WHERE table_name = 'tabBranch Visit')
+                                         GROUP BY table_name) x")"
     log "burst: one change and 2 reload requests per table, done ($((SECONDS - t0)) s)"
 }
