@@ -129,7 +129,7 @@ bench1_setup site "$B1_ROUNDS"
 # the site as a configured master: setup, SymmetricDS's first sync-triggers
 # (trigger_hist), two registered branches and an open registration
 q site "CALL sds_setup('master', 'branch')" >/dev/null
-q site "CALL bench_play_sync_triggers()"
+q site "CALL symplay_sync_triggers()"
 add_nodes site
 q site "CALL sds_sync_schema()" >/dev/null
 [ "$(q site "SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'")" = 0 ] \

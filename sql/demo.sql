@@ -119,40 +119,13 @@ INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES
 INSERT INTO sym_node_security (node_id, node_password, registration_time)
   VALUES ('hq', 'x', NOW()), ('branch-wp', 'x', NOW()), ('branch-obs', 'x', NOW());
 INSERT INTO sym_node_identity (node_id) VALUES ('hq');
--- SymmetricDS cannot run here: this procedure plays its sync-triggers
--- bookkeeping (section 2, 6): a new active sym_trigger_hist row for every
--- configured table whose columns differ from what its trigger captures.
+-- SymmetricDS cannot run here: symplay_sync_triggers() plays its
+-- sync-triggers bookkeeping by SymmetricDS's own rules (a node builds the
+-- triggers routed from its group, and rebuilds one when the table's columns
+-- changed or its sym_trigger row is newer than the trigger's history; checked
+-- on its own engine, README "Proven on SymmetricDS's own engine"). It comes
+-- from sym/play_sync_triggers.sql, which scripts/demo.sh loads into the site.
 DELIMITER //
--- SymmetricDS's rule (checked on its own engine, README "Proven on
--- SymmetricDS's own engine"): a node builds the triggers routed from its
--- group, and rebuilds one when the table's columns (primary key first)
--- changed or its sym_trigger row is newer than the trigger's history.
-CREATE PROCEDURE demo_play_symmetricds()
-BEGIN
-  CREATE TEMPORARY TABLE demo_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
-      cols TEXT, pks TEXT, KEY (table_name))
-    AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
-              GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
-         FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
-  CREATE TEMPORARY TABLE demo_new AS
-    SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time,
-           h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY i.cols AS cols_changed
-      FROM sym_trigger t JOIN demo_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
-      LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
-     WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
-                   AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1)
-       AND (h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY i.cols
-            OR t.last_update_time > h.create_time);
-  UPDATE sym_trigger_hist h JOIN demo_new n ON n.old_id = h.trigger_hist_id SET h.inactive_time = NOW();
-  INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
-      trigger_row_hash, trigger_template_hash, column_names, pk_column_names,
-      last_trigger_build_reason, create_time)
-    SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
-           n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
-           IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
-      FROM demo_new n;
-  DROP TEMPORARY TABLE demo_is, demo_new;
-END//
 -- Wait (up to p_timeout s) until no schema change is pending or waiting
 -- for a trigger rebuild, playing SymmetricDS's rebuild every second.
 CREATE PROCEDURE demo_wait_changes(IN p_timeout INT)
@@ -160,13 +133,13 @@ BEGIN
   DECLARE i INT DEFAULT 0;
   WHILE i < p_timeout AND EXISTS (SELECT 1 FROM sds_schema_change
                                   WHERE state IN ('pending', 'trigger_refresh')) DO
-    CALL demo_play_symmetricds();
+    CALL symplay_sync_triggers();
     DO SLEEP(1);
     SET i = i + 1;
   END WHILE;
 END//
 DELIMITER ;
-CALL demo_play_symmetricds();
+CALL symplay_sync_triggers();
 SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 250;
 SELECT COUNT(*) AS capture_triggers_known_to_symmetricds FROM sym_trigger_hist
   WHERE inactive_time IS NULL;
@@ -195,7 +168,7 @@ ALTER TABLE tabItem ADD COLUMN custom_shelf VARCHAR(20);
 SET GLOBAL frappe_sds_ddl_watch = ON;
 CALL sds_sync_schema();
 SHOW GLOBAL STATUS LIKE 'Frappe_sds%';
-DROP PROCEDURE demo_play_symmetricds;
+DROP PROCEDURE symplay_sync_triggers;
 DROP PROCEDURE demo_wait_changes;
 
 SELECT '9. What the site knows about its node, onboarding a branch, its engine file' AS step;

@@ -54,7 +54,7 @@ wait_hang() {
 
 # 1. the other site keeps syncing while site's pass hangs
 sql site -e "ALTER TABLE tabBrand ADD COLUMN hang_1 INT" || fail "ALTER site"
-sql site2 -e "ALTER TABLE tabBrand ADD COLUMN other_1 INT; CALL bench_play_sync_triggers()" || fail "ALTER site2"
+sql site2 -e "ALTER TABLE tabBrand ADD COLUMN other_1 INT; CALL symplay_sync_triggers()" || fail "ALTER site2"
 h=$(wait_hang) || fail "the hanging pass is not in SHOW PROCESSLIST as frappe_sds_worker"
 for i in $(seq 1 300); do
     [ "$(sql site2 -e "SELECT COUNT(*) FROM sds_schema_change WHERE table_name = 'tabBrand'

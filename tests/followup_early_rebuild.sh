@@ -26,7 +26,7 @@ srv_start "$D" --plugin-load-add=frappe_sds.so $(worker_pwfile "$D") \
 srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
 worker_account "$D" site || fail "worker account"
 sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
-sql site < bench/sql/bench_procs.sql >/dev/null || fail "bench_procs.sql"
+sql site < sym/play_sync_triggers.sql >/dev/null || fail "play_sync_triggers.sql"
 sql site -e "SET GLOBAL frappe_sds_ddl_watch = OFF" || fail "watch off"
 sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 sql site -e "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES
@@ -34,7 +34,7 @@ sql site -e "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_ena
              INSERT INTO sym_node_security (node_id, node_password, registration_enabled, registration_time)
                VALUES ('hq', 'x', 0, NOW()), ('b-wp', 'x', 0, NOW()), ('b-obs', 'x', 0, NOW());
              INSERT INTO sym_node_identity (node_id) VALUES ('hq');
-             CALL bench_play_sync_triggers();" || fail "nodes"
+             CALL symplay_sync_triggers();" || fail "nodes"
 sql site -e "CALL sds_sync_schema()" >/dev/null || fail "first sync"
 [ "$(sql site -e "SELECT COUNT(*) FROM sds_schema_change WHERE state NOT IN ('done', 'failed')")" = 0 ] \
     || fail "changes open before the test"
@@ -63,7 +63,7 @@ wait_reloads() {
 
 # 1. SymmetricDS's rebuild committed before the worker's pass (debounce)
 s0=$(status FRAPPE_SDS_SYNCS)
-sql site -e "ALTER TABLE tabBrand ADD COLUMN probe_c INT; CALL bench_play_sync_triggers()" \
+sql site -e "ALTER TABLE tabBrand ADD COLUMN probe_c INT; CALL symplay_sync_triggers()" \
     || fail "ALTER tabBrand"
 [ "$(status FRAPPE_SDS_SYNCS)" = "$s0" ] || fail "the worker ran before the rebuild (debounce too short?)"
 wait_reloads tabBrand 2
@@ -85,7 +85,7 @@ case "$(sql site -e "SELECT state FROM sds_schema_change WHERE table_name = 'tab
     pending|trigger_refresh) ;;
     *) fail "the worker's first pass did not open the change" ;;
 esac
-sql site -e "START TRANSACTION; CALL bench_play_sync_triggers();
+sql site -e "START TRANSACTION; CALL symplay_sync_triggers();
              UPDATE sym_trigger_hist SET create_time = '$t_build'
                WHERE source_table_name = 'tabDepartment' AND inactive_time IS NULL; COMMIT" \
     || fail "rebuild"

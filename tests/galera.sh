@@ -15,32 +15,10 @@
 # node 2 finishes the open changes: none lost, none twice.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
-export FRAPPE_SDS_SRC="$ROOT"
-: "${FRAPPE_SDS_SQL:=$ROOT/build/sql}"
-export FRAPPE_SDS_SQL
-SO=${REPL_SO:-$ROOT/build/frappe_sds.so}
-[ -f "$SO" ] && [ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "build first (cmake --build build)"; exit 77; }
+. "$ROOT/tests/lib/repl_env.sh" galera
 "$ROOT/scripts/deps.sh" galera-4 rsync >/dev/null || { echo "cannot install galera-4 and rsync"; exit 77; }
 PROVIDER=/usr/lib/galera/libgalera_smm.so
 [ -f "$PROVIDER" ] || { echo "galera-4 installed but $PROVIDER is missing"; exit 77; }
-W=$(mktemp -d /tmp/frappe_sds_galera.XXXXXX)
-export W
-. scripts/lib/server.sh
-. scripts/lib/repl.sh
-. tests/lib/worker.sh
-DB=site
-SERVERS=()
-cleanup() {
-    local d
-    for d in "${SERVERS[@]}"; do srv_stop "$d" >/dev/null 2>&1; done
-    if [ "${REPL_KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$W/plugins"; cp "$SO" "$W/plugins/frappe_sds.so"
-export FRAPPE_SDS_PLUGIN_DIR="$W/plugins"
 # the schema sync on node 1: the worker (default) or a client's CALL
 export REPL_PATH=${REPL_PATH:-worker}
 export SRV_START_WAIT=180

@@ -57,21 +57,21 @@ ev0=$(st r FRAPPE_SDS_DDL_EVENTS) sy0=$(st r FRAPPE_SDS_SYNCS)
 
 # on the primary only: install, setup, nodes, SymmetricDS's first sync-triggers
 p site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
-p site < bench/sql/bench_procs.sql >/dev/null || fail "bench_procs.sql"
+p site < sym/play_sync_triggers.sql >/dev/null || fail "play_sync_triggers.sql"
 p site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 p site -e "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES
              ('hq', 'master', 'hq', 1), ('b-wp', 'branch', 'b-wp', 1), ('b-obs', 'branch', 'b-obs', 1);
            INSERT INTO sym_node_security (node_id, node_password, registration_enabled, registration_time)
              VALUES ('hq', 'x', 0, NOW()), ('b-wp', 'x', 0, NOW()), ('b-obs', 'x', 0, NOW());
            INSERT INTO sym_node_identity (node_id) VALUES ('hq');
-           CALL bench_play_sync_triggers()" || fail "nodes"
+           CALL symplay_sync_triggers()" || fail "nodes"
 p site -e "ALTER TABLE tabBrand ADD COLUMN repl_probe INT" || fail "ALTER"
 # the primary's worker opens the change; play SymmetricDS's rebuild; reloads
 for i in $(seq 1 100); do
     [ "$(p site -e "SELECT COUNT(*) FROM sds_schema_change WHERE table_name = 'tabBrand'")" -ge 1 ] && break
     sleep 0.1
 done
-p site -e "CALL bench_play_sync_triggers()" || fail "rebuild"
+p site -e "CALL symplay_sync_triggers()" || fail "rebuild"
 for i in $(seq 1 100); do
     [ "$(p site -e "SELECT COUNT(*) FROM sds_schema_change WHERE table_name = 'tabBrand'
                     AND state = 'reload_requested'")" = 1 ] && break

@@ -16,29 +16,7 @@
 # every state): the promoted replica finishes them, none lost, none twice.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
-export FRAPPE_SDS_SRC="$ROOT"
-: "${FRAPPE_SDS_SQL:=$ROOT/build/sql}"
-export FRAPPE_SDS_SQL
-SO=${REPL_SO:-$ROOT/build/frappe_sds.so}
-[ -f "$SO" ] && [ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "build first (cmake --build build)"; exit 77; }
-W=$(mktemp -d /tmp/frappe_sds_repl.XXXXXX)
-export W
-. scripts/lib/server.sh
-. scripts/lib/repl.sh
-. tests/lib/worker.sh
-DB=site
-SERVERS=()
-cleanup() {
-    local d
-    for d in "${SERVERS[@]}"; do srv_stop "$d" >/dev/null 2>&1; done
-    if [ "${REPL_KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$W/plugins"; cp "$SO" "$W/plugins/frappe_sds.so"
-export FRAPPE_SDS_PLUGIN_DIR="$W/plugins"
+. "$ROOT/tests/lib/repl_env.sh" repl
 # the schema sync path of each format: REPL_PATH for all, else the worker
 # under ROW and the client's CALL under MIXED (and STATEMENT)
 PATH_OF() { if [ -n "${REPL_PATH:-}" ]; then echo "$REPL_PATH";

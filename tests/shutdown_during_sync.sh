@@ -17,7 +17,7 @@ SRV=$W/srv RAW=$W/raw.tsv; : > "$RAW"
 srv_config ours
 site_db site
 q site "CALL sds_setup('master','branch')" >/dev/null
-q site "CALL bench_play_sync_triggers()"
+q site "CALL symplay_sync_triggers()"
 add_nodes site
 q '' "SET GLOBAL frappe_sds_debounce_ms=200, frappe_sds_poll_ms=100"
 q site "ALTER TABLE tabBrand ADD COLUMN zz INT"

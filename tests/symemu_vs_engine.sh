@@ -9,26 +9,12 @@
 # (companies mapped, unmapped, NULL, a branch's change passed on, a node_list) fill
 # sym_data; then SymmetricDS's RouterService (symoracle route) and the emulator
 # (symemu.route) route the same rows, and every (row, router) must get the same nodes.
-#   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: as tests/symmetricds_e2e.sh. Exit 77 = skipped.
+#   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh. Exit 77 = skipped.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-skip() { echo "$*"; exit 77; }
-SDS=${SYMMETRICDS_HOME:-}
-if [ -z "$SDS" ]; then
-    for c in "$ROOT/../shared/symmetricds" \
-             "$(cd "$(git -C "$ROOT" rev-parse --git-common-dir 2>/dev/null)/.." 2>/dev/null && pwd)/../shared/symmetricds"; do
-        [ -x "$c/build.sh" ] && { SDS=$(cd "$c" && pwd); break; }
-    done
-fi
-[ -n "$SDS" ] && [ -x "$SDS/symoracle" ] || \
-    skip "skipped: SymmetricDS not found (no ../shared/symmetricds/symoracle beside the checkout; set SYMMETRICDS_HOME to the folder with build.sh)"
-CACHE=${FRAPPE_SDS_CACHE:-/var/cache/frappe_sds}
-mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] || CACHE=$HOME/.cache/frappe_sds
-BUILD=$CACHE/symmetricds
-mkdir -p "$BUILD" || skip "skipped: cannot create $BUILD"
-( flock 9; "$SDS/build.sh" "$BUILD" ) 9>"$CACHE/.symmetricds.lock" >"$CACHE/symmetricds-build.log" 2>&1 || {
-    tail -n 20 "$CACHE/symmetricds-build.log"; echo "FAIL: building SymmetricDS from $SDS"; exit 1; }
+. tests/lib/symmetricds.sh
+symmetricds_build symoracle
 
 export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 [ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing"; exit 1; }

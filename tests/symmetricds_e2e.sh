@@ -9,35 +9,16 @@
 # backtick and "$("), hub forwarding between two branches of one company, ALTERs of every
 # kind Frappe's migrate issues ending in done (without a full sync-triggers), a new
 # DocType, remote SQL and branch onboarding from sds_add_branch.
-#   SYMMETRICDS_HOME   the folder with build.sh (default: ../shared/symmetricds beside the
-#                      checkout, or beside the main checkout of a git worktree)
-#   FRAPPE_SDS_CACHE   where the engine is built once and reused (default
-#                      /var/cache/frappe_sds, else ~/.cache/frappe_sds)
+#   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   E2E_KEEP=1         keep the work dir (logs) ; E2E_ROUTING_MS routing job period (1000)
 # Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-skip() { echo "$*"; exit 77; }
 
 # --- SymmetricDS's source build ------------------------------------------------------
-SDS=${SYMMETRICDS_HOME:-}
-if [ -z "$SDS" ]; then
-    for c in "$ROOT/../shared/symmetricds" \
-             "$(cd "$(git -C "$ROOT" rev-parse --git-common-dir 2>/dev/null)/.." 2>/dev/null && pwd)/../shared/symmetricds"; do
-        [ -x "$c/build.sh" ] && { SDS=$(cd "$c" && pwd); break; }
-    done
-fi
-[ -n "$SDS" ] && [ -x "$SDS/build.sh" ] || \
-    skip "skipped: SymmetricDS not found (no ../shared/symmetricds/build.sh beside the checkout; set SYMMETRICDS_HOME to the folder with build.sh)"
-CACHE=${FRAPPE_SDS_CACHE:-/var/cache/frappe_sds}
-mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] || CACHE=$HOME/.cache/frappe_sds
-BUILD=$CACHE/symmetricds
-mkdir -p "$BUILD" || skip "skipped: cannot create $BUILD"
-# build.sh is idempotent (does nothing when the jar is up to date); one build at a time
-( flock 9; "$SDS/build.sh" "$BUILD" ) 9>"$CACHE/.symmetricds.lock" >"$CACHE/symmetricds-build.log" 2>&1 || {
-    tail -n 20 "$CACHE/symmetricds-build.log"; echo "FAIL: building SymmetricDS from $SDS"; exit 1; }
-CP=$(cat "$BUILD/classpath.txt")
+. tests/lib/symmetricds.sh
+symmetricds_build build.sh
 
 # --- the project's build -------------------------------------------------------------
 export FRAPPE_SDS_SRC="$ROOT"

@@ -13,7 +13,7 @@
 # prints "<requests> <distinct table,branch> <tables> <targets ok 0/1>".
 b3_rebuild_and_count() {
     local db=$1 ntab=$2
-    q "$db" "CALL bench_play_sync_triggers()"
+    q "$db" "CALL symplay_sync_triggers()"
     sql_wait "$db" "SELECT COUNT(*) = 0 FROM sds_schema_change WHERE state IN ('pending', 'trigger_refresh')" 120
     q "$db" "SELECT COUNT(*), COUNT(DISTINCT trigger_id, target_node_id), COUNT(DISTINCT trigger_id),
                     SUM(target_node_id IN ('b-wp', 'b-obs')) = COUNT(*)

@@ -135,6 +135,7 @@ site_db() {
              ('heartbeat', 2, 100, 1, 0, 'SymmetricDS built-in', NOW(), NOW()),
              ('dynamic', 4, 1000, 1, 0, 'SymmetricDS built-in', NOW(), NOW()),
              ('default', 99999, 1000, 1, 0, 'SymmetricDS built-in', NOW(), NOW())"
+    qf "$db" "$ROOT/sym/play_sync_triggers.sql"
     qf "$db" "$ROOT/bench/sql/bench_procs.sql"
 }
 

@@ -1,45 +1,8 @@
 -- bench/sql/bench_procs.sql -- helper procedures installed into a site database
--- by bench/run.sh (benchmarks 3 and 5). All names start with bench_.
+-- by bench/run.sh (benchmarks 3 and 5). All names start with bench_; the play
+-- of SymmetricDS's trigger rebuild, symplay_sync_triggers(), comes from
+-- sym/play_sync_triggers.sql, loaded first.
 DELIMITER ;;
-
--- SymmetricDS's sync-triggers, for the trigger bookkeeping only (no database
--- triggers): the same as mysql-test/frappe_sds/include/play_sync_triggers.inc.
--- For every enabled trigger routed from the master group whose table exists,
--- write a new active sym_trigger_hist row when there is none (reason N), when
--- the table's columns (primary key first) differ from the active row's
--- column_names (reason S) or when the trigger row is newer (reason C), and
--- inactivate the row it replaces (shared/reference/symmetricds.md §2, §6).
-DROP PROCEDURE IF EXISTS bench_play_sync_triggers;;
-CREATE PROCEDURE bench_play_sync_triggers()
-BEGIN
-  DROP TEMPORARY TABLE IF EXISTS bench_play_is, bench_play_cols, bench_play_new;
-  CREATE TEMPORARY TABLE bench_play_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
-      cols TEXT, pks TEXT, KEY (table_name))
-    AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
-              GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
-         FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
-  CREATE TEMPORARY TABLE bench_play_cols AS
-    SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time
-      FROM sym_trigger t JOIN bench_play_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
-     WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
-                   AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1);
-  CREATE TEMPORARY TABLE bench_play_new AS
-    SELECT p.*, h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY p.cols AS cols_changed
-      FROM bench_play_cols p
-      LEFT JOIN sym_trigger_hist h ON h.trigger_id = p.trigger_id AND h.inactive_time IS NULL
-     WHERE h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY p.cols
-        OR p.last_update_time > h.create_time;
-  UPDATE sym_trigger_hist h JOIN bench_play_new n ON n.old_id = h.trigger_hist_id
-     SET h.inactive_time = NOW();
-  INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
-      trigger_row_hash, trigger_template_hash, column_names, pk_column_names,
-      last_trigger_build_reason, create_time)
-    SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
-           n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
-           IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
-      FROM bench_play_new n;
-  DROP TEMPORARY TABLE bench_play_is, bench_play_cols, bench_play_new;
-END;;
 
 -- SymmetricDS's part after a DDL, done promptly: rebuild triggers of tables in
 -- state trigger_refresh, and mark reload requests processed (loads done).
@@ -47,7 +10,7 @@ DROP PROCEDURE IF EXISTS bench_emulate_symmetricds;;
 CREATE PROCEDURE bench_emulate_symmetricds()
 BEGIN
   IF EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'trigger_refresh') THEN
-    CALL bench_play_sync_triggers();
+    CALL symplay_sync_triggers();
   END IF;
   UPDATE sym_table_reload_request SET processed = 1 WHERE processed = 0;
 END;;

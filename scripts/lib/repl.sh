@@ -8,8 +8,9 @@
 #                             branches, sds_setup, SymmetricDS's first sync-triggers,
 #                             companies mapped (all through the binlog / Galera)
 #   repl_play_symmetricds DIR DB   what SymmetricDS does after a schema change: its
-#                             sync-triggers (sym_trigger_hist bookkeeping), then it
-#                             processes the reload requests (processed=1)
+#                             sync-triggers (sym_trigger_hist bookkeeping,
+#                             sym/play_sync_triggers.sql)
+#   repl_process_reloads DIR DB    then it processes the reload requests (processed=1)
 #   repl_state DIR DB         checksums of every sds_* / sym_* table (one line each)
 #   repl_check_requests DIR DB   one request per table per registered branch per change
 
@@ -50,6 +51,8 @@ repl_install() {
     local dir="$1" db="$2"
     srv_sql "$dir" -N -B "$db" <"$FRAPPE_SDS_SQL/install.sql" >/dev/null \
         || die "install.sql failed on ${dir##*/}"
+    srv_sql "$dir" -N -B "$db" <"$FRAPPE_SDS_SRC/sym/play_sync_triggers.sql" >/dev/null \
+        || die "sym/play_sync_triggers.sql failed on ${dir##*/}"
     rq "$dir" "$db" "INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, enabled,
                reload_flag, description, create_time, last_update_time) VALUES
              ('config', 0, 2000, 1, 0, 'SymmetricDS built-in', NOW(), NOW()),
@@ -68,41 +71,12 @@ repl_install() {
                      CALL sds_map_company('O''Brien & Söhne GmbH', 'b-obs')" >/dev/null
 }
 
-# SymmetricDS's sync-triggers, bookkeeping only (as
-# mysql-test/frappe_sds/include/play_sync_triggers.inc, but as the separate
-# client statements of a JDBC session): for every enabled trigger whose table
-# exists, a new active sym_trigger_hist row when there is none (reason N) or
-# when the table's columns differ from the active row's (reason S), the row it
-# replaces made inactive (symmetricds.md §2, §6). Then its reload processing.
+# SymmetricDS's sync-triggers, bookkeeping only: symplay_sync_triggers() from
+# sym/play_sync_triggers.sql (the rules shared with mtr, bench and the demo;
+# loaded by repl_install), in one transaction retried as SymmetricDS retries
+# its jobs.
 repl_play_symmetricds() {
-    # SymmetricDS's rules (as bench/sql/bench_procs.sql's play): the triggers
-    # routed from the master group, rebuilt when the columns (primary key
-    # first) differ or the sym_trigger row is newer than the active history
-    local dir="$1" db="$2"
-    rq_retry "$dir" "$db" "
-      CREATE TEMPORARY TABLE repl_is (table_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
-          cols TEXT, pks TEXT, KEY (table_name))
-        AS SELECT table_name, GROUP_CONCAT(column_name ORDER BY column_key = 'PRI' DESC, ordinal_position) AS cols,
-                  GROUP_CONCAT(IF(column_key = 'PRI', column_name, NULL) ORDER BY ordinal_position) AS pks
-             FROM information_schema.columns WHERE table_schema = DATABASE() GROUP BY table_name;
-      CREATE TEMPORARY TABLE repl_new AS
-        SELECT t.trigger_id, t.source_table_name, i.cols, i.pks, t.last_update_time,
-               h.trigger_hist_id AS old_id, BINARY h.column_names <> BINARY i.cols AS cols_changed
-          FROM sym_trigger t JOIN repl_is i ON i.table_name = t.source_table_name COLLATE utf8mb4_bin
-          LEFT JOIN sym_trigger_hist h ON h.trigger_id = t.trigger_id AND h.inactive_time IS NULL
-         WHERE EXISTS (SELECT 1 FROM sym_trigger_router r JOIN sym_router o ON o.router_id = r.router_id
-                       AND o.source_node_group_id = 'master' WHERE r.trigger_id = t.trigger_id AND r.enabled = 1)
-           AND (h.trigger_hist_id IS NULL OR BINARY h.column_names <> BINARY i.cols
-                OR t.last_update_time > h.create_time);
-      UPDATE sym_trigger_hist h JOIN repl_new n ON n.old_id = h.trigger_hist_id SET h.inactive_time = NOW();
-      INSERT INTO sym_trigger_hist (trigger_hist_id, trigger_id, source_table_name, table_hash,
-          trigger_row_hash, trigger_template_hash, column_names, pk_column_names,
-          last_trigger_build_reason, create_time)
-        SELECT (SELECT IFNULL(MAX(trigger_hist_id), 0) FROM sym_trigger_hist) + ROW_NUMBER() OVER (ORDER BY n.trigger_id),
-               n.trigger_id, n.source_table_name, 0, 0, 0, n.cols, IFNULL(n.pks, n.cols),
-               IF(n.old_id IS NULL, 'N', IF(n.cols_changed, 'S', 'C')), GREATEST(NOW(), n.last_update_time)
-          FROM repl_new n ORDER BY n.trigger_id;
-      DROP TEMPORARY TABLE repl_is, repl_new;" >/dev/null
+    rq_retry "$1" "$2" "CALL symplay_sync_triggers()" >/dev/null
 }
 repl_process_reloads() {
     rq_retry "$1" "$2" "UPDATE sym_table_reload_request SET processed = 1, last_update_time = NOW()

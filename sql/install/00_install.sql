@@ -71,6 +71,7 @@ BEGIN NOT ATOMIC
   DECLARE msg VARCHAR(512);
   DECLARE sql_v VARCHAR(32) DEFAULT @sds__sql_version;
   DECLARE lib_v, site_v VARCHAR(32);
+  DECLARE v_not_base VARCHAR(64);
   DECLARE sql_n, lib_n, site_n BIGINT;
   SET sql_n = SUBSTRING_INDEX(sql_v, '.', 1) * 1000000
             + SUBSTRING_INDEX(SUBSTRING_INDEX(sql_v, '.', 2), '.', -1) * 1000
@@ -93,20 +94,15 @@ BEGIN NOT ATOMIC
   -- This script often runs as an administrator, in a database the site's
   -- own user controls: read nothing that user could have made a view (an
   -- INVOKER view runs its functions with the reader's rights).
-  IF EXISTS (SELECT 1 FROM information_schema.tables
-             WHERE table_schema = DATABASE() AND table_name LIKE 'sds\_%'
-               AND table_type <> 'BASE TABLE'
-               AND table_name NOT IN ('sds_meta_input', 'sds_company_route', 'sds_status',
-                                      'sds_naming_series_risk', 'sds__naming_template',
-                                      'sds_file_route', 'sds_file_route_public',
-                                      'sds_file_route_private')) THEN
-    SET msg = CONCAT('frappe_sds install: ', QUOTE((SELECT MIN(table_name) FROM information_schema.tables
-             WHERE table_schema = DATABASE() AND table_name LIKE 'sds\_%'
-               AND table_type <> 'BASE TABLE'
-               AND table_name NOT IN ('sds_meta_input', 'sds_company_route', 'sds_status',
-                                      'sds_naming_series_risk', 'sds__naming_template',
-                                      'sds_file_route', 'sds_file_route_public',
-                                      'sds_file_route_private'))),
+  -- (frappe_sds's own views: the list is made by packaging/assemble_sql.cmake
+  -- from the CREATE ... VIEW statements of sql/install/, so it cannot fall
+  -- out of step with them)
+  SET v_not_base = (SELECT MIN(table_name) FROM information_schema.tables
+                WHERE table_schema = DATABASE() AND table_name LIKE 'sds\_%'
+                  AND table_type <> 'BASE TABLE'
+                  AND table_name NOT IN (@SDS_OWN_VIEWS@));
+  IF v_not_base IS NOT NULL THEN
+    SET msg = CONCAT('frappe_sds install: ', QUOTE(v_not_base),
       ' in ', QUOTE(DATABASE()), ' is not a base table (frappe_sds created it as one); ',
       'nothing was changed: drop it, or restore the table, then run install.sql again');
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;

@@ -37,14 +37,14 @@ atk_site() {
     local db="$1"
     srv_load_site "$D" "$db" >/dev/null 2>&1 || fail "site load $db"
     sql "$db" < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql in $db"
-    sql "$db" < bench/sql/bench_procs.sql >/dev/null || fail "bench_procs.sql in $db"
+    sql "$db" < sym/play_sync_triggers.sql >/dev/null || fail "play_sync_triggers.sql in $db"
     sql "$db" -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup in $db"
     sql "$db" -e "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES
                     ('hq', 'master', 'hq', 1), ('b-wp', 'branch', 'b-wp', 1), ('b-obs', 'branch', 'b-obs', 1);
                   INSERT INTO sym_node_security (node_id, node_password, registration_enabled, registration_time)
                     VALUES ('hq', 'x', 0, NOW()), ('b-wp', 'x', 0, NOW()), ('b-obs', 'x', 0, NOW());
                   INSERT INTO sym_node_identity (node_id) VALUES ('hq');
-                  CALL bench_play_sync_triggers()" || fail "nodes in $db"
+                  CALL symplay_sync_triggers()" || fail "nodes in $db"
     atk_user "$db"
 }
 
