@@ -425,7 +425,7 @@ BEGIN
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
     sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change,
-    sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads;
+    sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads, sds__sig_tables;
   SET sql_notes = v_notes;
 END//
 
