@@ -39,6 +39,7 @@ void my_thread_end(void);
 #define SDS_NAME_MAX 64           /* characters, as the server counts them */
 #define SDS_NAME_BYTES (4 * SDS_NAME_MAX) /* the same in UTF-8 bytes */
 #define SDS_MAX_PENDING 100000   /* distinct tables; beyond: sync the db */
+#define SDS_IDLE_SCAN_MAX 12      /* idle scans: at most every 12 polls */
 
 typedef struct ddl_event
 {
@@ -74,6 +75,7 @@ static struct timespec last_event;
 /* databases with changes still waiting for SymmetricDS */
 static char (*followup)[SDS_NAME_BYTES + 1];
 static size_t nfollowup, capfollowup;
+static int scan_found_open;     /* an idle scan found open changes */
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -89,29 +91,50 @@ static int lex_prefix(MYSQL_CONST_LEX_STRING s, const char *p)
   return s.length >= n && memcmp(s.str, p, n) == 0;
 }
 
-/* name in a comma-separated list (spaces around items ignored) */
+/* The next item of a comma-separated list at *p (spaces around items
+   ignored): its start, length in *len; NULL at the end. */
+static const char *next_listed(const char **p, size_t *len)
+{
+  const char *b= *p, *e;
+  if (!b)
+    return NULL;
+  while (*b == ' ' || *b == ',')
+    b++;
+  if (!*b)
+    return NULL;
+  for (e= b; *e && *e != ','; e++)
+    ;
+  *p= e;
+  for (*len= (size_t) (e - b); *len && b[*len - 1] == ' '; --*len)
+    ;
+  return b;
+}
+
+/* name in a comma-separated list */
 static int in_list(const char *list, const char *name, size_t n)
 {
-  const char *p= list;
-  if (!list || !*list)
-    return 0;
-  while (*p)
-  {
-    const char *e;
-    size_t len;
-    while (*p == ' ' || *p == ',')
-      p++;
-    e= p;
-    while (*e && *e != ',')
-      e++;
-    len= (size_t) (e - p);
-    while (len && p[len - 1] == ' ')
-      len--;
-    if (len == n && memcmp(p, name, n) == 0)
+  const char *item;
+  size_t len;
+  while ((item= next_listed(&list, &len)))
+    if (len == n && memcmp(item, name, n) == 0)
       return 1;
-    p= e;
-  }
   return 0;
+}
+
+/* each name of the comma-separated list, trimmed, to fn */
+static void for_each_listed(const char *list,
+                            void (*fn)(const char *, void *), void *arg)
+{
+  const char *item;
+  char name[SDS_NAME_BYTES + 1];
+  size_t len;
+  while ((item= next_listed(&list, &len)))
+    if (len && len <= SDS_NAME_BYTES)
+    {
+      memcpy(name, item, len);
+      name[len]= '\0';
+      fn(name, arg);
+    }
 }
 
 static void set_error(const char *fmt, const char *a, const char *b)
@@ -148,6 +171,7 @@ static void copy_name(char *dst, MYSQL_CONST_LEX_STRING s)
    server may free the variables' strings on SET GLOBAL while a DDL reads
    them, so the hook reads these copies under `lock` instead. */
 static char *db_list, *user_list;
+static int shared_refusal_logged;   /* worker_account(), under lock */
 
 static void set_copy(char **dst, const char *src)
 {
@@ -167,6 +191,7 @@ void sds_ddl_reload_lists(void)
   pthread_mutex_lock(&lock);
   set_copy(&db_list, sds_opt_databases);
   set_copy(&user_list, sds_opt_ignore_users);
+  shared_refusal_logged= 0;
   pthread_mutex_unlock(&lock);
 }
 
@@ -627,23 +652,88 @@ static int read_password(char *pw, size_t pwsz)
   return 0;
 }
 
-/* A client connection to the server's own socket, as the worker account,
-   the site as current database, statements bounded in time. */
-static MYSQL *connect_site(const char *db)
+/* whether a list names more than one database: the first, and a count
+   of the names that differ from it */
+typedef struct listed { char first[SDS_NAME_BYTES + 1]; size_t others; } listed;
+
+static void count_listed(const char *db, void *arg)
 {
-  MYSQL *m;
-  char pw[512], q[128];
-  unsigned int connect_to= 10, io_to;
-  const char *sock= SDS_SERVER_SOCKET();
-  const char *user= sds_opt_worker_user;
-  if (is_stopping())
-    return NULL;
-  if (!user || !*user)
+  listed *l= arg;
+  if (!l->first[0])
+    strcpy(l->first, db);
+  else if (strcmp(l->first, db))
+    l->others++;
+}
+
+/* The account that serves site db: frappe_sds_worker_user with its "%s"
+   replaced by the database name (one account per site, each with rights
+   on its own site only), or frappe_sds_worker_user itself when it has no
+   "%s" -- refused while frappe_sds_databases lists more than one site:
+   the code a served site's user can put in its sds__sync_run would run
+   with rights on the other sites. 0, or -1 (error set). */
+static int worker_account(const char *db, char *out, size_t outsz)
+{
+  const char *t= sds_opt_worker_user, *ph;
+  listed l;
+  size_t chars= 0, i;
+  int logged;
+  if (!t || !*t)
   {
     set_error("frappe_sds_worker_user is not set: no site is served%s%s",
               NULL, NULL);
-    return NULL;
+    return -1;
   }
+  if ((ph= strstr(t, "%s")))
+  {
+    if (strstr(ph + 2, "%s") ||
+        (size_t) snprintf(out, outsz, "%.*s%s%s", (int) (ph - t), t, db,
+                          ph + 2) >= outsz)
+      goto bad;
+    for (i= 0; out[i]; i++)
+      chars+= ((unsigned char) out[i] & 0xC0) != 0x80;
+    if (chars > 128)                /* the server's limit on user names */
+      goto bad;
+    return 0;
+  }
+  l.first[0]= '\0';
+  l.others= 0;
+  pthread_mutex_lock(&lock);
+  for_each_listed(db_list, count_listed, &l);
+  logged= shared_refusal_logged;
+  shared_refusal_logged= l.others > 0;
+  pthread_mutex_unlock(&lock);
+  if (l.others > 0)
+  {
+    if (!logged)          /* once per setting, not at every poll */
+      set_error("frappe_sds_worker_user %s would serve every site of "
+              "frappe_sds_databases as one account (a site's own code would "
+              "run with rights on the others): nothing is served; create one "
+              "account per site and set frappe_sds_worker_user to a name with "
+              "%%s for the database, e.g. %s_%%s", t, t);
+    return -1;
+  }
+  if (strlen(t) >= outsz)
+    goto bad;
+  strcpy(out, t);
+  return 0;
+bad:
+  set_error("frappe_sds_worker_user %s: at most one %%s, and a user name "
+            "of at most 128 characters for database %s", t, db);
+  return -1;
+}
+
+/* A client connection to the server's own socket, as the site's worker
+   account, the site as current database, statements bounded in time. */
+static MYSQL *connect_site(const char *db)
+{
+  MYSQL *m;
+  char pw[512], q[128], user[600];
+  unsigned int connect_to= 10, io_to;
+  const char *sock= SDS_SERVER_SOCKET();
+  if (is_stopping())
+    return NULL;
+  if (worker_account(db, user, sizeof(user)))
+    return NULL;
   if (!sock || !*sock)
   {
     set_error("the server has no Unix socket (@@socket): the worker cannot "
@@ -721,10 +811,22 @@ static void *site_main(void *arg)
   pthread_mutex_unlock(&ctl_lock);
   /* (stopping is set before sds_ddl_stop kills: either it killed this
      connection, or this sees it) */
-  if (!is_stopping() && !is_replica(m) &&
-      !(s->scan && open_changes(m) <= 0))
-    /* without new DDL, a full sync only when it can make progress */
-    sync_db(s, m, !s->startup && !s->has_events);
+  if (!is_stopping() && !is_replica(m))
+  {
+    if (s->scan)
+    {
+      if (open_changes(m) > 0)
+      {
+        pthread_mutex_lock(&lock);
+        scan_found_open= 1;         /* keep scanning every poll interval */
+        pthread_mutex_unlock(&lock);
+        /* without new DDL, a full sync only when it can make progress */
+        sync_db(s, m, 1);
+      }
+    }
+    else
+      sync_db(s, m, !s->startup && !s->has_events);
+  }
   pthread_mutex_lock(&ctl_lock);
   s->ctl= NULL;
   s->conn_id= 0;
@@ -832,34 +934,6 @@ static void start_pass(const char *db, const ddl_event *batch, size_t nbatch,
   s->th_live= 1;
 }
 
-/* each name of the comma-separated list, trimmed, to add_db */
-static void for_each_listed(const char *list,
-                            void (*fn)(const char *, void *), void *arg)
-{
-  const char *p= list;
-  char name[SDS_NAME_BYTES + 1];
-  while (p && *p)
-  {
-    const char *e;
-    size_t len;
-    while (*p == ' ' || *p == ',')
-      p++;
-    e= p;
-    while (*e && *e != ',')
-      e++;
-    len= (size_t) (e - p);
-    while (len && p[len - 1] == ' ')
-      len--;
-    if (len && len <= SDS_NAME_BYTES)
-    {
-      memcpy(name, p, len);
-      name[len]= '\0';
-      fn(name, arg);
-    }
-    p= e;
-  }
-}
-
 /* The watchdog (dispatcher, under lock): a statement of a pass that runs
    5 s past frappe_sds_statement_timeout, i.e. one the server did not end
    at max_statement_time, has its connection killed. */
@@ -927,6 +1001,7 @@ static void dblist_add(const char *db, void *arg)
 static void *worker_main(void *arg)
 {
   int startup= 1, scan;
+  long idle_ms= (long) sds_opt_poll_ms;
   size_t i;
   thread_ctx tc;
   (void) arg;
@@ -952,24 +1027,37 @@ static void *worker_main(void *arg)
     dblist dbs= {NULL, 0};
 
     scan= 0;
+    /* the idle scan's interval: frappe_sds_poll_ms while anything is or
+       was just open, then doubled after each scan that found nothing, up
+       to SDS_IDLE_SCAN_MAX poll intervals (a quiet site sees two
+       connections a minute at the defaults, not 24; what it waits for --
+       a promotion, a Galera node lost mid-migrate, a client's
+       sds_sync_schema() -- is found within that bound) */
+    if (npending || nfollowup || scan_found_open || idle_ms < sds_opt_poll_ms)
+      idle_ms= sds_opt_poll_ms;
+    scan_found_open= 0;
     if (!startup && npending == 0)
     {
       /* idle, or waiting for SymmetricDS to rebuild triggers: until new
-         DDL or the poll interval (a site's pass ending wakes this too:
-         not a reason to scan before the interval is over) */
+         DDL or the interval (a site's pass ending wakes this too: not a
+         reason to scan before the interval is over) */
+      long wait= nfollowup ? (long) sds_opt_poll_ms : idle_ms;
       {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        while (!stopping && npending == 0 &&
-               ms_since(&t0) < (long) sds_opt_poll_ms)
-          wait_ms((long) sds_opt_poll_ms - ms_since(&t0), 1);
+        while (!stopping && npending == 0 && ms_since(&t0) < wait)
+          wait_ms(wait - ms_since(&t0), 1);
       }
       if (stopping)
         break;
       /* nothing new: look for changes opened by an sds_sync_schema()
          call (after_migrate) that still wait for SymmetricDS */
       if (npending == 0 && !nfollowup)
+      {
         scan= 1;
+        idle_ms= idle_ms * 2 > (long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX
+                 ? (long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX : idle_ms * 2;
+      }
     }
     /* debounce: a migrate fires hundreds of ALTERs; wait for quiet */
     while (npending && !stopping &&

@@ -79,8 +79,10 @@ static MYSQL_SYSVAR_STR(ignore_users, sds_opt_ignore_users, PLUGIN_VAR_RQCMDARG,
 
 static MYSQL_SYSVAR_STR(worker_user, sds_opt_worker_user,
   PLUGIN_VAR_RQCMDARG | PLUGIN_VAR_READONLY | PLUGIN_VAR_MEMALLOC,
-  "Account the worker connects as, over the server's Unix socket: created "
-  "by the DBA with rights on the served sites only", NULL, NULL,
+  "Account the worker connects as, over the server's Unix socket, created "
+  "by the DBA: %s is replaced by the site's database (one account per site, "
+  "with rights on that site only); without %s one account for all, refused "
+  "while more than one site is listed", NULL, NULL,
   "frappe_sds_worker");
 
 static MYSQL_SYSVAR_STR(worker_password_file, sds_opt_worker_password_file,

@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 D=$(mktemp -d /dev/shm/frappe_sds_atk4.XXXXXX 2>/dev/null || mktemp -d)
 trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
+# two served sites: one worker account per site (frappe_sds_worker_user with %s)
+export WORKER_USER='frappe_sds_w_%s'
 . tests/lib/attack.sh
 # (a full pass takes ~0.4 s, but several seconds on a loaded 2-core machine)
 TIMEOUT_S=10
@@ -39,7 +41,7 @@ sleep 1
 
 # hang_id: the connection id of the worker's hanging pass in site (or empty)
 hang_id() {
-    sql -e "SELECT id FROM information_schema.processlist WHERE user = 'frappe_sds_worker'
+    sql -e "SELECT id FROM information_schema.processlist WHERE user = 'frappe_sds_w_site'
             AND db = 'site' AND command = 'Query' AND time_ms > 200 LIMIT 1"
 }
 # wait_hang: until the hanging pass shows (bounded)
@@ -55,7 +57,7 @@ wait_hang() {
 # 1. the other site keeps syncing while site's pass hangs
 sql site -e "ALTER TABLE tabBrand ADD COLUMN hang_1 INT" || fail "ALTER site"
 sql site2 -e "ALTER TABLE tabBrand ADD COLUMN other_1 INT; CALL symplay_sync_triggers()" || fail "ALTER site2"
-h=$(wait_hang) || fail "the hanging pass is not in SHOW PROCESSLIST as frappe_sds_worker"
+h=$(wait_hang) || fail "the hanging pass is not in SHOW PROCESSLIST as frappe_sds_w_site"
 for i in $(seq 1 300); do
     [ "$(sql site2 -e "SELECT COUNT(*) FROM sds_schema_change WHERE table_name = 'tabBrand'
                        AND state = 'reload_requested'")" = 1 ] && break

@@ -1,11 +1,14 @@
 #!/bin/bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-# test: the worker costs no CPU while idle or switched off
+# test: the worker costs no CPU while idle or switched off, and its idle scans back off
 # Regression test (run by scripts/test.sh): the FRAPPE_SDS worker sleeps
 # when it has nothing to do. The server's CPU time over a few idle seconds
 # must stay near zero (a) with the hook on and a configured site, and
 # (b) after frappe_sds_ddl_watch was switched off while a DDL event was
-# still queued (it used to spin on a core until switched back on).
+# still queued (it used to spin on a core until switched back on). And
+# (c) a quiet site is not scanned every frappe_sds_poll_ms for ever: the
+# idle scans (two connections each) back off to 12 poll intervals (it used
+# to open 2 connections per poll, 60 in 6 s at 200 ms).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -26,7 +29,7 @@ idle_ticks() { local a b; a=$(ticks); sleep $SECS; b=$(ticks); echo $((b - a)); 
 
 # shellcheck disable=SC2046
 srv_start "$D" --plugin-load-add=frappe_sds.so $(worker_pwfile "$D") \
-    --loose-frappe-sds-databases=site >/dev/null 2>&1 || fail "server start"
+    --loose-frappe-sds-databases=site --loose-frappe-sds-poll-ms=200 >/dev/null 2>&1 || fail "server start"
 srv_load_site "$D" site >/dev/null 2>&1 || fail "site load"
 worker_account "$D" site || fail "worker account"
 sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
@@ -38,6 +41,16 @@ sleep 2.5
 t=$(idle_ticks)
 echo "idle, hook on: $t ticks in $SECS s (limit $LIMIT)"
 [ "$t" -le "$LIMIT" ] || fail "the worker is busy while idle ($t ticks in $SECS s)"
+
+# (c) connections opened in 6 quiet seconds (less this test's own two)
+conns() { sql -e "SELECT variable_value FROM information_schema.global_status WHERE variable_name = 'CONNECTIONS'"; }
+[ "$(sql site -e "SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'")" = 0 ] \
+    || fail "something is open: not a quiet site"
+c0=$(conns); sleep 6; c1=$(conns)
+n=$((c1 - c0 - 1))
+echo "idle scans: the worker opened $n connections in 6 s at frappe_sds_poll_ms=200 (limit 12)"
+[ "$n" -le 12 ] || fail "a quiet site is scanned every poll interval ($n connections in 6 s)"
+[ "$n" -ge 2 ] || fail "no idle scan at all in 6 s (nothing was measured)"
 
 sql site -e "ALTER TABLE tabBrand ADD COLUMN idle_probe INT; SET GLOBAL frappe_sds_ddl_watch = OFF"
 [ "$(sql -e "SELECT variable_value FROM information_schema.global_status

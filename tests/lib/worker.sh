@@ -6,7 +6,12 @@
 #                                      # (chmod 600), prints the mariadbd options
 #   srv_start <dir> ... $args --loose-frappe-sds-databases=site,...
 #   worker_account <dir> <db>...       # the account, with rights on those sites only
+# WORKER_USER (default frappe_sds_worker) is frappe_sds_worker_user: with a
+# "%s" (e.g. frappe_sds_w_%s), one account per site, named with the site's
+# database, each with rights on its own site only (what a server that serves
+# more than one site needs).
 WORKER_GRANTS="SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, EXECUTE, SHOW VIEW"
+: "${WORKER_USER:=frappe_sds_worker}"
 
 worker_pwfile() {
     local dir="$1"
@@ -14,14 +19,15 @@ worker_pwfile() {
     # (kept across restarts of the same server: the account has it)
     [ -s "$dir/worker.pw" ] ||
         (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$dir/worker.pw")
-    echo "--loose-frappe-sds-worker-user=frappe_sds_worker --loose-frappe-sds-worker-password-file=$dir/worker.pw"
+    echo "--loose-frappe-sds-worker-user=$WORKER_USER --loose-frappe-sds-worker-password-file=$dir/worker.pw"
 }
 
 worker_account() {
-    local dir="$1" db; shift
-    srv_sql "$dir" -e "CREATE USER IF NOT EXISTS frappe_sds_worker@localhost
-                         IDENTIFIED BY '$(cat "$dir/worker.pw")'" || return 1
+    local dir="$1" db u; shift
     for db in "$@"; do
-        srv_sql "$dir" -e "GRANT $WORKER_GRANTS ON \`$db\`.* TO frappe_sds_worker@localhost" || return 1
+        u=${WORKER_USER//\%s/$db}
+        srv_sql "$dir" -e "CREATE USER IF NOT EXISTS '$u'@localhost
+                             IDENTIFIED BY '$(cat "$dir/worker.pw")';
+                           GRANT $WORKER_GRANTS ON \`$db\`.* TO '$u'@localhost" || return 1
     done
 }
