@@ -1033,20 +1033,24 @@ static void *worker_main(void *arg)
        connections a minute at the defaults, not 24; what it waits for --
        a promotion, a Galera node lost mid-migrate, a client's
        sds_sync_schema() -- is found within that bound) */
-    if (npending || nfollowup || scan_found_open || idle_ms < sds_opt_poll_ms)
+    if (scan_found_open || idle_ms < (long) sds_opt_poll_ms)
       idle_ms= sds_opt_poll_ms;
     scan_found_open= 0;
     if (!startup && npending == 0)
     {
       /* idle, or waiting for SymmetricDS to rebuild triggers: until new
-         DDL or the interval (a site's pass ending wakes this too: not a
-         reason to scan before the interval is over) */
-      long wait= nfollowup ? (long) sds_opt_poll_ms : idle_ms;
+         DDL, or the poll interval when a site has follow-ups or open
+         changes (a site's pass ending wakes this and may have added
+         them), else the idle scan's interval */
+      struct timespec t0;
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      for (;;)
       {
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        while (!stopping && npending == 0 && ms_since(&t0) < wait)
-          wait_ms(wait - ms_since(&t0), 1);
+        long wait= nfollowup || scan_found_open ? (long) sds_opt_poll_ms
+                                                : idle_ms;
+        if (stopping || npending || ms_since(&t0) >= wait)
+          break;
+        wait_ms(wait - ms_since(&t0), 1);
       }
       if (stopping)
         break;
@@ -1086,6 +1090,8 @@ static void *worker_main(void *arg)
       dblist_add(batch[i].db, &dbs);
     for (i= 0; i < nfollowup; i++)
       dblist_add(followup[i], &dbs);
+    if (nbatch || nfollowup)
+      idle_ms= sds_opt_poll_ms;     /* work again: scans start over */
     nfollowup= 0;
     if (startup || scan)
       for_each_listed(db_list, dblist_add, &dbs);

@@ -8,7 +8,8 @@
 # still queued (it used to spin on a core until switched back on). And
 # (c) a quiet site is not scanned every frappe_sds_poll_ms for ever: the
 # idle scans (two connections each) back off to 12 poll intervals (it used
-# to open 2 connections per poll, 60 in 6 s at 200 ms).
+# to open 2 connections per poll, 60 in 6 s at 200 ms), while (d) an open
+# change is still followed up every poll interval.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -51,6 +52,15 @@ n=$((c1 - c0 - 1))
 echo "idle scans: the worker opened $n connections in 6 s at frappe_sds_poll_ms=200 (limit 12)"
 [ "$n" -le 12 ] || fail "a quiet site is scanned every poll interval ($n connections in 6 s)"
 [ "$n" -ge 2 ] || fail "no idle scan at all in 6 s (nothing was measured)"
+
+# (d) after the scans backed off, a DDL's change waiting for SymmetricDS is
+# followed up every poll interval again, not every backed-off scan
+syncs() { sql -e "SELECT variable_value FROM information_schema.global_status WHERE variable_name = 'FRAPPE_SDS_SYNCS'"; }
+sql site -e "ALTER TABLE tabBrand ADD COLUMN followup_probe INT"
+sleep 2
+s0=$(syncs); sleep 3; s1=$(syncs)
+echo "follow-ups of an open change in 3 s at frappe_sds_poll_ms=200: $((s1 - s0)) (at least 6)"
+[ $((s1 - s0)) -ge 6 ] || fail "follow-ups wait for the idle scan's backed-off interval ($((s1 - s0)) passes in 3 s)"
 
 sql site -e "ALTER TABLE tabBrand ADD COLUMN idle_probe INT; SET GLOBAL frappe_sds_ddl_watch = OFF"
 [ "$(sql -e "SELECT variable_value FROM information_schema.global_status
