@@ -1,6 +1,6 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    Small scalar UDFs:
-     sds_version()            -> the library version, e.g. '0.2.0'
+     sds_version()            -> the library version, e.g. '0.3.0'
      sds_literal(s)           -> s as an SQL literal safe in any sql_mode
                                  and in SymmetricDS texts; NULL -> 'NULL'
      sds_ident(s)             -> s as a backtick-quoted identifier;

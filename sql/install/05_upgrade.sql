@@ -36,3 +36,7 @@
 -- the concern files do not handle themselves; what it adds (sds__sql_version,
 -- sds__version_num, the sds_install_guard trigger) 00_install.sql creates
 -- on every run.
+--
+-- From 0.2.0 to 0.3.0: no step. 0.3.0 changed routines only (install.sql
+-- replaces them all); the worker's account is a server setting: see the
+-- README, "Upgrading" (one account per site when a server serves several).
