@@ -46,15 +46,7 @@ END;;
 DELIMITER ;
 SQL
 # (2) the served site's own procedure replaced
-as_user site_user site <<SQL || fail "site's objects"
-CREATE TABLE pwn_loot (v TEXT);
-DELIMITER ;;
-CREATE OR REPLACE PROCEDURE sds__sync_run(IN p_full TINYINT) SQL SECURITY INVOKER
-BEGIN
-$(atk_leak_body site site_user)
-END;;
-DELIMITER ;
-SQL
+atk_replace_sync_run site
 # DDL in both, then time for the worker: debounce, passes, idle scans
 as_user evil_user evil -e "CREATE TABLE t (a INT); ALTER TABLE t ADD COLUMN b INT" || fail "evil's DDL"
 as_user site_user site -e "ALTER TABLE tabBrand ADD COLUMN pwn INT" || fail "site's DDL"

@@ -30,17 +30,9 @@ atk_site site2
 g_site=$(atk_grants site_user)
 site2_before=$(sql site2 -e "CHECKSUM TABLE tabBrand" | tr '\n' ' ')
 
-as_user site_user site <<SQL || fail "site's objects"
-CREATE TABLE pwn_loot (v TEXT);
-DELIMITER ;;
-CREATE OR REPLACE PROCEDURE sds__sync_run(IN p_full TINYINT) SQL SECURITY INVOKER
-BEGIN
-$(atk_leak_body site site_user)
+atk_replace_sync_run site "
   INSERT INTO site.pwn_loot SELECT CONCAT('site2:', COUNT(*), ' doctypes') FROM site2.tabDocType;
-  INSERT INTO site2.tabBrand (name, brand) VALUES ('pwn', 'written by site');
-END;;
-DELIMITER ;
-SQL
+  INSERT INTO site2.tabBrand (name, brand) VALUES ('pwn', 'written by site');"
 # run_attack <what>: DDL in site (and a change in site2), then time for
 # the worker's passes (debounce 300 ms, polls)
 run_attack() {

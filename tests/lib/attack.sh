@@ -99,3 +99,21 @@ atk_check_loot() {
                        WHERE v NOT LIKE 'who:%' OR v LIKE 'who:root@%' OR v LIKE 'who:@%'")
     [ "$bad" = NULL ] || fail "the attacker's code ran with more than its rights: $bad"
 }
+
+# atk_replace_sync_run <db> [extra SQL]: as <db>'s own user, replace the
+# site's sds__sync_run (what the worker calls) by the leak attempts of
+# atk_leak_body (loot into <db>.pwn_loot, created here), then the extra
+# statements
+atk_replace_sync_run() {
+    local db="$1" extra="${2:-}"
+    as_user "${db}_user" "$db" <<SQL || fail "$db's objects"
+CREATE TABLE pwn_loot (v TEXT);
+DELIMITER ;;
+CREATE OR REPLACE PROCEDURE sds__sync_run(IN p_full TINYINT) SQL SECURITY INVOKER
+BEGIN
+$(atk_leak_body "$db" "${db}_user")
+$extra
+END;;
+DELIMITER ;
+SQL
+}
