@@ -652,17 +652,21 @@ static int read_password(char *pw, size_t pwsz)
   return 0;
 }
 
-/* whether a list names more than one database: the first, and a count
-   of the names that differ from it */
-typedef struct listed { char first[SDS_NAME_BYTES + 1]; size_t others; } listed;
+/* a list of distinct database names */
+typedef struct dblist { char (*v)[SDS_NAME_BYTES + 1]; size_t n; } dblist;
 
-static void count_listed(const char *db, void *arg)
+static void dblist_add(const char *db, void *arg)
 {
-  listed *l= arg;
-  if (!l->first[0])
-    strcpy(l->first, db);
-  else if (strcmp(l->first, db))
-    l->others++;
+  dblist *l= arg;
+  size_t i;
+  void *p;
+  for (i= 0; i < l->n; i++)
+    if (!strcmp(l->v[i], db))
+      return;
+  if (!(p= realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+    return;
+  l->v= p;
+  strcpy(l->v[l->n++], db);
 }
 
 /* The account that serves site db: frappe_sds_worker_user with its "%s"
@@ -674,7 +678,7 @@ static void count_listed(const char *db, void *arg)
 static int worker_account(const char *db, char *out, size_t outsz)
 {
   const char *t= sds_opt_worker_user, *ph;
-  listed l;
+  dblist l= {NULL, 0};
   size_t chars= 0, i;
   int logged;
   if (!t || !*t)
@@ -695,14 +699,13 @@ static int worker_account(const char *db, char *out, size_t outsz)
       goto bad;
     return 0;
   }
-  l.first[0]= '\0';
-  l.others= 0;
   pthread_mutex_lock(&lock);
-  for_each_listed(db_list, count_listed, &l);
+  for_each_listed(db_list, dblist_add, &l);
   logged= shared_refusal_logged;
-  shared_refusal_logged= l.others > 0;
+  shared_refusal_logged= l.n > 1;
   pthread_mutex_unlock(&lock);
-  if (l.others > 0)
+  free(l.v);
+  if (l.n > 1)
   {
     if (!logged)          /* once per setting, not at every poll */
       set_error("frappe_sds_worker_user %s would serve every site of "
@@ -979,22 +982,6 @@ static void wait_ms(long ms, int until_signal)
     if (rc != ETIMEDOUT && until_signal)
       break;
   }
-}
-
-typedef struct dblist { char (*v)[SDS_NAME_BYTES + 1]; size_t n; } dblist;
-
-static void dblist_add(const char *db, void *arg)
-{
-  dblist *l= arg;
-  size_t i;
-  void *p;
-  for (i= 0; i < l->n; i++)
-    if (!strcmp(l->v[i], db))
-      return;
-  if (!(p= realloc(l->v, (l->n + 1) * sizeof(*l->v))))
-    return;
-  l->v= p;
-  strcpy(l->v[l->n++], db);
 }
 
 /* The dispatcher: debounce, then one pass per site. */
