@@ -87,11 +87,6 @@ BEGIN
                      ' already exists; use sds_reload_branch, or sds_remove_branch first');
     SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
   END IF;
-  IF EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node) THEN
-    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
-                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
-    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
-  END IF;
   -- companies: a JSON array of company names (names may contain commas)
   IF p_companies IS NULL OR NOT JSON_VALID(p_companies) OR JSON_TYPE(p_companies) <> 'ARRAY'
      OR JSON_LENGTH(p_companies) = 0 THEN
@@ -124,6 +119,20 @@ BEGIN
     CALL sds__check_company('sds_add_branch', v_item, p_node);
     SET i = i + 1;
   END WHILE;
+  -- companies mapped to the id beforehand (sds_map_company, as the install
+  -- steps do) are the branch's if the list names them all: they are kept
+  -- and the others of the list added, so mapping first changes nothing. A
+  -- mapped company the list does not name is someone else's plan.
+  IF EXISTS (SELECT 1 FROM sds_company_node c
+             WHERE c.node_external_id = p_node
+               AND NOT EXISTS (SELECT 1 FROM JSON_TABLE(p_companies, '$[*]'
+                                 COLUMNS (company VARCHAR(1000) PATH '$')) l
+                               WHERE CONVERT(l.company USING utf8mb4) COLLATE utf8mb4_unicode_ci
+                                     = c.company)) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
+  END IF;
 
   -- SymmetricDS must see the new node as a local change (§6)
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
@@ -142,8 +151,11 @@ BEGIN
     VALUES (p_node, LOWER(HEX(RANDOM_BYTES(20))), 1, NULL, 1, v_me);
   SET i = 0;
   WHILE i < n DO
-    INSERT INTO sds_company_node (company, node_external_id)
-      VALUES (JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))), p_node);
+    SET v_item = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')));
+    IF NOT EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node
+                     AND company = v_item COLLATE utf8mb4_unicode_ci) THEN
+      INSERT INTO sds_company_node (company, node_external_id) VALUES (v_item, p_node);
+    END IF;
     SET i = i + 1;
   END WHILE;
   COMMIT;
