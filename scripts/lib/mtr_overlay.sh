@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
 # mtr_overlay <dir> <suite dir> [<system mysql-test dir>]
 #   Builds, under <dir>, a private copy of the installed mysql-test tree in
@@ -21,7 +22,7 @@
 # path contains "mysql-test".)
 mtr_overlay() {
     local dir=$1 suite=$2 sys=${3:-/usr/share/mysql/mysql-test}
-    local prefix share_rel mysql_rel test_name e
+    local prefix e
     [ -x "$sys/mariadb-test-run.pl" ] || { echo "mtr_overlay: no mtr in $sys" >&2; return 1; }
     [ -d "$suite/t" ] || { echo "mtr_overlay: $suite is not an mtr suite (no t/)" >&2; return 1; }
     sys=$(cd "$sys" && pwd -P)
