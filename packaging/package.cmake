@@ -91,7 +91,10 @@ file(WRITE ${CMAKE_BINARY_DIR}/packaging/changelog.Debian
 
  -- ${SDS_DEB_MAINTAINER}  ${SDS_DEB_DATE}
 ")
-find_program(SDS_GZIP gzip REQUIRED)
+find_program(SDS_GZIP gzip)
+if(NOT SDS_GZIP)
+  message(FATAL_ERROR "gzip not found (it compresses changelog.Debian)")
+endif()
 execute_process(COMMAND ${SDS_GZIP} -9nc
   INPUT_FILE ${CMAKE_BINARY_DIR}/packaging/changelog.Debian
   OUTPUT_FILE ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz
