@@ -109,8 +109,11 @@ def mtr(xml_path, res_path):
             kind = "disabled" if disabled is not None else "skipped"
             out.append(("skip", full, f"{kind}: {why}" if why else kind, ""))
         elif status == "MTR_RES_PASSED":
-            warned = [o for r, o in checks.get((f"{suite}.{name}", comb), [])
-                      if r == "warning"]
+            runs = checks.get((f"{suite}.{name}", comb))
+            if runs is None:   # combinations named otherwise in the two files
+                runs = [x for (n, _), v in checks.items()
+                        if n == f"{suite}.{name}" for x in v]
+            warned = [o for r, o in runs if r == "warning"]
             if warned:
                 out.append(("fail", full,
                             "check-testcase: the test left the server changed",
