@@ -2,7 +2,7 @@
 # bench/run.sh [--quick] -- every frappe_sds benchmark, side by side, in one run.
 #
 # Installs what it needs (Debian packages, via scripts/deps.sh + sysbench),
-# builds the plugin (cmake) and the do-nothing audit plugin (gcc), starts ONE
+# builds the plugin and the do-nothing audit plugin (cmake -DSDS_BENCH_NOOP=ON), starts ONE
 # throwaway mariadbd in a temp dir (restarted with other plugins where a
 # benchmark compares server configurations; same datadir), runs:
 #   1. setup time: sds_setup vs the seed app's SQL (bench/seed_setup.sql)
@@ -91,18 +91,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-lap "building the plugin (cmake) and bench/noop_audit (gcc)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$W/cmake.log" 2>&1 \
+lap "building the plugin and bench/noop_audit (cmake -DSDS_BENCH_NOOP=ON)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDS_BENCH_NOOP=ON >"$W/cmake.log" 2>&1 \
     && cmake --build build -j"$(nproc)" >>"$W/cmake.log" 2>&1 \
     || { tail -n 30 "$W/cmake.log" >&2; die "plugin build failed"; }
 SO=$(find "$ROOT/build" -name frappe_sds.so -type f | head -n 1)
 [ -n "$SO" ] || die "build/frappe_sds.so not found"
 mkdir -p "$W/plugins-none" "$W/plugins-noop" "$W/plugins-ours"
 cp "$SO" "$W/plugins-ours/frappe_sds.so"
-gcc -O2 -Wall -Wextra -Werror -I/usr/include/mariadb/server -DMYSQL_DYNAMIC_PLUGIN -fPIC -shared \
-    "$ROOT/bench/noop_audit/noop_audit.c" -o "$W/plugins-noop/noop_audit.so" \
-    -Wl,--whole-archive /usr/lib/x86_64-linux-gnu/libmysqlservices.a -Wl,--no-whole-archive \
-    || die "noop_audit build failed"
+[ -f "$ROOT/build/bench/noop_audit.so" ] || die "build/bench/noop_audit.so not built (SDS_BENCH_NOOP)"
+cp "$ROOT/build/bench/noop_audit.so" "$W/plugins-noop/noop_audit.so"
 
 # ---- the machine -------------------------------------------------------------
 meta mode "$([ $QUICK = 1 ] && echo quick || echo full)"

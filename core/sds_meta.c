@@ -1,7 +1,8 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-   Frappe metadata model and the replication plan (see sds_meta.h).
-   The policy tables below are the project's documented decisions; the
-   README's "Replication plan" section explains each of them. */
+   The Frappe metadata model (see sds_meta.h): built from input rows
+   (sds_meta_add), looked up, freed. The classification that computes the
+   replication plan from it is sds_plan.c; the policy lists it applies are
+   sds_policy.c. */
 #include "sds_meta.h"
 #include "sds_map.h"
 #include "sds_quote.h"

@@ -1,7 +1,8 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    In-memory model of a Frappe site's metadata (DocTypes, their effective
    fields after Custom Fields and Property Setters, physical tables and
-   columns, override rules) and the replication plan computed from it.
+   columns, override rules) and the replication plan computed from it:
+   the model in sds_meta.c, the plan (sds_meta_plan*) in sds_plan.c.
    Pure C: no server headers, unit-tested on its own. */
 #ifndef SDS_META_H
 #define SDS_META_H

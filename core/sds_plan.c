@@ -199,8 +199,8 @@ static const char *owner_field(sds_doctype *d, sds_buf *why)
     int skip= 0;
     if (!is_company_link(f) || find_field(d, f->fieldname) != f)
       continue;
-    for (k= 0; not_owner_fields[k]; k++)
-      if (strcmp(f->fieldname, not_owner_fields[k]) == 0)
+    for (k= 0; sds_not_owner_fields[k]; k++)
+      if (strcmp(f->fieldname, sds_not_owner_fields[k]) == 0)
         skip= 1;
     if (skip)
     {
@@ -240,7 +240,7 @@ static const char *owner_field(sds_doctype *d, sds_buf *why)
   return NULL;
 }
 
-static const policy *find_policy(const policy *list, const char *name)
+static const sds_policy *find_policy(const sds_policy *list, const char *name)
 {
   for (; list->name; list++)
     if (strcmp(list->name, name) == 0)
@@ -426,7 +426,7 @@ static int needs_parents(const sds_doctype *d)
   if (d->rule)
     return d->rule->scope == SDS_SCOPE_CHILD;
   return !d->is_virtual && !d->issingle && d->table && d->istable &&
-         !find_policy(doctype_policy, d->name);
+         !find_policy(sds_doctype_policy, d->name);
 }
 
 /* Decide one DocType whose parents (if it needs them) are decided or in
@@ -434,8 +434,8 @@ static int needs_parents(const sds_doctype *d)
 static int decide_one(sds_meta *m, sds_doctype *d)
 {
   sds_decision *dd= &d->d;
-  const policy *p;
-  const dyn_policy *dp;
+  const sds_policy *p;
+  const sds_dyn_policy *dp;
   sds_buf why;
   const char *own;
   if (d->rule)
@@ -462,7 +462,7 @@ static int decide_one(sds_meta *m, sds_doctype *d)
            "no table in the database (DocType not migrated yet?)");
     goto done;
   }
-  if ((p= find_policy(doctype_policy, d->name)))
+  if ((p= find_policy(sds_doctype_policy, d->name)))
   {
     decide(m, dd, p->scope, SDS_SRC_NONE, p->reason);
     goto done;
@@ -488,7 +488,7 @@ static int decide_one(sds_meta *m, sds_doctype *d)
     dd->reason= take(m, &why);
     goto done;
   }
-  for (dp= dynamic_policy; dp->name; dp++)
+  for (dp= sds_dynamic_policy; dp->name; dp++)
     if (strcmp(dp->name, d->name) == 0 && site_has_companies(m) &&
         sds_table_has_column(d->table, dp->type_field) &&
         sds_table_has_column(d->table, dp->name_field))
@@ -499,7 +499,7 @@ static int decide_one(sds_meta *m, sds_doctype *d)
       dd->dyn_name_field= dp->name_field;
       goto done;
     }
-  if ((p= find_policy(global_policy, d->name)))
+  if ((p= find_policy(sds_global_policy, d->name)))
   {
     sds_buf_free(&why);
     decide(m, dd, p->scope, SDS_SRC_NONE, p->reason);
@@ -571,7 +571,7 @@ static int classify(sds_meta *m, sds_doctype *root, frame *stack)
 
 static void classify_table(sds_meta *m, sds_table *t, sds_decision *dd)
 {
-  const policy *p;
+  const sds_policy *p;
   const sds_rule *r= table_rule(m, t->name);
   if (t->is_view)
   {
@@ -607,7 +607,7 @@ static void classify_table(sds_meta *m, sds_table *t, sds_decision *dd)
     sds_buf_printf(&m->err, "sds_doctype_rule: '%s' is a table without a "
                    "DocType: only global, node_local or excluded apply",
                    r->key);
-  if ((p= find_policy(table_policy, t->name)))
+  if ((p= find_policy(sds_table_policy, t->name)))
   {
     decide(m, dd, p->scope, SDS_SRC_NONE, p->reason);
     return;

@@ -4,7 +4,7 @@
 #include "sds_policy.h"
 
 /* DocTypes whose rows must not replicate, whatever fields they have. */
-const policy doctype_policy[]= {
+const sds_policy sds_doctype_policy[]= {
   {"Version", SDS_SCOPE_EXCLUDED, "document change log (a Frappe log type)"},
   {"Error Log", SDS_SCOPE_EXCLUDED, "log"},
   {"Error Snapshot", SDS_SCOPE_EXCLUDED, "log"},
@@ -52,7 +52,7 @@ const policy doctype_policy[]= {
 };
 
 /* Documents tied to a company document only through a Dynamic Link. */
-const dyn_policy dynamic_policy[]= {
+const sds_dyn_policy sds_dynamic_policy[]= {
   {"File", "attached_to_doctype", "attached_to_name",
    "an attachment follows the document it is attached to; files of global "
    "documents and unattached files go to every node"},
@@ -66,7 +66,7 @@ const dyn_policy dynamic_policy[]= {
 };
 
 /* DocTypes decided as global although someone may expect otherwise. */
-const policy global_policy[]= {
+const sds_policy sds_global_policy[]= {
   {"Address", SDS_SCOPE_GLOBAL,
    "tied to parties only through Dynamic Link rows; parties (Customer, "
    "Supplier) are global masters, so their addresses are too"},
@@ -77,13 +77,13 @@ const policy global_policy[]= {
 };
 
 /* Link->Company fields that do not make a DocType company-owned. */
-const char *const not_owner_fields[]= {
+const char *const sds_not_owner_fields[]= {
   "represents_company",  /* inter-company party: "this customer is our X" */
   NULL
 };
 
 /* Tables without a DocType. */
-const policy table_policy[]= {
+const sds_policy sds_table_policy[]= {
   {"tabSeries", SDS_SCOPE_NODE_LOCAL,
    "naming-series counters: each node numbers its own documents"},
   {"tabSessions", SDS_SCOPE_NODE_LOCAL, "web sessions of this node"},

@@ -5,23 +5,23 @@
 
 #include "sds_meta.h"
 
-typedef struct policy
+typedef struct sds_policy
 {
   const char *name;
   sds_scope scope;
   const char *reason;
-} policy;
+} sds_policy;
 
-typedef struct dyn_policy
+typedef struct sds_dyn_policy
 {
   const char *name, *type_field, *name_field, *reason;
-} dyn_policy;
+} sds_dyn_policy;
 
 /* each list ends with a NULL name */
-extern const policy doctype_policy[];   /* excluded / node_local DocTypes */
-extern const dyn_policy dynamic_policy[]; /* follow a Dynamic Link */
-extern const policy global_policy[];    /* explicitly global DocTypes */
-extern const policy table_policy[];     /* tables without a DocType */
-extern const char *const not_owner_fields[];
+extern const sds_policy sds_doctype_policy[];   /* excluded / node_local DocTypes */
+extern const sds_dyn_policy sds_dynamic_policy[]; /* follow a Dynamic Link */
+extern const sds_policy sds_global_policy[];    /* explicitly global DocTypes */
+extern const sds_policy sds_table_policy[];     /* tables without a DocType */
+extern const char *const sds_not_owner_fields[];
 
 #endif

@@ -1,14 +1,26 @@
 #!/bin/bash
 # The single test command: deps, build, unit tests (ctest), mtr suite frappe_sds.
 # Last line of output is exactly "N passed, N failed" (unit + mtr tests; skipped
-# mtr tests are reported on the line before and not counted).
-# Exit 0 only if nothing failed and at least one test ran.
+# tests are listed with their reason, counted on the line before and never as
+# passed). Exit 0 only if nothing failed and at least one test ran.
+#
+# Results are read from the tools' own reports, not from their screen output:
+# ctest --output-junit and mtr --xml-report (+ its --result-file, which marks
+# a test that passed but left the server changed), read by
+# scripts/lib/test_results.py. mtr runs from a private overlay of the
+# installed mysql-test tree (scripts/lib/mtr_overlay.sh) that holds this
+# checkout's suite: nothing is written into the installed tree, no lock is
+# shared, and checkouts on one machine run the command at the same time.
 #
 # Env knobs:
 #   FRAPPE_SDS_PLUGIN_DIR   where frappe_sds.so is (default: build/, or wherever
 #                           the build put it)
 #   FRAPPE_SDS_MTR_ARGS     extra mtr arguments (e.g. a test name: "zz_plumbing")
 #   FRAPPE_SDS_KEEP_VARDIR=1  keep the mtr vardir (logs) after the run
+#   FRAPPE_SDS_MTR_HOME     the installed mysql-test tree the overlay mirrors
+#                           (default /usr/share/mysql/mysql-test)
+#   FRAPPE_SDS_SHELL_TESTS  "a b": only these tests/*.sh ("none": none)
+#   FRAPPE_SDS_SKIP_BENCH=1 skip bench/run.sh --quick
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,11 +28,33 @@ cd "$ROOT"
 export FRAPPE_SDS_SRC="$ROOT"
 export FRAPPE_SDS_SQL="${FRAPPE_SDS_SQL:-$ROOT/build/sql}"   # assembled by the build
 
-MTR_HOME=/usr/share/mysql/mysql-test
+MTR_HOME=${FRAPPE_SDS_MTR_HOME:-/usr/share/mysql/mysql-test}   # the installed tree
 pass=0; fail=0; skip=0
 failed_names=()
+# this run's own files (reports, logs, the mtr overlay); removed at exit
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/frappe_sds_test.XXXXXX")
+VARDIR=
+cleanup() {
+    if [ -n "$VARDIR" ] && [ "${FRAPPE_SDS_KEEP_VARDIR:-0}" = 1 ]; then echo "mtr vardir kept: $VARDIR"
+    elif [ -n "$VARDIR" ]; then rm -rf "$VARDIR"; fi
+    rm -rf "$RUN"
+}
+trap cleanup EXIT
 
 note() { echo "== $*"; }
+# count_rows <label> <failed-name prefix>: reads test_results.py rows
+# (status TAB name TAB reason)
+count_rows() {
+    local label=$1 prefix=$2 status name reason
+    while IFS=$'\t' read -r status name reason; do
+        [ -n "$name" ] || continue
+        case "$status" in
+            pass) pass=$((pass + 1)) ;;
+            skip) skip=$((skip + 1)); echo "  $label $name SKIPPED: $reason" ;;
+            *) fail=$((fail + 1)); failed_names+=("$prefix$name"); echo "  $label $name FAILED: $reason" ;;
+        esac
+    done
+}
 
 # ---------------------------------------------------------------- deps
 note "deps"
@@ -48,23 +82,12 @@ fi
 # ---------------------------------------------------------------- unit tests
 if [ $built = 1 ]; then
     note "unit tests (ctest)"
-    ctest_log=$(mktemp)
-    ctest --test-dir build --output-on-failure >"$ctest_log" 2>&1
-    cat "$ctest_log"
-    # "  1/12 Test  #1: name .....   Passed    0.01 sec" / "***Failed" / "***Not Run (Disabled)" ...
-    while IFS=$'\t' read -r name status; do
-        case "$status" in
-            Passed*) pass=$((pass + 1)) ;;
-            Skipped*|*Disabled*) skip=$((skip + 1)) ;;
-            *) fail=$((fail + 1)); failed_names+=("ctest:$name") ;;
-        esac
-    done < <(awk '/^ *[0-9]+\/[0-9]+ +Test +#[0-9]+: / {
-                 rest = $0; sub(/^[^#]*#[0-9]+: /, "", rest)
-                 name = rest; sub(/ .*/, "", name)
-                 st = substr(rest, length(name) + 1); sub(/^ *\.*[ *]*/, "", st)
-                 sub(/ +[0-9.]+ sec.*$/, "", st)
-                 print name "\t" st }' "$ctest_log")
-    rm -f "$ctest_log"
+    ctest --test-dir build --output-on-failure --output-junit "$RUN/ctest.xml"
+    if rows=$(python3 "$ROOT/scripts/lib/test_results.py" ctest "$RUN/ctest.xml"); then
+        count_rows ctest ctest: <<<"$rows"
+    else
+        fail=$((fail + 1)); failed_names+=("ctest-report")
+    fi
 
     # the core's unit tests again under ASan/UBSan/LSan (failure injection
     # included: leaks on error paths show up here)
@@ -92,11 +115,11 @@ fi
 # bench/run.sh regenerates bench/RESULTS.md)
 if [ $built = 1 ] && [ -x "$ROOT/bench/run.sh" ] && [ "${FRAPPE_SDS_SKIP_BENCH:-0}" != 1 ]; then
     note "benchmarks, quick mode (bench/run.sh --quick)"
-    if "$ROOT/bench/run.sh" --quick > /tmp/frappe_sds_bench_quick.log 2>&1; then
+    if "$ROOT/bench/run.sh" --quick > "$RUN/bench_quick.log" 2>&1; then
         pass=$((pass + 1)); echo "  bench quick passed"
     else
         fail=$((fail + 1)); failed_names+=("bench-quick")
-        echo "  bench quick FAILED:"; tail -n 30 /tmp/frappe_sds_bench_quick.log
+        echo "  bench quick FAILED:"; tail -n 30 "$RUN/bench_quick.log"
     fi
 fi
 
@@ -115,7 +138,7 @@ if [ $built = 1 ]; then
         if [ -n "${FRAPPE_SDS_SHELL_TESTS:-}" ]; then
             case " $FRAPPE_SDS_SHELL_TESTS " in *" $name "*) ;; *) continue ;; esac
         fi
-        log=$(mktemp "/tmp/frappe_sds_$name.XXXXXX.log")
+        log="$RUN/shell_$name.log"
         note "$what (tests/$name.sh)"
         t0=$(date +%s)
         "$t" > "$log" 2>&1 </dev/null
@@ -145,23 +168,14 @@ if [ ! -x "$MTR_HOME/mariadb-test-run.pl" ]; then
     echo "mtr not found at $MTR_HOME (package mariadb-test)"
     fail=$((fail + 1)); failed_names+=("mtr-missing")
 else
-    # mtr finds out-of-tree suites only under $MTR_HOME/plugin/<x>/<suite>
-    # (--suite=<path> does not work: mtr splits the name at '-', and the
-    # path contains "mysql-test"). Point the link at THIS checkout.
-    mkdir -p "$MTR_HOME/plugin/frappe_sds"
-    if [ -d "$MTR_HOME/plugin/frappe_sds/frappe_sds" ] && [ ! -L "$MTR_HOME/plugin/frappe_sds/frappe_sds" ]; then
-        echo "ERROR: $MTR_HOME/plugin/frappe_sds/frappe_sds is a real directory, expected a symlink"
-        echo "0 skipped"; echo "$pass passed, $((fail + 1)) failed"; exit 1
+    # mtr finds out-of-tree suites only under <its cwd>/../mysql-test/plugin/*/:
+    # a private overlay of the installed tree with this checkout's suite in
+    # it (scripts/lib/mtr_overlay.sh says why it is built as it is).
+    . "$ROOT/scripts/lib/mtr_overlay.sh"
+    if ! MTR_DIR=$(mtr_overlay "$RUN/mtr" "$ROOT/mysql-test/frappe_sds" "$MTR_HOME"); then
+        fail=$((fail + 1)); failed_names+=("mtr-overlay")
+        echo "$skip skipped"; echo "$pass passed, $fail failed"; exit 1
     fi
-    # The link is machine-wide: runs from other checkouts of this machine
-    # (git worktrees) wait for each other here instead of testing each
-    # other's code. Released when this script exits.
-    exec 9>/tmp/frappe_sds_mtr.lock
-    if ! flock -n 9; then
-        echo "== waiting for another checkout's mtr run (/tmp/frappe_sds_mtr.lock)"
-        flock 9
-    fi
-    ln -sfn "$ROOT/mysql-test/frappe_sds" "$MTR_HOME/plugin/frappe_sds/frappe_sds"
 
     # vardir on tmpfs when there is room: the site fixture (1003 InnoDB tables)
     # loads ~2.5x faster there than on disk.
@@ -171,54 +185,43 @@ else
         base=/dev/shm
     fi
     VARDIR=$(mktemp -d "$base/frappe_sds_mtr.XXXXXX")
-    cleanup() {
-        if [ "${FRAPPE_SDS_KEEP_VARDIR:-0}" = 1 ]; then echo "mtr vardir kept: $VARDIR"
-        else rm -rf "$VARDIR"; fi
-    }
-    trap cleanup EXIT
-    MTR_LOG="$VARDIR.log"
+    MTR_LOG="$RUN/mtr.log"
 
     note "mtr suite frappe_sds (plugin dir $FRAPPE_SDS_PLUGIN_DIR, vardir $VARDIR)"
     t0=$(date +%s)
+    # --xml-report: every test's status, skip reason and failure log;
+    # --result-file ($VARDIR/mtr-results.txt): per test also "warning" when
+    # mtr's check-testcase found state the test left behind (the XML says
+    # "passed" for those).
     # shellcheck disable=SC2086
-    (cd "$MTR_HOME" && perl mariadb-test-run.pl --vardir="$VARDIR" --parallel=1 --force \
+    (cd "$MTR_DIR" && perl mariadb-test-run.pl --vardir="$VARDIR" --parallel=1 --force \
         --max-test-fail=0 --suite=frappe_sds \
+        --xml-report="$RUN/mtr.xml" --result-file \
         ${FRAPPE_SDS_MTR_ARGS:-}) >"$MTR_LOG" 2>&1
     mtr_rc=$?
     t1=$(date +%s)
-    # result lines: "frappe_sds.name ['combination'] [ pass ]  123"
-    res=$(sed -nE "s/^(w[0-9]+ )?(frappe_sds\.[^ ]+( '[^']*')?) +\[ ([a-z-]+) \].*/\2\t\4/p" "$MTR_LOG")
-    # tests that passed but left state behind: mtr prints them at the end as
-    # "Check of testcase failed for: a b" (the result line still says pass)
-    checkfail=" $(sed -nE 's/^Check of testcase failed for: *//p' "$MTR_LOG" | tr '\n' ' ') "
-    mp=0; mf=0; ms=0
-    while IFS=$'\t' read -r name status; do
-        [ -n "$name" ] || continue
-        case "$checkfail" in *" $name "*) status=check-testcase-fail ;; esac
-        case "$status" in
-            pass|retry-pass) mp=$((mp + 1)) ;;
-            skipped|disabled) ms=$((ms + 1)) ;;
-            *) mf=$((mf + 1)); failed_names+=("$name") ;;
-        esac
-    done <<<"$res"
+    grep -E "\[ [a-z-]+ \]" "$MTR_LOG" | sed 's/^/  /'   # mtr's own result lines, for the reader
+    p0=$pass f0=$fail s0=$skip
+    if [ -f "$RUN/mtr.xml" ] && \
+       rows=$(python3 "$ROOT/scripts/lib/test_results.py" mtr "$RUN/mtr.xml" "$VARDIR/mtr-results.txt"); then
+        count_rows mtr "" <<<"$rows"
+        if [ $((fail - f0)) -gt 0 ]; then
+            echo "---- mtr failure output ----"
+            python3 "$ROOT/scripts/lib/test_results.py" --details mtr "$RUN/mtr.xml" "$VARDIR/mtr-results.txt"
+            echo "----------------------------"
+        fi
+    fi
+    mp=$((pass - p0)) mf=$((fail - f0)) ms=$((skip - s0))
     echo "mtr: $mp passed, $mf failed, $ms skipped in $((t1 - t0)) s (mtr exit $mtr_rc)"
-    grep -E "\[ (pass|fail|skipped|disabled|retry-[a-z]+) \]" "$MTR_LOG" | sed 's/^/  /'
-    if [ $mf -gt 0 ]; then
-        echo "---- mtr failure output ----"
-        # a failure block runs from its "[ fail ]" line to mtr's " - saving" line;
-        # a check-testcase block from "MTR's internal check" to "not ok"
-        awk '/\[ (fail|retry-fail) \]/ || /^MTR.s internal check of the test case/ {on=1}
-             on {print}
-             /^ - saving|^ - found|^Retrying|^not ok/ {on=0}' "$MTR_LOG"
-        grep -E '^Check of testcase failed for:' "$MTR_LOG"
-        echo "----------------------------"
-    fi
     if [ $((mp + mf + ms)) -eq 0 ]; then
-        echo "mtr ran no test; its output:"; tail -n 40 "$MTR_LOG"
+        echo "mtr ran no test (or wrote no report); its output:"; tail -n 40 "$MTR_LOG"
         fail=$((fail + 1)); failed_names+=("mtr-run")
+    elif [ $mtr_rc -ne 0 ] && [ $mf -eq 0 ]; then
+        # e.g. aborted after some tests, or warnings in the server logs
+        # found at shutdown: mtr failed though no test of its report did
+        echo "mtr exited $mtr_rc with no failed test in its report; its output:"; tail -n 40 "$MTR_LOG"
+        fail=$((fail + 1)); failed_names+=("mtr-exit")
     fi
-    rm -f "$MTR_LOG"
-    pass=$((pass + mp)); fail=$((fail + mf)); skip=$((skip + ms))
 fi
 
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"

@@ -1,18 +1,24 @@
 #!/bin/bash
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-# test: the Debian package builds, installs (dpkg -i, apt-get install ./deb), loads in a server from its snippet, installs a site, and is removed without a trace
+# test: the Debian package builds (version <release>-1, docs and changelog.Debian.gz in /usr/share/doc/frappe-sds), installs (dpkg -i, apt-get install ./deb), loads in a server from its snippet with PLUGIN_VERSION of the release, installs a site, and is removed without a trace
 # Installs into the machine's real paths (run as root): it leaves the machine
 # as it found it. It never starts the system mariadb service (policy-rc.d
 # while dpkg/apt run), backs up and restores any file the package would
 # overwrite (e.g. a frappe_sds.so from `cmake --install`), purges the
 # package on exit, and refuses to run (skip) where frappe-sds is installed
 # already. One run at a time per machine (a lock).
-#  1. cpack -G DEB in a temp build dir: frappe-sds_<v>_<arch>.deb with the
-#     expected files, conffile, and Depends on the server package at the
-#     exact installed version;
-#  2. dpkg -i; a throwaway server started from a my.cnf that only sets its
+#  1. cpack -G DEB in a temp build dir: frappe-sds_<v>-1_<arch>.deb (Debian
+#     revision 1) with the expected files: the SQL in /usr/share/frappe-sds/
+#     (dba.sql too when the tree has sql/dba/), README.md, docs/*.md,
+#     CHANGELOG.md (when present), copyright and changelog.Debian.gz (gzip -n,
+#     its entry of this version) in /usr/share/doc/frappe-sds/; the
+#     conffile; Depends on the server package at the exact installed
+#     version; lintian's basics (root:root, 0644/0755, md5sums, Maintainer);
+#  2. dpkg -i (which fires mariadb-server's trigger on /etc/mysql); a
+#     throwaway server started from a my.cnf that only sets its
 #     own paths and includes the packaged snippet (no --plugin-dir, no
-#     plugin options) loads both plugins from the package's plugin dir;
+#     plugin options) loads both plugins from the package's plugin dir, with
+#     PLUGIN_VERSION the release's major.minor;
 #     install.sql from /usr/share/frappe-sds/ installs a site; sds_setup;
 #  3. dpkg -r removes every file but the conffile (Debian keeps conffiles
 #     until purge), and a server started with the left snippet still starts;
@@ -108,24 +114,49 @@ V=$(sed -n 's/^project(frappe_sds VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 ARCH=$(dpkg --print-architecture)
 say "1. cpack -G DEB ($PKG $V, $ARCH)"
 ( cmake -S . -B "$T/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$T/build.log" 2>&1 \
-  && cmake --build "$T/build" -j2 --target frappe_sds sds_sql >>"$T/build.log" 2>&1 \
+  && cmake --build "$T/build" -j2 >>"$T/build.log" 2>&1 \
   && cd "$T/build" && cpack -G DEB >>"$T/build.log" 2>&1 ) || { tail -n 20 "$T/build.log"; fail "package build"; }
-DEB="$T/build/${PKG}_${V}_${ARCH}.deb"
+REV=1   # the default Debian revision (SDS_DEB_REVISION)
+DEB="$T/build/${PKG}_${V}-${REV}_${ARCH}.deb"
 [ -f "$DEB" ] || { ls "$T/build"; fail "no $DEB"; }
+[ "$(dpkg-deb -f "$DEB" Version)" = "$V-$REV" ] || fail "package version '$(dpkg-deb -f "$DEB" Version)', expected $V-$REV"
 PLUGIN_DIR=$(mariadbd --no-defaults --verbose --help 2>/dev/null | awk '$1=="plugin-dir"{print $2}')
 PLUGIN_DIR=${PLUGIN_DIR%/}
+DOC=/usr/share/doc/$PKG
 files=$(dpkg-deb -c "$DEB" | awk '$1 !~ /^d/ {print substr($6, 2)}' | sort)
-want=$(printf '%s\n' "$PLUGIN_DIR/frappe_sds.so" /etc/mysql/mariadb.conf.d/$PKG.cnf \
-        /usr/share/$PKG/install.sql /usr/share/$PKG/uninstall.sql /usr/share/$PKG/README.md \
-        /usr/share/doc/$PKG/copyright | sort)
+want=$( { printf '%s\n' "$PLUGIN_DIR/frappe_sds.so" /etc/mysql/mariadb.conf.d/$PKG.cnf \
+            /usr/share/$PKG/install.sql /usr/share/$PKG/uninstall.sql \
+            $DOC/copyright $DOC/changelog.Debian.gz $DOC/README.md
+          [ -d sql/dba ] && echo /usr/share/$PKG/dba.sql
+          [ -f CHANGELOG.md ] && echo $DOC/CHANGELOG.md
+          for f in docs/*.md; do [ -f "$f" ] && echo "$DOC/$f"; done; } | sort)
 [ "$files" = "$want" ] || { diff <(echo "$want") <(echo "$files"); fail "package contents (< expected, > built)"; }
+# changelog.Debian.gz: gzip -n (no file name, no time stamp), this version's entry
+dpkg-deb --fsys-tarfile "$DEB" | tar -xO .$DOC/changelog.Debian.gz >"$T/changelog.Debian.gz"
+[ "$(od -An -tu1 -j3 -N5 "$T/changelog.Debian.gz" | tr -s ' ')" = " 0 0 0 0 0" ] \
+    || fail "changelog.Debian.gz carries a name or a time stamp (gzip -n)"
+gunzip -c "$T/changelog.Debian.gz" >"$T/changelog.Debian" || fail "changelog.Debian.gz is not gzip"
+[ "$(dpkg-parsechangelog -l "$T/changelog.Debian" -S Version)" = "$V-$REV" ] \
+    || fail "changelog.Debian: version '$(dpkg-parsechangelog -l "$T/changelog.Debian" -S Version)'"
+[ "$(dpkg-parsechangelog -l "$T/changelog.Debian" -S Source)" = "$PKG" ] || fail "changelog.Debian: source"
+# lintian's basics: owner root:root, files 0644 (the library 0644 too, as
+# Debian ships plugins), directories 0755, md5sums, a Maintainer
+bad=$(dpkg-deb -c "$DEB" | awk '$2 != "root/root" || ($1 ~ /^d/ && $1 != "drwxr-xr-x") || ($1 ~ /^-/ && $1 != "-rw-r--r--") {print}')
+[ -z "$bad" ] || fail "owner or mode not as Debian wants: $bad"
+dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -qx ./md5sums || fail "no md5sums in the control area"
+[ -n "$(dpkg-deb -f "$DEB" Maintainer)" ] || fail "no Maintainer field"
+if command -v lintian >/dev/null; then
+    lintian --no-tag-display-limit "$DEB" >"$T/lintian.log" 2>&1
+    grep '^E: ' "$T/lintian.log" && fail "lintian errors (above)"
+    sed 's/^/   lintian: /' "$T/lintian.log" | head -n 20
+fi
 srv_pkg=$(dpkg-query -S "$(readlink -f "$(command -v mariadbd)")" | cut -d: -f1)
 srv_ver=$(dpkg-query -W -f='${Version}' "$srv_pkg")
 dep=$(dpkg-deb -f "$DEB" Depends)
 case ", $dep," in *", $srv_pkg (= $srv_ver),"*) ;; *) fail "Depends '$dep' lacks '$srv_pkg (= $srv_ver)'" ;; esac
 [ "$(dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles)" = "/etc/mysql/mariadb.conf.d/$PKG.cnf" ] \
     || fail "the snippet is not a conffile"
-dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/doc/$PKG/copyright | grep -q "^License: GPL-3+" \
+dpkg-deb --fsys-tarfile "$DEB" | tar -xO .$DOC/copyright | grep -q "^License: GPL-3+" \
     || fail "copyright file"
 echo "   $(basename "$DEB"): $(echo "$files" | wc -l) files; Depends: $dep"
 
@@ -149,18 +180,36 @@ sys_before=$(mariadb_active)
 say "2. dpkg -i; a server with the packaged snippet; install.sql from /usr/share/$PKG"
 installed_by_us=1
 dpkg_do -i "$DEB" >"$T/dpkg.log" || { cat "$T/dpkg.log"; fail "dpkg -i"; }
+# the snippet under /etc/mysql activates mariadb-server's trigger (its
+# postinst restarts the server on hosts without systemd; policy-rc.d above
+# keeps it from doing so here)
+if dpkg-query -W -f='${Status}' mariadb-server 2>/dev/null | grep -q 'install ok installed'; then
+    grep -q "^Processing triggers for mariadb-server" "$T/dpkg.log" \
+        || { cat "$T/dpkg.log"; fail "dpkg -i did not fire mariadb-server's trigger (docs say it does)"; }
+    echo "   dpkg -i: $(grep "^Processing triggers for mariadb-server" "$T/dpkg.log")"
+fi
 [ "$(pkg_status)" = ii ] || fail "status after dpkg -i: $(pkg_status)"
 dpkg --verify "$PKG" || fail "dpkg --verify: installed files differ from the package"
 start_server
 got=$(sql -e "SELECT GROUP_CONCAT(CONCAT(plugin_name, ':', plugin_status, ':', plugin_library, ':', plugin_maturity)
               ORDER BY plugin_name) FROM information_schema.plugins WHERE plugin_name LIKE 'FRAPPE_SDS%'")
 mat=$(sed -n 's/.*MariaDB_PLUGIN_MATURITY_\([A-Z]*\).*/\1/p' plugin/sds_plugin.c | head -n 1)
-mat=${mat,,}; mat=${mat^}
+mat=${mat,,}; mat_lc=$mat; mat=${mat^}
 [ "$got" = "FRAPPE_SDS:ACTIVE:frappe_sds.so:$mat,FRAPPE_SDS_WORKER:ACTIVE:frappe_sds.so:$mat" ] \
     || fail "plugins loaded from the snippet: '$got'"
 [ "$(sql -e "SELECT @@plugin_dir")" = "$PLUGIN_DIR/" ] || fail "plugin_dir is $(sql -e "SELECT @@plugin_dir")"
 [ "$(sql -e "SELECT variable_value FROM information_schema.global_status
              WHERE variable_name = 'FRAPPE_SDS_VERSION'")" = "$V" ] || fail "library version"
+# the numeric version the server shows is the release's major.minor
+pv=$(sql -e "SELECT PLUGIN_VERSION FROM information_schema.plugins WHERE PLUGIN_NAME='FRAPPE_SDS'")
+[ "$pv" = "${V%.*}" ] || fail "PLUGIN_VERSION '$pv', expected '${V%.*}' (release $V)"
+echo "   PLUGIN_VERSION $pv (release $V)"
+# every start logs one warning per plugin of a maturity below the server's
+# (gamma < stable; docs/packaging-notes.md)
+nwarn=$(grep -c "Plugin 'FRAPPE_SDS[A-Z_]*' is of maturity level $mat_lc while the server is" "$D/error.log")
+want_warn=2; [ "$mat_lc" = stable ] && want_warn=0
+[ "$nwarn" = $want_warn ] || { grep -i maturity "$D/error.log"; fail "expected $want_warn maturity warnings at start, found $nwarn"; }
+echo "   the start logged $nwarn maturity warnings ($mat_lc plugins)"
 echo "   loaded: $got (plugin_maturity=$(sql -e "SELECT @@plugin_maturity"), from $PLUGIN_DIR)"
 srv_load_site "$D" site --customizations >/dev/null || fail "site load"
 sql site </usr/share/$PKG/install.sql || fail "install.sql from /usr/share/$PKG"

@@ -1,12 +1,12 @@
-/* noop_audit.c -- benchmark baseline: an audit plugin that subscribes to the
+/* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+ * noop_audit.c -- benchmark baseline: an audit plugin that subscribes to the
  * same event class as FRAPPE_SDS (MYSQL_AUDIT_TABLE_CLASSMASK) and does
  * nothing with the events. The difference between "no plugin" and this one is
  * the server's own cost of having a table-class audit subscriber; the
  * difference between this one and FRAPPE_SDS is frappe_sds's own cost.
- * Built by bench/run.sh:
- *   gcc -O2 -I/usr/include/mariadb/server -DMYSQL_DYNAMIC_PLUGIN -fPIC -shared \
- *       noop_audit.c -o noop_audit.so -Wl,--whole-archive \
- *       /usr/lib/x86_64-linux-gnu/libmysqlservices.a -Wl,--no-whole-archive
+ * Built by CMake with -DSDS_BENCH_NOOP=ON into <build>/bench/noop_audit.so,
+ * against the same server headers and services as frappe_sds.so
+ * (cmake/FindMariaDBServer.cmake); bench/run.sh configures that.
  */
 #include <mysql/plugin.h>
 #include <mysql/plugin_audit.h>

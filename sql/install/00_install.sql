@@ -31,6 +31,29 @@ SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
 SET @sds__sql_version = '@SDS_VERSION@', @sds__upgrade_from = NULL;
 
 -- ---------------------------------------------------------------------------
+-- A DBA's script: it creates the server's frappe_sds UDFs (CREATE FUNCTION
+-- ... SONAME writes mysql.func). Run by the site's own account it would stop
+-- at the first UDF with "ERROR 1044 ... to database 'mysql'"; say what to do
+-- instead, before anything else. PREPARE checks the statement's privileges
+-- (the account's own and its enabled roles') and runs nothing.
+-- ---------------------------------------------------------------------------
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE msg VARCHAR(512);
+  DECLARE EXIT HANDLER FOR 1044, 1142
+  BEGIN
+    SET msg = CONCAT('frappe_sds install: install.sql must be run by a DBA: it creates the ',
+      'frappe_sds UDFs (CREATE FUNCTION ... SONAME needs INSERT on the mysql database), ',
+      'which ', QUOTE(CURRENT_USER()), ' may not do; nothing was changed. ',
+      'Run it as a DBA: sudo mariadb <site_db> < install.sql');
+    SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT = msg;
+  END;
+  PREPARE sds__dba_probe FROM 'INSERT INTO mysql.func (name) SELECT ''sds_probe'' FROM DUAL WHERE 0';
+  DEALLOCATE PREPARE sds__dba_probe;
+END//
+DELIMITER ;
+
+-- ---------------------------------------------------------------------------
 -- Preconditions: clear errors instead of half installs
 -- ---------------------------------------------------------------------------
 DELIMITER //
