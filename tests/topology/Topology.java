@@ -59,7 +59,8 @@ public class Topology {
             step("4 the site user writes no sym_* row and gives SymmetricDS's account no right", Topology::step4);
             step("5 the site user's code never runs as SymmetricDS (lookup view, capture trigger, shadow function)", Topology::step5);
             step("6 dropping or adding capture triggers harms only the site itself", Topology::step6);
-            step("7 control: with EXECUTE on the site database (today's sds_grant) the same attacks run as SymmetricDS", Topology::step7);
+            step("7 remote SQL for whom the DBA allows, through a DBA routine the site cannot replace", Topology::step7remote);
+            step("8 control: with EXECUTE on the site database (today's sds_grant) the same attacks run as SymmetricDS", Topology::step7);
         } catch (Exception e) {
             say("stopped: " + e);
         } finally {
@@ -75,7 +76,7 @@ public class Topology {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 7) rc = 1;
+            if (results.size() < 8) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -595,6 +596,51 @@ public class Topology {
     }
 
     // ---------------------------------------------------------------- step 7
+    // A prototype of the DBA side: the frappe_sds DBA database (only the DBA writes it) holds
+    // the site -> runtime database map, the remote-SQL allowlist and sds_send_sql, SQL
+    // SECURITY DEFINER: it checks the caller's login (SESSION_USER(): set by the server at
+    // authentication, the site cannot change it) against the allowlist and writes the S
+    // event into the runtime database the map names. The statement reaches the branch's site
+    // database through $(catalogName), which SymmetricDS replaces on the receiving node with
+    // the table's target catalog (DefaultDatabaseWriter.preprocessSqlStatement).
+    static void step7remote() throws Exception {
+        rootExec(MS, "mysql",
+                "CREATE DATABASE frappe_sds",
+                "CREATE TABLE frappe_sds.sds_site (site_db VARCHAR(64) PRIMARY KEY, runtime_db VARCHAR(64) NOT NULL)",
+                "CREATE TABLE frappe_sds.sds_remote_sql_sender (site_db VARCHAR(64), login_user VARCHAR(128), PRIMARY KEY (site_db, login_user))",
+                "INSERT INTO frappe_sds.sds_site VALUES (" + lit(MSITE) + ", " + lit(MRT) + ")",
+                "CREATE PROCEDURE frappe_sds.sds_send_sql(p_site VARCHAR(64), p_target VARCHAR(50), p_sql TEXT) SQL SECURITY DEFINER BEGIN"
+                        + " DECLARE v_user VARCHAR(128) DEFAULT SUBSTRING_INDEX(SESSION_USER(), '@', 1);"
+                        + " DECLARE v_rt VARCHAR(64);"
+                        + " IF NOT EXISTS (SELECT 1 FROM frappe_sds.sds_remote_sql_sender WHERE site_db = p_site AND login_user = v_user) THEN"
+                        + "  SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT = 'sds_send_sql: the DBA has not allowed remote SQL for this login on this site';"
+                        + " END IF;"
+                        + " SELECT runtime_db INTO v_rt FROM frappe_sds.sds_site WHERE site_db = p_site;"
+                        + " SET @sds_q = CONCAT('INSERT INTO `', v_rt, '`.sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id, node_list, create_time)"
+                        + " SELECT h.source_table_name, ''S'', ?, h.trigger_hist_id, ''frappe'', ?, NOW() FROM `', v_rt, '`.sym_trigger_hist h"
+                        + " WHERE h.source_table_name = ''tabItem'' AND h.inactive_time IS NULL AND h.source_catalog_name = ? ORDER BY h.trigger_hist_id DESC LIMIT 1');"
+                        + " SET @sds_a = CONCAT('\"', REPLACE(REPLACE(p_sql, '\\\\', '\\\\\\\\'), '\"', '\\\\\"'), '\"'), @sds_b = p_target, @sds_c = p_site;"
+                        + " PREPARE s FROM @sds_q; EXECUTE s USING @sds_a, @sds_b, @sds_c; DEALLOCATE PREPARE s;"
+                        + " END",
+                "GRANT EXECUTE ON PROCEDURE frappe_sds.sds_send_sql TO site@localhost");
+        String sql = "UPDATE $(catalogName).`tabItem` SET item_name = 'Set by remote SQL' WHERE name = 'ITEM-2'";
+        String err = siteTry(MS, MSITE, "CALL frappe_sds.sds_send_sql(" + lit(MSITE) + ", 'br1', " + lit(sql) + ")");
+        check("a site user the DBA has not allowed is refused by frappe_sds.sds_send_sql: " + firstLine(err), err.contains("not allowed"));
+        refused("the site user cannot add itself to the DBA's allowlist", MS, MSITE,
+                "INSERT INTO frappe_sds.sds_remote_sql_sender VALUES (" + lit(MSITE) + ", 'site')");
+        refused("the site user cannot replace the DBA's routine", MS, MSITE,
+                "CREATE OR REPLACE PROCEDURE frappe_sds.sds_send_sql(p_site VARCHAR(64), p_target VARCHAR(50), p_sql TEXT) BEGIN END");
+        rootExec(MS, "mysql", "INSERT INTO frappe_sds.sds_remote_sql_sender VALUES (" + lit(MSITE) + ", 'site')");
+        err = siteTry(MS, MSITE, "CALL frappe_sds.sds_send_sql(" + lit(MSITE) + ", 'br1', " + lit(sql) + ")");
+        check("once the DBA allows it, the same call queues the statement" + (err.isEmpty() ? "" : " -- " + firstLine(err)), err.isEmpty());
+        boolean ran = waitFor("remote SQL on the branch", 60,
+                () -> "Set by remote SQL".equals(one(BS, BSITE, "select item_name from `tabItem` where name = 'ITEM-2'")));
+        check("the branch ran it in ITS site database ($(catalogName) = " + BSITE + ")", ran);
+        check("the master's own row is unchanged", "Nut".equals(one(MS, MSITE, "select item_name from `tabItem` where name = 'ITEM-2'")));
+        rootExec(MS, "mysql", "DELETE FROM frappe_sds.sds_remote_sql_sender");
+    }
+
+    // ---------------------------------------------------------------- step 8
     // The negative control: the one grant this topology withholds. sds_grant gives
     // SymmetricDS's account EXECUTE on the site database today (its transaction-id function
     // lived there); with it, the site's function runs with SymmetricDS's rights and writes
