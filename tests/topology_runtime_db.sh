@@ -4,10 +4,10 @@
 # A prototype for issue 23 point 2 (docs/topology.md): a master and one branch, each on
 # its own throwaway mariadbd; on each server the Frappe-shaped site database and, apart
 # from it, SymmetricDS's runtime database (sym_<site>) that only SymmetricDS's account and
-# the DBA write. The configuration frappe_sds writes (same shape as sds_setup's: groups,
-# links, channels, lookuptable/default routers, a trigger row per side, company-filtered
-# initial_load_select) is written into the runtime database by the DBA, with
-# source_catalog_name / target_catalog_name naming the site databases. The real engine
+# the DBA write. The configuration is sds_setup's own (run on the bundled fixture in a
+# scratch database; its rows for the site's four tables), written into the runtime database
+# by the DBA with source_catalog_name / target_catalog_name naming the site databases and
+# the load selects and lookup naming the master's site database. The real engine
 # (ClientSymmetricEngine, every job, internal transport, one JVM) builds the capture
 # triggers on the site's tables, registers the branch, loads it filtered by company and
 # carries live changes both ways; the site user (ALL on its site database only, as Frappe
@@ -23,7 +23,13 @@ cd "$ROOT" || exit 1
 
 . tests/lib/symmetricds.sh
 symmetricds_build build.sh
+
+# --- the project's build: the configuration is what sds_setup writes (plugin + install.sql)
+export FRAPPE_SDS_SRC="$ROOT"
+[ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
+export FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 . scripts/lib/server.sh
+[ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/install.sql missing"; exit 1; }
 
 W=$(mktemp -d /dev/shm/frappe_sds_topo.XXXXXX 2>/dev/null || mktemp -d)
 mkdir -p "$W/classes" "$W/work"
@@ -37,10 +43,20 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-for s in m b; do
-    srv_start "$W/$s" --max-connections=200 >/dev/null 2>&1 \
-        || { tail -n 20 "$W/$s/error.log"; echo "FAIL: $s server start"; exit 1; }
-done
+# the master's server has the plugin (sds_setup's generator); the branch's needs none
+srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=200 >/dev/null 2>&1 \
+    || { tail -n 20 "$W/m/error.log"; echo "FAIL: m server start"; exit 1; }
+srv_start "$W/b" --max-connections=200 >/dev/null 2>&1 \
+    || { tail -n 20 "$W/b/error.log"; echo "FAIL: b server start"; exit 1; }
+# What frappe_sds writes today: the bundled ERPNext fixture as a scratch site (fx) on the
+# master's server, with its sym_* tables, install.sql and CALL sds_setup('master',
+# 'branch'). The prototype copies fx's rows for its four tables into the runtime database,
+# as the DBA routine of the topology would write them (Topology.java, copyConfig).
+srv_load_site "$W/m" fx >/dev/null 2>&1 || { echo "FAIL: fixture load"; exit 1; }
+srv_sql "$W/m" fx -e "source $FRAPPE_SDS_SQL/install.sql" >"$W/install.log" 2>&1 \
+    || { tail -n 20 "$W/install.log"; echo "FAIL: install.sql on the fixture"; exit 1; }
+srv_sql "$W/m" fx -e "CALL sds_setup('master', 'branch')" >"$W/setup.log" 2>&1 \
+    || { tail -n 20 "$W/setup.log"; echo "FAIL: sds_setup on the fixture"; exit 1; }
 
 # passwords of the two accounts per server (the test's only secrets)
 SITE_PW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=\n')
@@ -117,7 +133,7 @@ java -Xmx768m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
      -Dtopo.sitePw="$SITE_PW" -Dtopo.symPw="$SYM_PW" \
      -cp "$W/classes:$CP" topology.Topology "$W/m/sock" erp_master sym_erp_master \
-     "$W/b/sock" site_alpha sym_site_alpha "$W/work" >"$W/out.txt" 2>&1 &
+     "$W/b/sock" site_alpha sym_site_alpha "$W/work" fx >"$W/out.txt" 2>&1 &
 JPID=$!
 LIMIT=${TOPO_TIMEOUT_S:-600}
 ( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &

@@ -6,7 +6,9 @@
      sym@localhost   ALL on the runtime database; SELECT/INSERT/UPDATE/DELETE/DDL/TRIGGER on
                      the site database, no EXECUTE there; PROCESS
      root            the DBA (stands for frappe_sds's DBA routines writing the configuration)
-   args: M_SOCK M_SITE M_RUNTIME B_SOCK B_SITE B_RUNTIME WORKDIR
+   args: M_SOCK M_SITE M_RUNTIME B_SOCK B_SITE B_RUNTIME WORKDIR FIXTURE_DB
+   (FIXTURE_DB: a scratch database on the master's server where sds_setup ran on the
+   bundled ERPNext fixture; its configuration rows for the four tables are copied)
    Prints "  ok   ..." / "  FAIL ..." / "  info ..." lines, "RESULT PASS|FAIL <step>" per
    step, and exits 0 only when every step passed. */
 package topology;
@@ -33,7 +35,7 @@ import org.jumpmind.symmetric.Version;
 
 public class Topology {
     static String MS, MSITE, MRT, BS, BSITE, BRT, work;
-    static String sitePw, symPw;
+    static String sitePw, symPw, FX;
     static final Map<String, ISymmetricEngine> engines = new LinkedHashMap<>();
     static final Map<String, String> results = new LinkedHashMap<>();
     static boolean stepOk;
@@ -42,6 +44,7 @@ public class Topology {
         MS = a[0]; MSITE = a[1]; MRT = a[2];
         BS = a[3]; BSITE = a[4]; BRT = a[5];
         work = a[6];
+        FX = a[7];
         sitePw = System.getProperty("topo.sitePw");
         symPw = System.getProperty("topo.symPw");
         URL.setURLStreamHandlerFactory(p -> "internal".equals(p) ? new URLStreamHandler() {
@@ -254,84 +257,58 @@ public class Topology {
     }
 
     // ---------------------------------------------------------------- configuration
-    // What sds_setup writes (core/sds_config.c), for 4 tables, with the two changes the
-    // topology needs: source_catalog_name (the site database of the node group that builds
-    // the trigger) and target_catalog_name (the site database of the receiving group); the
-    // initial_load_select names its site tables with the master's site database (the
-    // extract runs on a connection whose database is the runtime database).
-    static final String[][] TABLES = {
-        // table, id, scope
-        { "tabCompany", "company", "self" },
-        { "tabItem", "item", "global" },
-        { "tabSales Invoice", "sales_invoice", "field" },
-        { "tabSales Invoice Item", "sales_invoice_item", "child" } };
-
-    static String keyOf(String expr) {
-        return "(select k.`abbr` from `tabCompany` k where k.`name` = " + expr
-                + " and char_length(k.`abbr`) between 1 and 50 and k.`abbr` not like '~%' limit 1)";
-    }
-
-    // loads run on the master only: its site database is named literally. ($(schemaName),
-    // which the extract query replaces, is not replaced in the row count SymmetricDS runs
-    // first: DataService.java "select count(*) from %s t where %s", a syntax error.)
-    static String nodeCompanies() {
-        return "(select r.`company` from " + q(MSITE) + ".`sds_company_route` r where r.`node_external_id` = '$(externalId)')";
-    }
+    // What sds_setup wrote in the fixture's scratch database (FX), for the four tables of the
+    // prototype's site, copied into the runtime database as the topology's DBA routine would
+    // write it: the rows as they are, plus what the topology needs (docs/topology.md):
+    // source_catalog_name (the site database of the group that builds the trigger: master
+    // rows -> the master's, .up rows -> the branches'), target_catalog_name on every router,
+    // and the master's site database named in the load selects and the lookup table (loads
+    // and routing run on a connection whose database is the runtime database).
+    static final String TABLES = "'tabCompany', 'tabItem', 'tabSales Invoice', 'tabSales Invoice Item'";
 
     static String lit(String s) {
         return s == null ? "NULL" : "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
-    static List<String> config() {
-        List<String> s = new ArrayList<>();
-        String now = "NOW()";
-        String by = "'frappe_sds'";
-        s.add("INSERT IGNORE INTO sym_node_group (node_group_id, description, create_time, last_update_by, last_update_time) VALUES"
-                + " ('master', 'frappe_sds: master', NOW(), " + by + ", NOW()), ('branch', 'frappe_sds: branch', NOW(), " + by + ", NOW())");
-        s.add("INSERT INTO sym_node_group_link (source_node_group_id, target_node_group_id, data_event_action, create_time, last_update_by, last_update_time) VALUES"
-                + " ('branch', 'master', 'P', " + now + ", " + by + ", " + now + "), ('master', 'branch', 'W', " + now + ", " + by + ", " + now + ")");
-        s.add("INSERT INTO sym_channel (channel_id, processing_order, max_batch_size, max_batch_to_send, batch_algorithm, reload_flag, description, create_time, last_update_by, last_update_time) VALUES"
-                + " ('frappe', 10, 10000, 100, 'default', 0, 'frappe_sds: all Frappe data', " + now + ", " + by + ", " + now + "),"
-                + " ('frappe_reload', 1, 10000, 100, 'default', 1, 'frappe_sds: loads', " + now + ", " + by + ", " + now + ")");
-        String r = "INSERT INTO sym_router (router_id, target_catalog_name, source_node_group_id, target_node_group_id, router_type, router_expression, description, create_time, last_update_by, last_update_time) VALUES ";
-        // the lookup table is named with the master's site database: the router runs on the
-        // master only, on a connection whose database is the runtime database
-        s.add(r + "('sds_m2b_company', " + lit(BSITE) + ", 'master', 'branch', 'lookuptable', "
-                + lit("LOOKUP_TABLE=" + MSITE + ".sds_company_route KEY_COLUMN=EXTERNAL_DATA LOOKUP_KEY_COLUMN=company_key EXTERNAL_ID_COLUMN=node_external_id ALL_NODES_VALUE=~all")
-                + ", 'frappe_sds: by company', " + now + ", " + by + ", " + now + ")");
-        s.add(r + "('sds_m2b_all', " + lit(BSITE) + ", 'master', 'branch', 'default', NULL, 'frappe_sds: shared', " + now + ", " + by + ", " + now + ")");
-        s.add(r + "('sds_b2m', " + lit(MSITE) + ", 'branch', 'master', 'default', NULL, 'frappe_sds: up', " + now + ", " + by + ", " + now + ")");
-        String t = "INSERT INTO sym_trigger (trigger_id, source_catalog_name, source_table_name, channel_id, reload_channel_id, sync_on_incoming_batch, external_select, description, create_time, last_update_by, last_update_time) VALUES ";
-        String tr = "INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, initial_load_select, create_time, last_update_by, last_update_time) VALUES ";
-        String cur = "$(curTriggerValue).$(curColumnPrefix)";
-        for (String[] x : TABLES) {
-            String ext = null, load = null;
-            int order = 10;
-            switch (x[2]) {
-            case "self":
-                ext = "select coalesce(" + keyOf(cur + "`name`") + ", '~none')";
-                load = "t.`name` in " + nodeCompanies();
-                order = 20;
-                break;
-            case "field":
-                ext = "select coalesce(" + keyOf(cur + "`company`") + ", '~none')";
-                load = "t.`company` in " + nodeCompanies();
-                order = 20;
-                break;
-            case "child":
-                ext = "select coalesce(case " + cur + "`parenttype` when 'Sales Invoice' then (select k.`abbr` from `tabSales Invoice` p join `tabCompany` k on k.`name` = p.`company` where p.`name` = "
-                        + cur + "`parent` and char_length(k.`abbr`) between 1 and 50 and k.`abbr` not like '~%' limit 1) end, '~none')";
-                load = "(t.`parenttype` = 'Sales Invoice' and t.`parent` in (select p.`name` from " + q(MSITE) + ".`tabSales Invoice` p where p.`company` in " + nodeCompanies() + "))";
-                order = 30;
-                break;
-            default:
-            }
-            s.add(t + "(" + lit(x[1]) + ", " + lit(MSITE) + ", " + lit(x[0]) + ", 'frappe', 'frappe_reload', 1, " + lit(ext) + ", 'frappe_sds: " + x[2] + "', " + now + ", " + by + ", " + now + ")");
-            s.add(tr + "(" + lit(x[1]) + ", " + (ext == null ? "'sds_m2b_all'" : "'sds_m2b_company'") + ", " + order + ", " + lit(load) + ", " + now + ", " + by + ", " + now + ")");
-            s.add(t + "(" + lit(x[1] + ".up") + ", " + lit(BSITE) + ", " + lit(x[0]) + ", 'frappe', 'frappe_reload', 0, NULL, 'frappe_sds: branch capture', " + now + ", " + by + ", " + now + ")");
-            s.add(tr + "(" + lit(x[1] + ".up") + ", 'sds_b2m', " + order + ", NULL, " + now + ", " + by + ", " + now + ")");
+    /** INSERT IGNORE INTO rt.t (common columns) SELECT them FROM fx.t WHERE cond. */
+    static String copy(Connection c, String rt, String t, String cond) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select a.column_name from information_schema.columns a join information_schema.columns b"
+                        + " on b.table_schema = " + lit(FX) + " and b.table_name = a.table_name and b.column_name = a.column_name"
+                        + " where a.table_schema = " + lit(rt) + " and a.table_name = " + lit(t) + " order by a.ordinal_position")) {
+            while (rs.next()) cols.add(q(rs.getString(1)));
         }
-        return s;
+        String l = String.join(", ", cols);
+        return "INSERT IGNORE INTO " + q(rt) + "." + t + " (" + l + ") SELECT " + l + " FROM " + q(FX) + "." + t + " WHERE " + cond;
+    }
+
+    static void copyConfig(String sock, String rt) throws Exception {
+        try (Connection c = root(sock, rt)) {
+            String ours = "last_update_by = 'frappe_sds'";
+            exec(c, copy(c, rt, "sym_node_group", ours),
+                    copy(c, rt, "sym_node_group_link", ours),
+                    copy(c, rt, "sym_channel", ours),
+                    copy(c, rt, "sym_router", ours),
+                    copy(c, rt, "sym_conflict", ours + " and (target_table_name is null or target_table_name in (" + TABLES + "))"),
+                    copy(c, rt, "sym_trigger", ours + " and source_table_name in (" + TABLES + ")"),
+                    copy(c, rt, "sym_trigger_router", ours + " and trigger_id in (select trigger_id from " + q(FX)
+                            + ".sym_trigger where source_table_name in (" + TABLES + "))"));
+            exec(c, "UPDATE sym_trigger SET source_catalog_name = IF(trigger_id LIKE '%.up', " + lit(BSITE) + ", " + lit(MSITE) + ")",
+                    "UPDATE sym_router SET target_catalog_name = IF(target_node_group_id = 'branch', " + lit(BSITE) + ", " + lit(MSITE) + ")"
+                            + " WHERE last_update_by = 'frappe_sds'",
+                    "UPDATE sym_router SET router_expression = REPLACE(router_expression, 'LOOKUP_TABLE=sds_company_route', "
+                            + lit("LOOKUP_TABLE=" + MSITE + ".sds_company_route") + ") WHERE router_type = 'lookuptable'",
+                    "UPDATE sym_trigger_router SET initial_load_select = REPLACE(initial_load_select, 'from `', "
+                            + lit("from `" + MSITE + "`.`") + ") WHERE initial_load_select IS NOT NULL");
+        }
+        say("  info copied from sds_setup's output: " + one(sock, rt, "select concat((select count(*) from sym_trigger), ' trigger rows, ',"
+                + " (select count(*) from sym_trigger_router), ' trigger routers, ', (select count(*) from sym_router), ' routers, ',"
+                + " (select count(*) from sym_conflict), ' conflict rows, ', (select count(*) from sym_channel where last_update_by = 'frappe_sds'), ' channels')"));
+        for (String r : col(sock, rt, "select concat(trigger_id, ' -> ', router_id, ': ', initial_load_select) from sym_trigger_router where initial_load_select is not null"))
+            say("    | " + r);
+        // the scratch site is gone before the engine starts building triggers
+        rootExec(sock, "mysql", "DROP DATABASE " + q(FX));
     }
 
     static long triggersOn(String sock, String schema) throws Exception {
@@ -349,9 +326,9 @@ public class Topology {
                 num(MS, MRT, "select count(*) from information_schema.tables where table_schema = " + lit(MSITE) + " and table_name like 'sym\\_%'") == 0);
         check("the master's identity is in the runtime database", waitFor("identity", 60, () -> num(MS, MRT, "select count(*) from sym_node_identity") == 1));
         // the DBA (frappe_sds's DBA routine) writes the configuration into the runtime database
-        try (Connection c = root(MS, MRT)) {
-            for (String sql : config()) exec(c, sql);
-        }
+        copyConfig(MS, MRT);
+        check("the runtime database holds sds_setup's 8 trigger rows for the 4 tables (4 master, 4 .up)",
+                num(MS, MRT, "select count(*) from sym_trigger") == 8 && num(MS, MRT, "select count(*) from sym_trigger where trigger_id like '%.up'") == 4);
         // sds_add_branch's rows (registration open, first load queued when it registers)
         rootExec(MS, MRT,
                 "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id) VALUES ('br1', 'branch', 'br1', 0, 'hq')",
