@@ -14,7 +14,10 @@
 # creates it) then tries to write sym_* rows, to shadow the function the triggers call,
 # to make SymmetricDS's account run its function (through the lookup view and through the
 # capture trigger's company lookup), to give SymmetricDS's account more rights, and drops
-# a capture trigger. tests/topology/Topology.java holds the checks.
+# a capture trigger; a prototype DBA routine (frappe_sds.sds_send_sql) sends remote SQL for
+# a login the DBA allowed only; last, the control: with EXECUTE on the site database for
+# SymmetricDS's account (what sds_grant grants today) the same attacks run as SymmetricDS.
+# tests/topology/Topology.java holds the checks. ~30-70 s.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   TOPO_KEEP=1  keep the work dir (logs)
 set -u
