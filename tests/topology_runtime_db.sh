@@ -7,7 +7,9 @@
 # the DBA write. The configuration is sds_setup's own (run on the bundled fixture in a
 # scratch database; its rows for the site's four tables), written into the runtime database
 # by the DBA with source_catalog_name / target_catalog_name naming the site databases and
-# the load selects and lookup naming the master's site database. The real engine
+# the load selects and lookup naming the master's site database. The master starts in
+# today's layout (sym_* in its site database) and is migrated (docs/topology.md); the
+# branch starts in the new layout. The real engine
 # (ClientSymmetricEngine, every job, internal transport, one JVM) builds the capture
 # triggers on the site's tables, registers the branch, loads it filtered by company and
 # carries live changes both ways; the site user (ALL on its site database only, as Frappe

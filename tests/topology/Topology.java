@@ -56,6 +56,8 @@ public class Topology {
         say("SymmetricDS " + Version.version());
         int rc = 0;
         try {
+            step("0 the master in today's layout (sym_* in the site database), then migrated to a runtime database", Topology::step0);
+            if (!migrated) throw new RuntimeException("the migration failed: the rest needs it");
             step("1 master engine on its runtime database builds capture triggers on the site database", Topology::step1);
             step("2 branch registers and gets a company-filtered initial load across databases", Topology::step2);
             step("3 live changes both ways, written by the site user", Topology::step3);
@@ -79,7 +81,7 @@ public class Topology {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 8) rc = 1;
+            if (results.size() < 9) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -283,7 +285,7 @@ public class Topology {
         return "INSERT IGNORE INTO " + q(rt) + "." + t + " (" + l + ") SELECT " + l + " FROM " + q(FX) + "." + t + " WHERE " + cond;
     }
 
-    static void copyConfig(String sock, String rt) throws Exception {
+    static void copyConfig(String sock, String rt, boolean topology) throws Exception {
         try (Connection c = root(sock, rt)) {
             String ours = "last_update_by = 'frappe_sds'";
             exec(c, copy(c, rt, "sym_node_group", ours),
@@ -294,15 +296,25 @@ public class Topology {
                     copy(c, rt, "sym_trigger", ours + " and source_table_name in (" + TABLES + ")"),
                     copy(c, rt, "sym_trigger_router", ours + " and trigger_id in (select trigger_id from " + q(FX)
                             + ".sym_trigger where source_table_name in (" + TABLES + "))"));
-            exec(c, "UPDATE sym_trigger SET source_catalog_name = IF(trigger_id LIKE '%.up', " + lit(BSITE) + ", " + lit(MSITE) + ")",
-                    "UPDATE sym_router SET target_catalog_name = IF(target_node_group_id = 'branch', " + lit(BSITE) + ", " + lit(MSITE) + ")"
-                            + " WHERE last_update_by = 'frappe_sds'",
-                    "UPDATE sym_router SET router_expression = REPLACE(router_expression, 'LOOKUP_TABLE=sds_company_route', "
-                            + lit("LOOKUP_TABLE=" + MSITE + ".sds_company_route") + ") WHERE router_type = 'lookuptable'",
-                    "UPDATE sym_trigger_router SET initial_load_select = REPLACE(initial_load_select, 'from `', "
-                            + lit("from `" + MSITE + "`.`") + ") WHERE initial_load_select IS NOT NULL");
         }
-        say("  info copied from sds_setup's output: " + one(sock, rt, "select concat((select count(*) from sym_trigger), ' trigger rows, ',"
+        if (topology) topologyConfig(sock, rt);
+    }
+
+    /** what the topology changes in sds_setup's rows (docs/topology.md, "Generator changes") */
+    static void topologyConfig(String sock, String rt) throws Exception {
+        rootExec(sock, rt,
+                "UPDATE sym_trigger SET source_catalog_name = IF(trigger_id LIKE '%.up', " + lit(BSITE) + ", " + lit(MSITE) + ")"
+                        + " WHERE last_update_by = 'frappe_sds'",
+                "UPDATE sym_router SET target_catalog_name = IF(target_node_group_id = 'branch', " + lit(BSITE) + ", " + lit(MSITE) + ")"
+                        + " WHERE last_update_by = 'frappe_sds'",
+                "UPDATE sym_router SET router_expression = REPLACE(router_expression, 'LOOKUP_TABLE=sds_company_route', "
+                        + lit("LOOKUP_TABLE=" + MSITE + ".sds_company_route") + ") WHERE router_type = 'lookuptable'",
+                "UPDATE sym_trigger_router SET initial_load_select = REPLACE(initial_load_select, 'from `', "
+                        + lit("from `" + MSITE + "`.`") + ") WHERE initial_load_select IS NOT NULL");
+    }
+
+    static void reportConfig(String sock, String rt) throws Exception {
+        say("  info configuration: " + one(sock, rt, "select concat((select count(*) from sym_trigger), ' trigger rows, ',"
                 + " (select count(*) from sym_trigger_router), ' trigger routers, ', (select count(*) from sym_router), ' routers, ',"
                 + " (select count(*) from sym_conflict), ' conflict rows, ', (select count(*) from sym_channel where last_update_by = 'frappe_sds'), ' channels')"));
         for (String r : col(sock, rt, "select concat(trigger_id, ' -> ', router_id, ': ', initial_load_select) from sym_trigger_router where initial_load_select is not null"))
@@ -318,17 +330,83 @@ public class Topology {
     // ---------------------------------------------------------------- step 1
     static ISymmetricEngine master, branch;
 
+    // ---------------------------------------------------------------- step 0
+    // The master starts in today's layout: its engine on the site database (db.url = the
+    // site database, sym_* created there by auto.config, the rights sds_grant gives today:
+    // EXECUTE and routines on the site database), sds_setup's rows as they are. Then the
+    // migration of docs/topology.md, "Migrating an existing site", as the DBA would run it.
+    static boolean migrated;
+
+    static void step0() throws Exception {
+        String esc = MSITE.replace("_", "\\_");
+        rootExec(MS, "mysql", "GRANT CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON `" + esc + "`.* TO sym@localhost");
+        ISymmetricEngine old = start("master-today", props("master", MS, MSITE, "master", "hq", ""));
+        check("today's layout: the engine created its sym_* tables in the SITE database",
+                num(MS, MSITE, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") > 40);
+        waitFor("identity", 60, () -> num(MS, MSITE, "select count(*) from sym_node_identity") == 1);
+        copyConfig(MS, MSITE, false);
+        old.clearCaches();
+        old.syncTriggers();
+        String onTab = "select count(*) from information_schema.triggers where trigger_schema = " + lit(MSITE) + " and event_object_table like 'tab%'";
+        boolean built = waitFor("old triggers", 60, () -> num(MS, "mysql", onTab) == 12);
+        check("today's layout: 12 capture triggers on the site's tables writing the site database's sym_data", built
+                && num(MS, "mysql", onTab + " and action_statement like " + lit("%insert into `" + MSITE + "`.sym_data%")) == 12);
+        old.stop();
+        old.destroy();
+        engines.remove("master-today");
+        // the hole this layout closes: the site user writes an S event SymmetricDS would send
+        String err = siteTry(MS, MSITE, "INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id, create_time)"
+                + " VALUES ('tabItem', 'S', '\"select 1 /* topo-probe */\"', 1, 'frappe', NOW())");
+        check("today's layout: the site user CAN write an S event into sym_data" + (err.isEmpty() ? "" : " -- " + firstLine(err)), err.isEmpty());
+        rootExec(MS, MSITE, "DELETE FROM sym_data WHERE row_data LIKE '%topo-probe%'");
+
+        // the migration, engine stopped
+        long t0 = System.currentTimeMillis();
+        try (Connection c = root(MS, MSITE)) {
+            for (String t : col(MS, "mysql", "select trigger_name from information_schema.triggers where trigger_schema = " + lit(MSITE)
+                    + " and definer = 'sym@localhost'"))
+                exec(c, "DROP TRIGGER " + q(MSITE) + "." + q(t));
+            List<String> pairs = new ArrayList<>();
+            for (String t : col(MS, "mysql", "select table_name from information_schema.tables where table_schema = " + lit(MSITE)
+                    + " and table_name like 'sym\\_%'"))
+                pairs.add(q(MSITE) + "." + q(t) + " TO " + q(MRT) + "." + q(t));
+            exec(c, "RENAME TABLE " + String.join(", ", pairs));
+            for (String f : col(MS, "mysql", "select routine_name from information_schema.routines where routine_schema = " + lit(MSITE)
+                    + " and routine_name like 'sym\\_%'"))
+                exec(c, "DROP FUNCTION " + q(MSITE) + "." + q(f));
+        }
+        rootExec(MS, "mysql", "REVOKE CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON `" + esc + "`.* FROM sym@localhost");
+        topologyConfig(MS, MRT);
+        say(String.format("  info migration (drop triggers, RENAME TABLE of every sym_* table, drop the function, revoke, rewrite the configuration) in %.1f s",
+                (System.currentTimeMillis() - t0) / 1000.0));
+        check("after the migration: no sym_* table, trigger or routine left in the site database",
+                num(MS, "mysql", "select (select count(*) from information_schema.tables where table_schema = " + lit(MSITE) + " and table_name like 'sym\\_%')"
+                        + " + (select count(*) from information_schema.triggers where trigger_schema = " + lit(MSITE) + ")"
+                        + " + (select count(*) from information_schema.routines where routine_schema = " + lit(MSITE) + ")") == 0);
+        check("after the migration: the node identity and the batches' history moved with the tables",
+                num(MS, MRT, "select count(*) from sym_node_identity") == 1 && num(MS, MRT, "select count(*) from sym_trigger_hist") >= 4);
+        reportConfig(MS, MRT);
+        check("the runtime database holds sds_setup's 8 trigger rows for the 4 tables (4 master, 4 .up), with the site catalogs",
+                num(MS, MRT, "select count(*) from sym_trigger where source_catalog_name = " + lit(MSITE)) == 4
+                        && num(MS, MRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BSITE)) == 4);
+        migrated = stepOk;
+    }
+
+    // ---------------------------------------------------------------- step 1
     static void step1() throws Exception {
-        master = start("master", props("master", MS, MRT, "master", "hq", ""));
-        check("the master engine created its sym_* tables in the runtime database (auto.config.database)",
+        Properties p = props("master", MS, MRT, "master", "hq", "");
+        // the first start after the migration must check its objects: with the default
+        // auto.config.database.fast=true an engine whose sym_node.symmetric_version matches
+        // skips them (AbstractSymmetricEngine.setupDatabase) and never creates its
+        // transaction-id function in the runtime database: every captured write then fails
+        // with "FUNCTION sym_erp_master.sym_transaction_id_post_5_7_6 does not exist" (seen)
+        p.setProperty("auto.config.database.fast", "false");
+        master = start("master", p);
+        check("the master engine runs on the runtime database with the moved tables",
                 num(MS, MRT, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") > 40);
         check("and none in the site database",
                 num(MS, MRT, "select count(*) from information_schema.tables where table_schema = " + lit(MSITE) + " and table_name like 'sym\\_%'") == 0);
         check("the master's identity is in the runtime database", waitFor("identity", 60, () -> num(MS, MRT, "select count(*) from sym_node_identity") == 1));
-        // the DBA (frappe_sds's DBA routine) writes the configuration into the runtime database
-        copyConfig(MS, MRT);
-        check("the runtime database holds sds_setup's 8 trigger rows for the 4 tables (4 master, 4 .up)",
-                num(MS, MRT, "select count(*) from sym_trigger") == 8 && num(MS, MRT, "select count(*) from sym_trigger where trigger_id like '%.up'") == 4);
         // sds_add_branch's rows (registration open, first load queued when it registers)
         rootExec(MS, MRT,
                 "INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id) VALUES ('br1', 'branch', 'br1', 0, 'hq')",
