@@ -25,26 +25,25 @@ atk_other
 atk_site site
 sql -e "CREATE USER sym@localhost IDENTIFIED BY 'pw'" || fail "sym user"
 
-# dba_steps: every step the docs give the DBA, as the DBA runs it; each
+# dba_steps: every step the docs give the DBA (docs/trust-model.md, "The
+# DBA's steps"), as the DBA runs it; each
 # step's outcome is printed (a step may fail on a hostile site: what counts
 # is what ran, and as whom)
 step() { local what="$1"; shift; local out rc; out=$("$@" 2>&1); rc=$?
          echo "  DBA: $what -> exit $rc $(echo "$out" | tail -n 1 | cut -c1-160)"; return $rc; }
 dba_steps() {
-    step "sds_grant" sql site -e "CALL sds_grant('sym', 'localhost')"
-    step "sds_grant_process" sql site -e "CALL sds_grant_process('sym', 'localhost')"
-    step "sds_setup" sql site -e "CALL sds_setup('master', 'branch')"
-    step "sds_setup_file_sync" sql site -e "CALL sds_setup_file_sync('/srv/bench/sites/site')"
-    step "sds_send_sql" sql site -e "CALL sds_send_sql('b-wp', 'SELECT 1')"
-    step "sds_status" sql site -e "SELECT node_id, role, alive FROM sds_status"
-    step "sds_engine_properties" sql site -e \
-        "SELECT sds_engine_properties('b-wp', 'b-wp', 'site', 'sym', '', 'http://hq:31415/sync/hq')"
+    step "dba.sql" sql < "$FRAPPE_SDS_SQL/dba.sql"
+    step "frappe_sds.sds_grant" sql -e "CALL frappe_sds.sds_grant('site', 'sym', 'localhost')"
+    step "frappe_sds.sds_engine_properties" sql -e "CALL frappe_sds.sds_engine_properties('site',
+          'b-wp', 'b-wp', 'site_wp', '/run/mysqld/mysqld.sock', 'sym', '', 'http://hq:31415/sync/hq')"
+    step "frappe_sds.sds_engine_properties (master)" sql -e "CALL frappe_sds.sds_engine_properties('site',
+          'hq', 'hq', 'site', 'localhost:3306', 'sym', 'http://hq:31415/sync/hq', '')"
     step "install.sql again" sql site < "$FRAPPE_SDS_SQL/install.sql"
 }
 
 echo "# the DBA's steps on the untouched site"
 dba_steps
-g_site=$(atk_grants site_user) g_sym=$(atk_grants sym)
+g_site=$(atk_grants site_user) g_sym=$(atk_grants sym) g_reader=$(atk_grants frappe_sds_reader)
 all_priv() { sql -e "SELECT GROUP_CONCAT(CONCAT(user, '@', host, '=', JSON_VALUE(priv, '$.access'))
                      ORDER BY user, host) FROM mysql.global_priv"; }
 p_all=$(all_priv)
@@ -122,6 +121,7 @@ echo "  probes run as the DBA: $as_root $(sql site -e "SELECT LEFT(GROUP_CONCAT(
 [ "$(atk_grants sym)" = "$g_sym" ] || fail "sym's privileges changed: $(atk_grants sym)"
 [ "$(all_priv)" = "$p_all" ] || fail "global privileges changed: $(all_priv)"
 [ "$as_root" = 0 ] || fail "$as_root probes ran as the DBA"
+[ "$(atk_grants frappe_sds_reader)" = "$g_reader" ] || fail "the reader keeps rights: $(atk_grants frappe_sds_reader)"
 atk_check_loot site
 atk_check_other
 srv_stop "$D" >/dev/null || fail "server did not stop"
