@@ -36,7 +36,8 @@ DELIMITER ;
 
 CREATE DATABASE IF NOT EXISTS frappe_sds CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
   COMMENT 'frappe_sds: the DBA''s operations; only DBAs may write here';
-USE frappe_sds;
+-- (every object below is named frappe_sds.<name>: the session's current
+-- database stays what it was)
 
 -- The definer of every site's sym_transaction_id_post_5_7_6 (20_grant.sql):
 -- it reads information_schema.INNODB_TRX, which needs PROCESS. Locked: nobody
@@ -53,7 +54,7 @@ GRANT PROCESS ON *.* TO 'frappe_sds_trx'@'localhost';
 CREATE USER IF NOT EXISTS 'frappe_sds_reader'@'localhost' ACCOUNT LOCK;
 ALTER USER 'frappe_sds_reader'@'localhost' ACCOUNT LOCK;
 
-CREATE TABLE IF NOT EXISTS sds_dba_install (
+CREATE TABLE IF NOT EXISTS frappe_sds.sds_dba_install (
   id TINYINT PRIMARY KEY,
   version VARCHAR(32) NOT NULL,
   installed_at DATETIME NOT NULL

@@ -7,8 +7,8 @@ DELIMITER //
 -- sds__site(proc, db): db must be an existing database that is not the
 -- server's or this one; its name of the characters a Frappe site database
 -- has (so that it is safe in a JDBC URL and needs no escaping but of _)
-DROP PROCEDURE IF EXISTS sds__site//
-CREATE PROCEDURE sds__site(IN p_proc VARCHAR(64), IN p_db VARCHAR(255))
+DROP PROCEDURE IF EXISTS frappe_sds.sds__site//
+CREATE PROCEDURE frappe_sds.sds__site(IN p_proc VARCHAR(64), IN p_db VARCHAR(255))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: refuse a bad site database argument'
 BEGIN
@@ -26,8 +26,8 @@ BEGIN
 END//
 
 -- sds__ident(name): a quoted identifier
-DROP FUNCTION IF EXISTS sds__ident//
-CREATE FUNCTION sds__ident(p_name VARCHAR(255)) RETURNS VARCHAR(600) CHARSET utf8mb4
+DROP FUNCTION IF EXISTS frappe_sds.sds__ident//
+CREATE FUNCTION frappe_sds.sds__ident(p_name VARCHAR(255)) RETURNS VARCHAR(600) CHARSET utf8mb4
   DETERMINISTIC NO SQL SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: a quoted identifier'
 RETURN CONCAT('`', REPLACE(p_name, '`', '``'), '`')//
@@ -35,16 +35,16 @@ RETURN CONCAT('`', REPLACE(p_name, '`', '``'), '`')//
 -- sds__grant_db(db): the database as GRANT ... ON <it>.* must name it. In a
 -- database-level GRANT, _ and % are wildcards (site_1 also matches siteX1):
 -- escaped with a backslash, the grant is for that database only.
-DROP FUNCTION IF EXISTS sds__grant_db//
-CREATE FUNCTION sds__grant_db(p_db VARCHAR(255)) RETURNS VARCHAR(600) CHARSET utf8mb4
+DROP FUNCTION IF EXISTS frappe_sds.sds__grant_db//
+CREATE FUNCTION frappe_sds.sds__grant_db(p_db VARCHAR(255)) RETURNS VARCHAR(600) CHARSET utf8mb4
   DETERMINISTIC NO SQL SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: a database name for GRANT ... ON <db>.*, wildcards escaped'
 RETURN sds__ident(REPLACE(REPLACE(REPLACE(p_db, CHAR(92), CONCAT(CHAR(92), CHAR(92))),
                                   '_', CONCAT(CHAR(92), '_')), '%', CONCAT(CHAR(92), '%')))//
 
 -- sds__exec(sql): prepare and run one statement built here
-DROP PROCEDURE IF EXISTS sds__exec//
-CREATE PROCEDURE sds__exec(IN p_sql TEXT)
+DROP PROCEDURE IF EXISTS frappe_sds.sds__exec//
+CREATE PROCEDURE frappe_sds.sds__exec(IN p_sql TEXT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: run one statement'
 BEGIN
@@ -59,8 +59,8 @@ END//
 -- of logging in to it must need a secret (a password hash, or a plugin
 -- such as unix_socket that authenticates otherwise): a GRANT to an account
 -- anyone can log in to would hand the site to anyone.
-DROP PROCEDURE IF EXISTS sds__grant_check//
-CREATE PROCEDURE sds__grant_check(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
+DROP PROCEDURE IF EXISTS frappe_sds.sds__grant_check//
+CREATE PROCEDURE frappe_sds.sds__grant_check(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
                                   IN p_host VARCHAR(300))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: refuse a missing or passwordless account'
@@ -95,8 +95,8 @@ BEGIN
   END IF;
 END//
 
-DROP PROCEDURE IF EXISTS sds__grant_args//
-CREATE PROCEDURE sds__grant_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
+DROP PROCEDURE IF EXISTS frappe_sds.sds__grant_args//
+CREATE PROCEDURE frappe_sds.sds__grant_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
                                  IN p_host VARCHAR(300))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the account arguments of sds_grant'
@@ -130,8 +130,8 @@ END//
 -- @T (replaced by its quoted, qualified name), one ? for p_arg. The
 -- statement is bounded to 10 s (a site's function may sleep). (Quoting
 -- inline: the reader may execute nothing, not even sds__ident.)
-DROP PROCEDURE IF EXISTS sds__read//
-CREATE DEFINER = 'frappe_sds_reader'@'localhost' PROCEDURE sds__read(
+DROP PROCEDURE IF EXISTS frappe_sds.sds__read//
+CREATE DEFINER = 'frappe_sds_reader'@'localhost' PROCEDURE frappe_sds.sds__read(
     IN p_db VARCHAR(64), IN p_table VARCHAR(64), IN p_select TEXT, IN p_arg VARCHAR(255),
     OUT p_value TEXT)
   SQL SECURITY DEFINER
@@ -154,8 +154,8 @@ GRANT EXECUTE ON PROCEDURE frappe_sds.sds__read TO 'frappe_sds_reader'@'localhos
 -- sds__read_value(proc, db, table, select, arg, value): sds__read with the
 -- reader's SELECT on that table granted for the read and revoked after it
 -- (also on error). A table that does not exist: NULL.
-DROP PROCEDURE IF EXISTS sds__read_value//
-CREATE PROCEDURE sds__read_value(IN p_proc VARCHAR(64), IN p_db VARCHAR(64), IN p_table VARCHAR(64),
+DROP PROCEDURE IF EXISTS frappe_sds.sds__read_value//
+CREATE PROCEDURE frappe_sds.sds__read_value(IN p_proc VARCHAR(64), IN p_db VARCHAR(64), IN p_table VARCHAR(64),
     IN p_select TEXT, IN p_arg VARCHAR(255), OUT p_value TEXT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: read one value of a site table without running site code as the caller'

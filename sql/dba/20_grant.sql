@@ -8,8 +8,8 @@ DELIMITER //
 -- createRequiredDatabaseObjectsImpl: every line padded with spaces, joined
 -- by newlines). SymmetricDS compares trim(routine_definition) with the trim
 -- of this text and re-creates the function when they differ.
-DROP FUNCTION IF EXISTS sds__trx_body//
-CREATE FUNCTION sds__trx_body() RETURNS TEXT CHARSET utf8mb4
+DROP FUNCTION IF EXISTS frappe_sds.sds__trx_body//
+CREATE FUNCTION frappe_sds.sds__trx_body() RETURNS TEXT CHARSET utf8mb4
   DETERMINISTIC NO SQL SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: SymmetricDS''s sym_transaction_id_post_5_7_6 body, verbatim'
 RETURN CONCAT_WS(CHAR(10),
@@ -30,8 +30,8 @@ RETURN CONCAT_WS(CHAR(10),
 -- so the site's writes never need PROCESS from anyone else. Left alone
 -- when it is already exactly that (no gap in which capture triggers fail).
 -- Returns what it did.
-DROP PROCEDURE IF EXISTS sds__trx_function//
-CREATE PROCEDURE sds__trx_function(IN p_db VARCHAR(64), OUT p_did VARCHAR(20))
+DROP PROCEDURE IF EXISTS frappe_sds.sds__trx_function//
+CREATE PROCEDURE frappe_sds.sds__trx_function(IN p_db VARCHAR(64), OUT p_did VARCHAR(20))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the transaction function of a site, definer frappe_sds_trx'
 BEGIN
@@ -56,8 +56,8 @@ END//
 
 -- The privileges SymmetricDS's account gets on a site (and why: the rows
 -- sds_grant returns)
-DROP PROCEDURE IF EXISTS sds_grant//
-CREATE PROCEDURE sds_grant(IN p_db VARCHAR(255), IN p_user VARCHAR(255), IN p_host VARCHAR(300))
+DROP PROCEDURE IF EXISTS frappe_sds.sds_grant//
+CREATE PROCEDURE frappe_sds.sds_grant(IN p_db VARCHAR(255), IN p_user VARCHAR(255), IN p_host VARCHAR(300))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: grant SymmetricDS''s account what it needs on one site, and the transaction function its triggers call'
 BEGIN

@@ -7,8 +7,8 @@ DELIMITER //
 -- break, NUL or backslash (in a Java .properties file a newline starts a
 -- new key, and a backslash escapes or, at a line's end, continues it).
 -- Patterns end in \z, not $ (PCRE's $ also matches before a final newline).
-DROP PROCEDURE IF EXISTS sds__prop_check//
-CREATE PROCEDURE sds__prop_check(IN p_proc VARCHAR(64), IN p_what VARCHAR(100), IN p_value TEXT,
+DROP PROCEDURE IF EXISTS frappe_sds.sds__prop_check//
+CREATE PROCEDURE frappe_sds.sds__prop_check(IN p_proc VARCHAR(64), IN p_what VARCHAR(100), IN p_value TEXT,
                                  IN p_pattern VARCHAR(200), IN p_rule VARCHAR(300))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: refuse a value that would change an engine file''s meaning'
@@ -25,8 +25,8 @@ END//
 -- empty, a comment (#) or one of the keys written here, each key once, no
 -- backslash, no character below space: what SymmetricDS reads is exactly
 -- what was written, whatever a value contained.
-DROP PROCEDURE IF EXISTS sds__properties_check//
-CREATE PROCEDURE sds__properties_check(IN p_text TEXT)
+DROP PROCEDURE IF EXISTS frappe_sds.sds__properties_check//
+CREATE PROCEDURE frappe_sds.sds__properties_check(IN p_text TEXT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the engine file has only its own keys, each once'
 BEGIN
@@ -64,8 +64,8 @@ END//
 -- row, column properties. The node's group and the master group are read
 -- from the site (sym_node, sds_setup_state) as frappe_sds_reader
 -- (sds__read_value) and checked like every argument.
-DROP PROCEDURE IF EXISTS sds_engine_properties//
-CREATE PROCEDURE sds_engine_properties(IN p_site VARCHAR(255), IN p_node VARCHAR(255),
+DROP PROCEDURE IF EXISTS frappe_sds.sds_engine_properties//
+CREATE PROCEDURE frappe_sds.sds_engine_properties(IN p_site VARCHAR(255), IN p_node VARCHAR(255),
     IN p_engine VARCHAR(255), IN p_db VARCHAR(255), IN p_db_server VARCHAR(300),
     IN p_db_user VARCHAR(255), IN p_sync_url VARCHAR(1000), IN p_registration_url VARCHAR(1000))
   SQL SECURITY INVOKER
