@@ -34,6 +34,7 @@ step() { local what="$1"; shift; local out rc; out=$("$@" 2>&1); rc=$?
 dba_steps() {
     step "dba.sql" sql < "$FRAPPE_SDS_SQL/dba.sql"
     step "frappe_sds.sds_grant" sql -e "CALL frappe_sds.sds_grant('site', 'sym', 'localhost')"
+    step "frappe_sds.sds_grant_worker" sql -e "CALL frappe_sds.sds_grant_worker('site')"
     step "frappe_sds.sds_engine_properties" sql -e "CALL frappe_sds.sds_engine_properties('site',
           'b-wp', 'b-wp', 'site_wp', '/run/mysqld/mysqld.sock', 'sym', '', 'http://hq:31415/sync/hq')"
     step "frappe_sds.sds_engine_properties (master)" sql -e "CALL frappe_sds.sds_engine_properties('site',
