@@ -40,6 +40,7 @@ dba_steps() {
     step "frappe_sds.sds_engine_properties (master)" sql -e "CALL frappe_sds.sds_engine_properties('site',
           'hq', 'hq', 'site', 'localhost:3306', 'sym', 'http://hq:31415/sync/hq', '')"
     step "install.sql again" sql site < "$FRAPPE_SDS_SQL/install.sql"
+    step "frappe_sds.sds_doctor" sql -e "CALL frappe_sds.sds_doctor('site')"
 }
 
 echo "# the DBA's steps on the untouched site"
