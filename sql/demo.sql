@@ -178,7 +178,12 @@ CALL sds_add_branch('branch-in-2', '["Rivendell Trading Pvt. Ltd."]');
 SELECT n.node_id, n.node_group_id, n.sync_enabled, s.registration_enabled,
        s.initial_load_enabled, n.created_at_node_id
   FROM sym_node n JOIN sym_node_security s USING (node_id) WHERE n.node_id = 'branch-in-2';
-SELECT sds_engine_properties('branch-in-2', 'branch-in-2', 'site_in2', 'site_in2', '',
-                             'https://hq.example.com:31415/sync/hq') AS `branch-in-2.properties`\G
+-- the engine file is the DBA's: written from the DBA's database (dba.sql,
+-- once per server), with the branch's own database connection
+source sql/dba.sql
+SET @demo_site = DATABASE();
+CALL frappe_sds.sds_engine_properties(@demo_site, 'branch-in-2', 'branch-in-2', 'site_in2',
+                                      'db-in2.example.com:3306', 'site_in2', '',
+                                      'https://hq.example.com:31415/sync/hq')\G
 SELECT series, doctypes, counters FROM sds_naming_series_risk
   WHERE counters IS NOT NULL ORDER BY series LIMIT 10;

@@ -9,7 +9,7 @@
 # SymmetricDS's account, on every routing pass). The view used to be
 # DEFINER, owned by whoever ran install.sql (the DBA): the function ran
 # with the DBA's rights. It must run with the reader's own rights only.
-# Also: SymmetricDS's account (sds_grant) still reads the view.
+# Also: SymmetricDS's account (frappe_sds.sds_grant) still reads the view.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -23,7 +23,8 @@ sql -e "SET GLOBAL frappe_sds_ddl_watch = OFF"
 atk_other
 atk_site site
 sql -e "CREATE USER sym@localhost IDENTIFIED BY 'pw'" || fail "sym user"
-sql site -e "CALL sds_grant('sym', 'localhost')" >/dev/null || fail "sds_grant"
+sql < "$FRAPPE_SDS_SQL/dba.sql" || fail "dba.sql"
+sql -e "CALL frappe_sds.sds_grant('site', 'sym', 'localhost')" >/dev/null || fail "sds_grant"
 # the view works for SymmetricDS's account before anything happens
 [ "$(as_user sym site -e "SELECT COUNT(*) FROM sds_company_route WHERE company_key = '~all'")" = 1 ] \
     || fail "SymmetricDS's account cannot read sds_company_route"

@@ -32,16 +32,24 @@ VERSION=$(sed -n 's/^project([^)]*VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.tx
 cmake -DSRC=sql/install -DOUT="$T/install.sql" -DVERSION="$VERSION" \
       -P packaging/assemble_sql.cmake >/dev/null ||
   { echo "FAIL: cannot assemble install.sql"; exit 1; }
+# the DBA's database (frappe_sds.*), when this tree has one
+if [ -d sql/dba ]; then
+  cmake -DSRC=sql/dba -DOUT="$T/dba.sql" -DVERSION="$VERSION" \
+        -P sql/dba/assemble.cmake >/dev/null ||
+    { echo "FAIL: cannot assemble dba.sql"; exit 1; }
+else
+  : > "$T/dba.sql"
+fi
 
 # "kind name" lines: SQL objects (comments stripped), then the C declarations
 perl -0777 -ne '
   s{/\*.*?\*/}{}gs; s/--[^\n]*//g;
   while (/\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?
           (?:SQL\s+SECURITY\s+\w+\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:AGGREGATE\s+)?
-          (PROCEDURE|FUNCTION|VIEW|TABLE|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)/gix) {
+          (PROCEDURE|FUNCTION|VIEW|TABLE|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`?frappe_sds`?\.)?`?(\w+)/gix) {
     my ($k, $n) = (lc $1, $2);
     print "$k $n\n" unless $n =~ /^sds__/;
-  }' "$T/install.sql" > "$T/objects"
+  }' "$T/install.sql" "$T/dba.sql" > "$T/objects"
 [ "$(grep -c '^procedure ' "$T/objects")" -ge 5 ] ||
   { echo "FAIL: found almost no procedures in install.sql (the parser broke?)"; exit 1; }
 cat plugin/*.c plugin/*.h udf/*.c 2>/dev/null | perl -ne '

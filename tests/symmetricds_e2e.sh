@@ -4,7 +4,7 @@
 # The master site and two branch sites, each on its OWN mariadbd with its OWN database
 # name, replicate through SymmetricDS's real engine (built from its source by
 # shared/symmetricds/build.sh; one JVM, internal transport, engines started from the text
-# sds_engine_properties() writes). tests/e2e/E2E.java proves company isolation of first
+# frappe_sds.sds_engine_properties() writes). tests/e2e/E2E.java proves company isolation of first
 # loads and live changes both ways (child rows, a company name full of quotes, backslash,
 # backtick and "$("), hub forwarding between two branches of one company, ALTERs of every
 # kind Frappe's migrate issues ending in done (without a full sync-triggers), a new
@@ -27,6 +27,7 @@ export FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 . scripts/lib/server.sh
 . tests/lib/worker.sh
 [ -f "$FRAPPE_SDS_SQL/install.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/install.sql missing"; exit 1; }
+[ -f "$FRAPPE_SDS_SQL/dba.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/dba.sql missing"; exit 1; }
 
 W=$(mktemp -d /dev/shm/frappe_sds_e2e.XXXXXX 2>/dev/null || mktemp -d)
 mkdir -p "$W/classes" "$W/work"
@@ -71,7 +72,7 @@ LOG=$W/engines.log
 java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
      -cp "$W/classes:$CP" e2e.E2E "$W/m/sock" erp_master "$W/b1/sock" site_alpha "$W/b2/sock" br_beta \
      "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
 JPID=$!

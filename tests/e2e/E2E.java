@@ -74,8 +74,8 @@ public class E2E {
         say("SymmetricDS " + Version.version());
         int rc = 0;
         try {
-            step("1 master: sym tables, frappe_sds, sds_setup, sds_add_branch, master engine from sds_engine_properties", E2E::step1);
-            step("2 branches: engines from sds_engine_properties, registration, company-filtered first loads", E2E::step2);
+            step("1 master: sym tables, frappe_sds, sds_setup, sds_add_branch, master engine from frappe_sds.sds_engine_properties", E2E::step1);
+            step("2 branches: engines from frappe_sds.sds_engine_properties, registration, company-filtered first loads", E2E::step2);
             if (!branchesUp) throw new RuntimeException("the branches did not come up: the rest needs them");
             step("3 live changes master -> branches (company isolation, child rows, tricky company name)", E2E::step3);
             step("4 live changes branch -> master -> other branch of the same company (hub forwarding)", E2E::step4);
@@ -302,7 +302,7 @@ public class E2E {
         p.setProperty("db.pool.max.active", "20");
     }
 
-    /** the properties text sds_engine_properties() wrote; db.url switched to its socket form (the comment). */
+    /** the properties text frappe_sds.sds_engine_properties() wrote; db.url switched to a socket form in a comment, if any. */
     static Properties parse(String text) {
         Properties p = new Properties();
         String socketUrl = null;
@@ -366,6 +366,8 @@ public class E2E {
         String tricky = lit(TRICKY);
         StringBuilder sql = new StringBuilder();
         sql.append("INSTALL SONAME 'frappe_sds';\nsource ").append(System.getProperty("e2e.installSql")).append("\n");
+        // the DBA's database (engine files are the DBA's: frappe_sds.sds_engine_properties)
+        sql.append("source ").append(System.getProperty("e2e.dbaSql")).append("\n");
         sql.append("SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 500;\n");
         // a company whose name has everything a text could trip on: quotes, backslash, backtick, $( )
         sql.append("INSERT INTO `tabCompany` (name, creation, modified, modified_by, owner, docstatus, idx, company_name, abbr, default_currency, country)"
@@ -375,10 +377,11 @@ public class E2E {
         sql.append("INSERT INTO `tabSales Invoice Item` (name, creation, modified, modified_by, owner, docstatus, parent, parentfield, parenttype, idx, item_code, qty)"
                 + " VALUES ('sinv-trk-1-i1', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 'SINV-TRK-1', 'items', 'Sales Invoice', 1, 'ITEM-0001', 1);\n");
         sql.append("CALL sds_setup('master', 'branch');\n");
-        sql.append("SELECT sds_engine_properties('hq', 'master', DATABASE(), 'root', 'http://localhost:31415/sync/master', '');\n");
+        sql.append("CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + lit(SOCK.get(M))
+                + ", 'root', 'http://localhost:31415/sync/master', '');\n");
         String out = client(M, sql.toString());
         int i = out.indexOf("# SymmetricDS engine");
-        check("sds_setup ran and sds_engine_properties wrote the master's file", i >= 0);
+        check("sds_setup ran and frappe_sds.sds_engine_properties wrote the master's file", i >= 0);
         String text = out.substring(i).replace("\\n", "\n");
         say(text.replaceAll("(?m)^", "    | "));
         Properties p = parse(text);
@@ -486,7 +489,8 @@ public class E2E {
             String db = BDB.get(n);
             ddl0.put(n, ddlCounters(db));
             // the file the master writes for the branch (registration url: the master's sync url)
-            String text = one(M, "select sds_engine_properties('" + n + "', '" + n + "', '" + db + "', 'root', '', 'http://localhost:31415/sync/master')");
+            String text = one(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), '" + n + "', '" + n + "', '" + db + "', "
+                    + lit(SOCK.get(db)) + ", 'root', '', 'http://localhost:31415/sync/master')");
             Properties p = parse(text);
             // internal transport: the client connects to the branch's own server
             p.setProperty("db.url", url(db));

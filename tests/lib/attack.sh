@@ -50,8 +50,9 @@ atk_site() {
 
 # atk_user <db>: the user <db>_user with ALL on <db> only
 atk_user() {
+    local g=${1//_/\\_}   # (_ is a wildcard in GRANT ... ON `db`.*)
     sql -e "CREATE USER '$1_user'@localhost IDENTIFIED BY 'pw';
-            GRANT ALL PRIVILEGES ON \`$1\`.* TO '$1_user'@localhost" || fail "user of $1"
+            GRANT ALL PRIVILEGES ON \`$g\`.* TO '$1_user'@localhost" || fail "user of $1"
 }
 
 # atk_other: another site's data that nobody but root may read or write

@@ -23,11 +23,14 @@ worker_pwfile() {
 }
 
 worker_account() {
-    local dir="$1" db u; shift
+    local dir="$1" db u g; shift
     for db in "$@"; do
         u=${WORKER_USER//\%s/$db}
+        # (_ and % are wildcards in GRANT ... ON `db`.*: escaped, the grant is
+        # for that database only; frappe_sds.sds_grant_worker does the same)
+        g=${db//_/\\_}; g=${g//%/\\%}
         srv_sql "$dir" -e "CREATE USER IF NOT EXISTS '$u'@localhost
                              IDENTIFIED BY '$(cat "$dir/worker.pw")';
-                           GRANT $WORKER_GRANTS ON \`$db\`.* TO '$u'@localhost" || return 1
+                           GRANT $WORKER_GRANTS ON \`$g\`.* TO '$u'@localhost" || return 1
     done
 }

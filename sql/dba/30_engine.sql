@@ -1,0 +1,186 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- The SymmetricDS engine file of a node: sds_engine_properties(site_db, ...).
+DELIMITER //
+
+-- sds__prop_check(proc, what, value, pattern): a value that goes into the
+-- engine file must match its pattern; and whatever the pattern, no line
+-- break, NUL or backslash (in a Java .properties file a newline starts a
+-- new key, and a backslash escapes or, at a line's end, continues it).
+-- Patterns end in \z, not $ (PCRE's $ also matches before a final newline).
+DROP PROCEDURE IF EXISTS frappe_sds.sds__prop_check//
+CREATE PROCEDURE frappe_sds.sds__prop_check(IN p_proc VARCHAR(64), IN p_what VARCHAR(100), IN p_value TEXT,
+                                 IN p_pattern VARCHAR(200), IN p_rule VARCHAR(300))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: refuse a value that would change an engine file''s meaning'
+BEGIN
+  DECLARE msg VARCHAR(700);
+  IF p_value IS NULL OR p_value NOT REGEXP p_pattern OR p_value REGEXP '[\\r\\n\\x00]'
+     OR INSTR(p_value, CHAR(92)) > 0 THEN
+    SET msg = CONCAT(p_proc, ': ', p_what, ' ', IFNULL(QUOTE(LEFT(p_value, 200)), 'NULL'), ' must be ', p_rule);
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+-- sds__properties_check(text): the assembled file, line by line: every line
+-- empty, a comment (#) or one of the keys written here, each key once, no
+-- backslash, no character below space: what SymmetricDS reads is exactly
+-- what was written, whatever a value contained.
+DROP PROCEDURE IF EXISTS frappe_sds.sds__properties_check//
+CREATE PROCEDURE frappe_sds.sds__properties_check(IN p_text TEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the engine file has only its own keys, each once'
+BEGIN
+  DECLARE v_key VARCHAR(100);
+  DECLARE v_seen TEXT DEFAULT ',';
+  DECLARE v_line TEXT;
+  DECLARE i INT DEFAULT 1;
+  DECLARE n INT DEFAULT 1 + CHAR_LENGTH(p_text) - CHAR_LENGTH(REPLACE(p_text, CHAR(10), ''));
+  IF INSTR(p_text, CHAR(92)) > 0 OR p_text REGEXP '[\\x00-\\x09\\x0b-\\x1f\\x7f]' THEN
+    SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
+      'sds_engine_properties: the engine file would contain a backslash or a control character (a bug: every value is checked before)';
+  END IF;
+  WHILE i <= n DO
+    SET v_line = SUBSTRING_INDEX(SUBSTRING_INDEX(p_text, CHAR(10), i), CHAR(10), -1);
+    IF v_line <> '' AND LEFT(v_line, 1) <> '#' THEN
+      SET v_key = SUBSTRING_INDEX(v_line, '=', 1);
+      IF v_key NOT IN ('engine.name', 'db.driver', 'db.url', 'db.user', 'db.password', 'group.id',
+                       'external.id', 'registration.url', 'sync.url', 'initial.load.create.first',
+                       'cache.table.time.ms')
+         OR INSTR(v_line, '=') = 0 OR INSTR(v_seen, CONCAT(',', v_key, ',')) > 0 THEN
+        SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
+          'sds_engine_properties: the engine file would set a key twice or a key of its own (a bug: every value is checked before)';
+      END IF;
+      SET v_seen = CONCAT(v_seen, v_key, ',');
+    END IF;
+    SET i = i + 1;
+  END WHILE;
+END//
+
+-- sds_engine_properties(site_db, node, engine, db_name, db_server, db_user,
+-- sync_url, registration_url): the text of engines/<engine>.properties for
+-- a node of the site whose configuration is in site_db (the master's), with
+-- the node's own database connection: db_name on db_server, which is
+-- 'host' or 'host:port' (TCP) or the absolute path of a Unix socket. One
+-- row, column properties. The node's group and the master group are read
+-- from the site (sym_node, sds_setup_state) as frappe_sds_reader
+-- (sds__read_value) and checked like every argument.
+DROP PROCEDURE IF EXISTS frappe_sds.sds_engine_properties//
+CREATE PROCEDURE frappe_sds.sds_engine_properties(IN p_site VARCHAR(255), IN p_node VARCHAR(255),
+    IN p_engine VARCHAR(255), IN p_db VARCHAR(255), IN p_db_server VARCHAR(300),
+    IN p_db_user VARCHAR(255), IN p_sync_url VARCHAR(1000), IN p_registration_url VARCHAR(1000))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: the SymmetricDS engine .properties text for a node of a site'
+BEGIN
+  DECLARE P VARCHAR(30) DEFAULT 'sds_engine_properties';
+  DECLARE msg VARCHAR(700);
+  DECLARE v_master, v_group TEXT;
+  DECLARE v_lf CHAR(1) DEFAULT CHAR(10);
+  DECLARE v_url, v_alt, v_host TEXT;
+  DECLARE v TEXT;
+  CALL sds__site(P, p_site);
+  CALL sds__prop_check(P, 'node external id', p_node, '^[A-Za-z0-9_.-]{1,50}\\z',
+                       '1-50 characters of [A-Za-z0-9_.-]');
+  IF p_node LIKE '~%' THEN
+    CALL sds__prop_check(P, 'node external id', p_node, '^$', '1-50 characters of [A-Za-z0-9_.-]');
+  END IF;
+  -- engine.name: also the JMX name and part of the default sync.url: no underscores
+  CALL sds__prop_check(P, 'engine name', p_engine, '^[A-Za-z0-9][A-Za-z0-9.-]{0,49}\\z',
+                       '1-50 characters of [A-Za-z0-9.-] (no underscores, SymmetricDS uses it as a JMX name)');
+  CALL sds__prop_check(P, 'database name', p_db, '^[A-Za-z0-9_$-]{1,64}\\z',
+                       '1-64 characters of [A-Za-z0-9_$-] (it goes into a JDBC URL)');
+  CALL sds__prop_check(P, 'database server', p_db_server,
+                       '^(/[A-Za-z0-9_.,+@/-]{1,250}|[A-Za-z0-9][A-Za-z0-9.-]{0,252}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?)\\z',
+                       'host, host:port, [IPv6]:port, or the absolute path of the node''s server''s Unix socket');
+  CALL sds__prop_check(P, 'db user', p_db_user, '^[!-~]{1,128}\\z',
+                       '1-128 printable ASCII characters without spaces or backslashes');
+  CALL sds__prop_check(P, 'sync url', p_sync_url, '^(https?://[!-~]{1,990})?\\z',
+                       'empty or an http:// or https:// URL of printable ASCII without spaces or backslashes');
+  CALL sds__prop_check(P, 'registration url', p_registration_url, '^(https?://[!-~]{1,990})?\\z',
+                       'empty (master) or an http:// or https:// URL of printable ASCII without spaces or backslashes');
+  -- the site's configuration, read without running site code as the DBA
+  CALL sds__read_value(P, p_site, 'sds_setup_state', 'master_group FROM @T WHERE id = ?', '1', v_master);
+  IF v_master IS NULL THEN
+    SET msg = CONCAT(P, ': no configuration in ', QUOTE(p_site), ' yet; the site runs sds_setup(master_group, branch_group) first');
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+  END IF;
+  CALL sds__prop_check(P, CONCAT('master group (', p_site, '.sds_setup_state)'), v_master,
+                       '^[A-Za-z0-9_.-]{1,50}\\z', '1-50 characters of [A-Za-z0-9_.-]');
+  CALL sds__read_value(P, p_site, 'sym_node',
+                       'node_group_id FROM @T WHERE ? IN (node_id, external_id) ORDER BY node_id = external_id DESC',
+                       p_node, v_group);
+  IF v_group IS NULL THEN
+    IF p_registration_url = '' THEN
+      -- the root node: SymmetricDS inserts it at first start when
+      -- registration.url is blank
+      SET v_group = v_master;
+    ELSE
+      SET msg = CONCAT(P, ': unknown node ', QUOTE(p_node), ' in ', QUOTE(p_site),
+                       '; the site opens its registration first with sds_add_branch');
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+    END IF;
+  END IF;
+  CALL sds__prop_check(P, CONCAT('node group (', p_site, '.sym_node.node_group_id)'), v_group,
+                       '^[A-Za-z0-9_.-]{1,50}\\z', '1-50 characters of [A-Za-z0-9_.-]');
+  IF v_group = v_master AND p_registration_url <> '' THEN
+    SET msg = CONCAT(P, ': node ', QUOTE(p_node),
+                     ' is the master (registration server): its registration url must be empty');
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group <> v_master AND p_registration_url = '' THEN
+    SET msg = CONCAT(P, ': node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
+                     ': it needs the master''s registration url');
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+  END IF;
+  IF v_group = v_master AND p_sync_url = '' THEN
+    SET msg = CONCAT(P, ': node ', QUOTE(p_node),
+                     ' is the master: branches reach it at its sync url, which must not be empty');
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+  END IF;
+  -- the node's own server
+  IF LEFT(p_db_server, 1) = '/' THEN
+    SET v_url = CONCAT('jdbc:mariadb://localhost/', p_db, '?localSocket=', p_db_server),
+        v_alt = CONCAT('# over the Unix socket ', p_db_server, ' of the node''s server: ', QUOTE(p_db_user),
+                       '@''localhost'' is the account it logs in as');
+  ELSE
+    SET v_url = CONCAT('jdbc:mariadb://', p_db_server, '/', p_db),
+        v_host = IF(LEFT(p_db_server, 1) = '[', SUBSTRING_INDEX(SUBSTRING(p_db_server, 2), ']', 1),
+                    SUBSTRING_INDEX(p_db_server, ':', 1));
+    SET v_alt = IF(v_host = 'localhost',
+      CONCAT('# TCP to localhost arrives from 127.0.0.1: it matches ', QUOTE(p_db_user), '@''localhost'' only while the', v_lf,
+             '# node''s server runs with skip_name_resolve=OFF; with it ON (common in Frappe tuning) the', v_lf,
+             '# account must be ', QUOTE(p_db_user), '@''127.0.0.1'' (and ''::1''), or use the Unix socket:', v_lf,
+             '# db.url=jdbc:mariadb://localhost/', p_db, '?localSocket=/run/mysqld/mysqld.sock'),
+      CONCAT('# over TCP to ', p_db_server, ': the account is ', QUOTE(p_db_user), '@<this engine''s host as the server sees it>'));
+  END IF;
+  SET v = CONCAT_WS(v_lf,
+    CONCAT('# SymmetricDS engine ', p_engine, ' for node ', p_node, ' (group ', v_group, ') of ', p_site),
+    '# written by frappe_sds.sds_engine_properties(); save as engines/<engine.name>.properties',
+    CONCAT('engine.name=', p_engine),
+    'db.driver=org.mariadb.jdbc.Driver',
+    v_alt,
+    CONCAT('db.url=', v_url),
+    CONCAT('db.user=', p_db_user),
+    CONCAT('# db.password: fill in the password of ', p_db_user,
+           ' (frappe_sds never reads or prints it)'),
+    'db.password=',
+    CONCAT('group.id=', v_group),
+    CONCAT('external.id=', p_node),
+    CONCAT('registration.url=', p_registration_url),
+    IF(p_sync_url = '', '# sync.url: SymmetricDS default (branches are never called: they push and pull)',
+       CONCAT('sync.url=', p_sync_url)),
+    IF(v_group = v_master,
+       CONCAT('# first loads send data only: a branch site is a Frappe site with the same apps, so its', v_lf,
+              '# tables exist; =true compared and re-created every table first (dropping and re-creating', v_lf,
+              '# every secondary index, ~2,600 per branch) and made the branch rebuild all its triggers', v_lf,
+              '# after the load. Schema changes reach branches as create_table=1 reloads (sds_sync_schema).', v_lf,
+              'initial.load.create.first=false', v_lf,
+              '# its table-model cache expires after 4 s (default 1 h): a capture trigger rebuilt after an', v_lf,
+              '# ALTER must see the new columns; sds_sync_schema hands an ALTER over 5 s after the DDL', v_lf,
+              'cache.table.time.ms=4000'),
+       NULL),
+    '');
+  CALL sds__properties_check(v);
+  SELECT v AS properties;
+END//
+
+DELIMITER ;

@@ -1,0 +1,182 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- The DBA's health check of a site: sds_doctor(site_db).
+DELIMITER //
+
+-- sds__doctor_row(...): one row of the report
+DROP PROCEDURE IF EXISTS frappe_sds.sds__doctor_row//
+CREATE PROCEDURE frappe_sds.sds__doctor_row(IN p_check VARCHAR(64), IN p_ok INT, IN p_bad VARCHAR(4),
+    IN p_object VARCHAR(300), IN p_detail TEXT, IN p_fix TEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: one row of sds_doctor'
+BEGIN
+  INSERT INTO sds__doctor (check_name, status, object, detail, fix)
+    VALUES (p_check, IF(p_ok, 'ok', p_bad), p_object, p_detail, IF(p_ok, NULL, p_fix));
+END//
+
+-- sds_doctor(site_db): is this site ready, as the DBA sees it? One row per
+-- check: check_name, status (ok / warn / fail), object, detail, fix (what to
+-- run). Reads the server's catalogues (information_schema, mysql.*) and, for
+-- the site's release, sds_install through sds__read: it runs no site code
+-- with the DBA's rights (it does not call the transaction function either:
+-- it checks what the function needs).
+DROP PROCEDURE IF EXISTS frappe_sds.sds_doctor//
+CREATE PROCEDURE frappe_sds.sds_doctor(IN p_db VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: the DBA''s checks of a site, one row each, with the fix'
+BEGIN
+  DECLARE v_lib, v_dba, v_site, v_template, v_dbs, v_user, v_acc TEXT;
+  DECLARE v_n, v_ok INT;
+  DECLARE v_grant_db VARCHAR(300);
+  DECLARE v_q VARCHAR(300);
+  CALL sds__site('sds_doctor', p_db);
+  SET v_q = QUOTE(p_db), v_grant_db = REPLACE(REPLACE(p_db, '_', CONCAT(CHAR(92), '_')), '%', CONCAT(CHAR(92), '%'));
+  DROP TEMPORARY TABLE IF EXISTS sds__doctor;
+  CREATE TEMPORARY TABLE sds__doctor (
+    id INT AUTO_INCREMENT PRIMARY KEY, check_name VARCHAR(64), status VARCHAR(4),
+    object VARCHAR(300), detail TEXT, fix TEXT);
+
+  -- the plugin, the library, the DBA's database and the site's SQL API
+  SELECT MAX(variable_value) INTO v_lib FROM information_schema.global_status
+    WHERE variable_name = 'FRAPPE_SDS_VERSION';
+  SET v_dba = (SELECT version FROM frappe_sds.sds_dba_install WHERE id = 1);
+  BEGIN
+    -- (a view there that the reader cannot read: reported below as not installed)
+    DECLARE CONTINUE HANDLER FOR SQLEXCEPTION SET v_site = NULL;
+    CALL sds__read_value('sds_doctor', p_db, 'sds_install', 'version FROM @T WHERE id = ?', '1', v_site);
+  END;
+  SET v_site = IF(v_site REGEXP '^[0-9]{1,4}[.][0-9]{1,4}[.][0-9]{1,4}\\z', v_site, NULL);
+  CALL sds__doctor_row('plugin loaded', EXISTS (SELECT 1 FROM information_schema.plugins
+                         WHERE plugin_name = 'FRAPPE_SDS' AND plugin_status = 'ACTIVE'), 'fail',
+    'FRAPPE_SDS', CONCAT('library ', IFNULL(v_lib, 'not loaded')),
+    'install the frappe-sds package and restart the server (plugin_load_add = frappe_sds)');
+  CALL sds__doctor_row('versions', v_lib IS NOT NULL AND v_lib = v_dba AND v_lib = v_site, 'fail',
+    p_db, CONCAT('library ', IFNULL(v_lib, '-'), ', dba.sql ', IFNULL(v_dba, '-'),
+                 ', site SQL API ', IFNULL(v_site, 'not installed')),
+    CONCAT('run the package''s dba.sql (mariadb < dba.sql) and install.sql in the site (mariadb ',
+           p_db, ' < install.sql), both of the library''s release'));
+
+  -- SymmetricDS's tables (base tables, from the catalogue)
+  SELECT COUNT(*) INTO v_n FROM information_schema.tables
+    WHERE table_schema = p_db AND table_type = 'BASE TABLE'
+      AND table_name IN ('sym_node_group', 'sym_node_group_link', 'sym_channel', 'sym_router',
+                         'sym_trigger', 'sym_trigger_router', 'sym_node', 'sym_node_security',
+                         'sym_node_identity', 'sym_data', 'sym_trigger_hist', 'sym_outgoing_batch');
+  CALL sds__doctor_row('SymmetricDS tables', v_n = 12, 'fail', CONCAT(p_db, '.sym_*'),
+    CONCAT(v_n, ' of the 12 core sym_* tables are base tables'),
+    'let SymmetricDS create its tables: symadmin --engine <engine> create-sym-tables (or its first start)');
+
+  -- the transaction function every capture trigger calls
+  SELECT COUNT(*) INTO v_n FROM information_schema.routines
+    WHERE routine_schema = p_db AND routine_name = 'sym_transaction_id_post_5_7_6'
+      AND routine_type = 'FUNCTION';
+  CALL sds__doctor_row('transaction function exists', v_n = 1, 'fail',
+    CONCAT(p_db, '.sym_transaction_id_post_5_7_6'), IF(v_n = 1, 'present', 'missing: every captured write fails'),
+    CONCAT('CALL frappe_sds.sds_grant(', v_q, ', ''<SymmetricDS account>'', ''<host>'')'));
+  IF v_n = 1 THEN
+    SELECT COUNT(*) INTO v_ok FROM information_schema.routines
+      WHERE routine_schema = p_db AND routine_name = 'sym_transaction_id_post_5_7_6'
+        AND definer = 'frappe_sds_trx@localhost' AND security_type = 'DEFINER'
+        AND BINARY TRIM(routine_definition) = BINARY TRIM(sds__trx_body());
+    CALL sds__doctor_row('transaction function definer', v_ok = 1, 'fail',
+      CONCAT(p_db, '.sym_transaction_id_post_5_7_6'),
+      (SELECT CONCAT('definer ', definer, ', ', security_type,
+                     IF(BINARY TRIM(routine_definition) = BINARY TRIM(sds__trx_body()),
+                        ', SymmetricDS''s text', ', another text'))
+         FROM information_schema.routines
+         WHERE routine_schema = p_db AND routine_name = 'sym_transaction_id_post_5_7_6'),
+      CONCAT('CALL frappe_sds.sds_grant(', v_q, ', ''<SymmetricDS account>'', ''<host>'') (a definer without PROCESS makes every captured write fail)'));
+  END IF;
+  SET v_ok = EXISTS (SELECT 1 FROM mysql.global_priv WHERE user = 'frappe_sds_trx' AND host = 'localhost'
+                       AND JSON_VALUE(priv, '$.account_locked') IN ('true', '1'))
+         AND EXISTS (SELECT 1 FROM information_schema.user_privileges
+                     WHERE grantee = '''frappe_sds_trx''@''localhost''' AND privilege_type = 'PROCESS')
+         AND EXISTS (SELECT 1 FROM mysql.procs_priv WHERE user = 'frappe_sds_trx' AND host = 'localhost'
+                       AND db = p_db AND routine_name = 'sym_transaction_id_post_5_7_6'
+                       AND routine_type = 'FUNCTION' AND FIND_IN_SET('Execute', proc_priv));
+  CALL sds__doctor_row('transaction function callable', v_ok, 'fail', '''frappe_sds_trx''@''localhost''',
+    'its definer must exist locked, with PROCESS and EXECUTE on the function',
+    CONCAT('run dba.sql, then CALL frappe_sds.sds_grant(', v_q, ', ''<SymmetricDS account>'', ''<host>'')'));
+
+  -- SymmetricDS's account: the accounts with TRIGGER on the site (the site
+  -- user has it too, but no SELECT on mysql.proc)
+  SELECT COUNT(*), GROUP_CONCAT(CONCAT(QUOTE(d.user), '@', QUOTE(d.host)))
+    INTO v_n, v_acc
+    FROM mysql.db d JOIN mysql.tables_priv t ON t.user = d.user AND t.host = d.host
+      AND t.db = 'mysql' AND t.table_name = 'proc' AND FIND_IN_SET('Select', t.table_priv)
+    WHERE d.db = v_grant_db AND d.trigger_priv = 'Y';
+  CALL sds__doctor_row('SymmetricDS account', v_n >= 1, 'fail', IFNULL(v_acc, '-'),
+    IF(v_n >= 1, 'has TRIGGER on the site and SELECT on mysql.proc', 'no account has what frappe_sds.sds_grant gives'),
+    CONCAT('CREATE USER ''<account>''@''<host>'' IDENTIFIED BY ''<password>''; CALL frappe_sds.sds_grant(',
+           v_q, ', ''<account>'', ''<host>'')'));
+  IF v_n >= 1 THEN
+    -- each of them: every privilege it needs, nothing server-wide that shows other sites
+    INSERT INTO sds__doctor (check_name, status, object, detail, fix)
+    SELECT 'SymmetricDS account grants',
+           IF(missing <> '', 'fail', IF(extra <> '', 'warn', 'ok')), acc,
+           CONCAT_WS('; ', IF(missing <> '', CONCAT('missing on ', p_db, ': ', missing), NULL),
+                     IF(extra <> '', CONCAT('more than it needs: ', extra), NULL),
+                     IF(missing = '' AND extra = '', 'what frappe_sds.sds_grant gives, nothing server-wide', NULL)),
+           IF(missing <> '' OR extra <> '',
+              CONCAT('CALL frappe_sds.sds_grant(', v_q, ', ', QUOTE(u), ', ', QUOTE(h), ')',
+                     IF(extra LIKE '%PROCESS%' OR extra LIKE '%SUPER%',
+                        CONCAT('; REVOKE PROCESS, SUPER ON *.* FROM ', acc), '')), NULL)
+    FROM (
+      SELECT d.user AS u, d.host AS h, CONCAT(QUOTE(d.user), '@', QUOTE(d.host)) AS acc,
+             CONCAT_WS(',', IF(d.select_priv = 'Y', NULL, 'SELECT'), IF(d.insert_priv = 'Y', NULL, 'INSERT'),
+                       IF(d.update_priv = 'Y', NULL, 'UPDATE'), IF(d.delete_priv = 'Y', NULL, 'DELETE'),
+                       IF(d.create_priv = 'Y', NULL, 'CREATE'), IF(d.alter_priv = 'Y', NULL, 'ALTER'),
+                       IF(d.index_priv = 'Y', NULL, 'INDEX'), IF(d.drop_priv = 'Y', NULL, 'DROP'),
+                       IF(d.execute_priv = 'Y', NULL, 'EXECUTE'),
+                       IF(d.create_tmp_table_priv = 'Y', NULL, 'CREATE TEMPORARY TABLES')) AS missing,
+             CONCAT_WS(',', IF(d.create_routine_priv = 'Y', 'CREATE ROUTINE', NULL),
+                       IF(d.alter_routine_priv = 'Y', 'ALTER ROUTINE', NULL),
+                       (SELECT GROUP_CONCAT(privilege_type) FROM information_schema.user_privileges
+                        WHERE grantee = CONCAT(QUOTE(d.user), '@', QUOTE(d.host))
+                          AND privilege_type IN ('PROCESS', 'SUPER', 'SELECT', 'FILE'))) AS extra
+      FROM mysql.db d JOIN mysql.tables_priv t ON t.user = d.user AND t.host = d.host
+        AND t.db = 'mysql' AND t.table_name = 'proc' AND FIND_IN_SET('Select', t.table_priv)
+      WHERE d.db = v_grant_db AND d.trigger_priv = 'Y') a;
+  END IF;
+
+  -- the worker's account
+  SELECT MAX(IF(variable_name = 'FRAPPE_SDS_WORKER_USER', variable_value, NULL)),
+         MAX(IF(variable_name = 'FRAPPE_SDS_DATABASES', variable_value, NULL))
+    INTO v_template, v_dbs
+    FROM information_schema.global_variables
+    WHERE variable_name IN ('FRAPPE_SDS_WORKER_USER', 'FRAPPE_SDS_DATABASES');
+  CALL sds__doctor_row('site served', FIND_IN_SET(p_db, REPLACE(IFNULL(v_dbs, ''), ' ', '')) > 0, 'fail',
+    'frappe_sds_databases', CONCAT('frappe_sds_databases = ', QUOTE(IFNULL(v_dbs, ''))),
+    CONCAT('SET GLOBAL frappe_sds_databases = ', QUOTE(CONCAT_WS(',', NULLIF(v_dbs, ''), p_db)),
+           '; and the same in frappe-sds.cnf'));
+  SET v_user = REPLACE(IFNULL(v_template, ''), '%s', p_db);
+  SET v_acc = CONCAT(QUOTE(v_user), '@''localhost''');
+  CALL sds__doctor_row('worker account exists',
+    EXISTS (SELECT 1 FROM mysql.global_priv WHERE user = v_user AND host = 'localhost'), 'fail', v_acc,
+    IF(IFNULL(v_template, '') = '', 'frappe_sds_worker_user is not set', 'the account frappe_sds_worker_user names for this site'),
+    CONCAT('CREATE USER ', v_acc, ' IDENTIFIED BY ''<the password file''''s password>''; CALL frappe_sds.sds_grant_worker(', v_q, ')'));
+  SELECT COUNT(*) INTO v_ok FROM mysql.db
+    WHERE user = v_user AND host = 'localhost' AND db = v_grant_db
+      AND select_priv = 'Y' AND insert_priv = 'Y' AND update_priv = 'Y' AND delete_priv = 'Y'
+      AND create_tmp_table_priv = 'Y' AND execute_priv = 'Y' AND show_view_priv = 'Y';
+  SELECT COUNT(*) INTO v_n FROM mysql.db
+    WHERE user = v_user AND host = 'localhost' AND db <> v_grant_db;
+  CALL sds__doctor_row('worker account rights', v_ok = 1 AND v_n = 0
+      AND NOT EXISTS (SELECT 1 FROM information_schema.user_privileges
+                      WHERE grantee = v_acc AND privilege_type <> 'USAGE')
+      AND (INSTR(IFNULL(v_template, ''), '%s') > 0
+           OR CHAR_LENGTH(REPLACE(IFNULL(v_dbs, ''), ',', '')) = CHAR_LENGTH(IFNULL(v_dbs, ''))),
+    'fail', v_acc,
+    CONCAT(IF(v_ok = 1, 'its rights on the site', 'missing rights on the site'),
+           IF(v_n > 0, CONCAT('; rights on ', v_n, ' other database(s): a site''s code it runs would reach them'), ''),
+           IF(EXISTS (SELECT 1 FROM information_schema.user_privileges
+                      WHERE grantee = v_acc AND privilege_type <> 'USAGE'), '; global privileges', ''),
+           IF(INSTR(IFNULL(v_template, ''), '%s') = 0 AND CHAR_LENGTH(REPLACE(IFNULL(v_dbs, ''), ',', '')) < CHAR_LENGTH(IFNULL(v_dbs, '')),
+              '; one account for several sites (frappe_sds_worker_user has no %s)', '')),
+    CONCAT('CALL frappe_sds.sds_grant_worker(', v_q, '); revoke its rights elsewhere (SHOW GRANTS FOR ', v_acc,
+           '); one account per site: frappe_sds_worker_user = frappe_sds_worker_%s'));
+
+  SELECT check_name, status, object, detail, fix FROM sds__doctor ORDER BY id;
+  DROP TEMPORARY TABLE sds__doctor;
+END//
+
+DELIMITER ;
