@@ -259,8 +259,9 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
   END IF;
 
-  SELECT sds_config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
-    SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds_meta_input
+  CALL sds__check_library();   -- 10_plan.sql
+  SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
+    SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds__meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
