@@ -27,10 +27,12 @@ CREATE PROCEDURE sds__writer_begin(IN p_first_setup TINYINT, OUT p_saved VARCHAR
   COMMENT 'frappe_sds internal: save and clear @sync_node_disabled/@sync_triggers_disabled, start the transaction, take the site''s configuration lock'
 BEGIN
   DECLARE v_n INT;
-  -- SymmetricDS must see the writes as local configuration changes: with
-  -- @sync_node_disabled set, its routing would only flush node caches, and
-  -- with @sync_triggers_disabled set its capture of sym_* rows is skipped
-  -- (SymmetricDS's MySQL trigger template tests both variables).
+  -- SymmetricDS must see the writes as local configuration changes: its
+  -- capture triggers store @sync_node_disabled as the row's source node,
+  -- and a configuration row with a source node only flushes its routing's
+  -- node caches; @sync_triggers_disabled set skips the capture of sym_*
+  -- rows (SymmetricDS: symmetric-client/.../db/mysql/MySqlTriggerTemplate.java,
+  -- symmetric-core/.../route/ConfigurationChangedDataRouter.java).
   SET p_saved = JSON_ARRAY(@sync_node_disabled, @sync_triggers_disabled);
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   -- Configuration writers of a site run one at a time: the sds_setup_state
