@@ -1,10 +1,28 @@
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-# Assembles install.sql from sql/install/*.sql (in name order), replacing
-# @SDS_VERSION@ with the project version (CMakeLists.txt's project(), the one
-# source of the version for the library and the SQL API alike), and
-# @SDS_OWN_VIEWS@ with the quoted names of the views the parts create
-# (00_install.sql's check that every other sds_* object is a base table).
-#   cmake -DSRC=<sql/install dir> -DOUT=<install.sql> -DVERSION=<x.y.z> -P assemble_sql.cmake
+# Assembles install.sql from sql/install/*.sql (in name order), and
+# uninstall.sql from sql/uninstall.sql with the list of what install.sql
+# creates, so neither list is kept by hand:
+#  * @SDS_VERSION@ -> the project version (CMakeLists.txt's project(), the
+#    one source of the version for the library and the SQL API alike);
+#  * @SDS_OWN_VIEWS@ -> the quoted names of the views the parts create, and
+#    of those an earlier release created that 05_upgrade.sql drops
+#    (00_install.sql's check that every other sds_* object is a base table);
+#  * in uninstall.sql, @SDS_UNINSTALL_DROPS@ -> a DROP ... IF EXISTS for each
+#    view, procedure, stored function and table the parts create (and each
+#    view or function 05_upgrade.sql drops: a site of an older release),
+#    @SDS_UNINSTALL_UDFS@ -> a conditional DROP FUNCTION for each UDF,
+#    @SDS_UNINSTALL_UDF_LIST@ -> their names. Objects are found by the
+#    statements that create them, as they are written in the parts:
+#      CREATE PROCEDURE sds_x(            CREATE [OR REPLACE] FUNCTION sds_x(
+#      CREATE TABLE IF NOT EXISTS sds_x (  ... VIEW sds_x AS
+#      CREATE [AGGREGATE] FUNCTION IF NOT EXISTS sds_x RETURNS <type> SONAME
+#    Triggers go with their tables; temporary tables are not objects.
+#    uninstall.sql's line "... reads (kept while it does): a b c" names the
+#    objects dropped only while SymmetricDS's configuration does not read
+#    them (@SDS_UNINSTALL_KEPT@ -> their quoted names).
+#   cmake -DSRC=<sql/install dir> -DOUT=<install.sql> -DVERSION=<x.y.z>
+#         [-DUNINSTALL_IN=<sql/uninstall.sql> -DUNINSTALL_OUT=<uninstall.sql>]
+#         -P assemble_sql.cmake
 file(GLOB parts "${SRC}/*.sql")
 list(SORT parts)
 set(text "")
@@ -13,19 +31,113 @@ foreach(p IN LISTS parts)
   string(APPEND text "${t}")
 endforeach()
 string(REPLACE "@SDS_VERSION@" "${VERSION}" text "${text}")
-string(REGEX MATCHALL "VIEW (sds_[A-Za-z0-9_]+) AS" views "${text}")
-set(names "")
-foreach(v IN LISTS views)
-  string(REGEX REPLACE "^VIEW (sds_[A-Za-z0-9_]+) AS$" "'\\1'" q "${v}")
-  list(APPEND names "${q}")
+
+# `out` plus the names captured by group 1 of `re` in `text`, sorted,
+# without duplicates
+function(sds_names out re)
+  string(REGEX MATCHALL "${re}" hits "${text}")
+  set(names "${${out}}")
+  foreach(h IN LISTS hits)
+    string(REGEX REPLACE "^${re}$" "\\1" n "${h}")
+    list(APPEND names "${n}")
+  endforeach()
+  list(REMOVE_DUPLICATES names)
+  list(SORT names)
+  set(${out} "${names}" PARENT_SCOPE)
+endfunction()
+
+set(id "(sds_[A-Za-z0-9_]+)")
+foreach(kind views old_views procs funcs tables udfs old_udfs)
+  set(${kind} "")
 endforeach()
-list(REMOVE_DUPLICATES names)
-list(SORT names)
-list(LENGTH names n)
-if(n EQUAL 0)
-  message(FATAL_ERROR "assemble_sql: no CREATE ... VIEW sds_* found in ${SRC}")
-endif()
-list(JOIN names ", " names)
-string(REPLACE "@SDS_OWN_VIEWS@" "${names}" text "${text}")
+sds_names(views "VIEW ${id} AS")
+sds_names(old_views "\nDROP VIEW IF EXISTS ${id}")
+sds_names(procs "\nCREATE PROCEDURE ${id}\\(")
+sds_names(funcs "\nCREATE FUNCTION ${id}\\(")
+sds_names(funcs "\nCREATE OR REPLACE FUNCTION ${id}\\(")
+sds_names(tables "\nCREATE TABLE IF NOT EXISTS ${id} \\(")
+sds_names(udfs "\nCREATE FUNCTION IF NOT EXISTS ${id} RETURNS [A-Z]+ SONAME")
+sds_names(udfs "\nCREATE AGGREGATE FUNCTION IF NOT EXISTS ${id} RETURNS [A-Z]+ SONAME")
+sds_names(old_udfs "\nDROP FUNCTION IF EXISTS ${id}")
+foreach(kind views procs funcs tables udfs)
+  list(LENGTH ${kind} n)
+  if(n EQUAL 0)
+    message(FATAL_ERROR "assemble_sql: no ${kind} found in ${SRC}")
+  endif()
+endforeach()
+
+set(own_views ${views} ${old_views})
+list(REMOVE_DUPLICATES own_views)
+list(SORT own_views)
+set(q "")
+foreach(v IN LISTS own_views)
+  list(APPEND q "'${v}'")
+endforeach()
+list(JOIN q ", " q)
+string(REPLACE "@SDS_OWN_VIEWS@" "${q}" text "${text}")
 file(WRITE "${OUT}.tmp" "${text}")
 file(RENAME "${OUT}.tmp" "${OUT}")
+
+if(NOT UNINSTALL_IN)
+  return()
+endif()
+file(READ "${UNINSTALL_IN}" u)
+string(REGEX MATCH "reads \\(kept while it does\\):([ a-z_]+)\n" kept_line "${u}")
+if(NOT kept_line)
+  message(FATAL_ERROR "assemble_sql: ${UNINSTALL_IN} has no line \"... reads (kept while it does): ...\"")
+endif()
+string(STRIP "${CMAKE_MATCH_1}" kept)
+string(REPLACE " " ";" kept "${kept}")
+set(all_objects ${views} ${procs} ${funcs} ${tables})
+set(kept_q "")
+foreach(k IN LISTS kept)
+  list(FIND all_objects "${k}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "assemble_sql: ${UNINSTALL_IN} keeps ${k}, which install.sql does not create")
+  endif()
+  list(APPEND kept_q "'${k}'")
+endforeach()
+list(JOIN kept_q ", " kept_q)
+
+# Views first (they read the tables), then routines, then tables (their
+# triggers with them). A kept object is dropped by a prepared statement
+# that is a no-op while SymmetricDS reads it (@sds__keep_routing).
+set(drops "")
+macro(sds_drop what name)
+  list(FIND kept "${name}" at)
+  if(at EQUAL -1)
+    string(APPEND drops "DROP ${what} IF EXISTS ${name};\n")
+  else()
+    string(APPEND drops "SET @sds__s = IF(@sds__keep_routing, 'DO 0', 'DROP ${what} IF EXISTS ${name}');\n"
+                        "PREPARE sds__x FROM @sds__s; EXECUTE sds__x;\n")
+  endif()
+endmacro()
+foreach(v IN LISTS own_views)
+  sds_drop(VIEW "${v}")
+endforeach()
+foreach(p IN LISTS procs)
+  sds_drop(PROCEDURE "${p}")
+endforeach()
+foreach(f IN LISTS funcs)
+  sds_drop(FUNCTION "${f}")
+endforeach()
+foreach(t IN LISTS tables)
+  sds_drop(TABLE "${t}")
+endforeach()
+
+set(all_udfs ${udfs} ${old_udfs})
+list(REMOVE_DUPLICATES all_udfs)
+list(SORT all_udfs)
+set(udf_drops "")
+foreach(f IN LISTS all_udfs)
+  string(APPEND udf_drops "SET @sds__s = IF(@sds__keep_udfs, 'DO 0', 'DROP FUNCTION IF EXISTS ${f}');\n"
+                          "PREPARE sds__x FROM @sds__s; EXECUTE sds__x;\n")
+endforeach()
+string(REPLACE "@SDS_UNINSTALL_DROPS@\n" "${drops}" u "${u}")
+string(REPLACE "@SDS_UNINSTALL_UDFS@\n" "${udf_drops}" u "${u}")
+string(REPLACE "@SDS_UNINSTALL_KEPT@" "${kept_q}" u "${u}")
+list(JOIN udfs ", " udf_list)
+string(REPLACE "@SDS_UNINSTALL_UDF_LIST@" "${udf_list}" u "${u}")
+string(REPLACE "@SDS_VERSION@" "${VERSION}" u "${u}")
+file(WRITE "${UNINSTALL_OUT}.tmp" "${u}")
+file(RENAME "${UNINSTALL_OUT}.tmp" "${UNINSTALL_OUT}")

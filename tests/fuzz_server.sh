@@ -74,8 +74,8 @@ PIECES = ["Sales", "Item", "company", "Company", " ", "'", '"', "`", "\\",
           "name", "parent", "x", "0", "\n"]
 FTYPES = ["Data", "Link", "Table", "Table MultiSelect", "Dynamic Link", "Int"]
 SCOPES = ["company", "child", "global", "singles", "node_local", "excluded"]
-CLEAR = ("sds_doctype_rule: ", "sds_setup: ", "frappe_sds: ", "sds_plan_agg(): ",
-         "sds_config_agg(): ")
+CLEAR = ("sds_doctype_rule: ", "sds_setup: ", "frappe_sds: ", "sds__plan_agg(): ",
+         "sds__config_agg(): ")
 ALLOWED = ("$(curTriggerValue)", "$(curColumnPrefix)", "$(externalId)")
 stats = {"udf": 0, "udf_err": 0, "proc": 0, "proc_err": 0}
 import collections
@@ -179,7 +179,7 @@ def model_rows():
         row("T", "tabCompany", "BASE TABLE")
         row("K", "tabCompany", "abbr", "")
     row("X", "db", "fz")
-    # what install.sql says it reads (sds_config_agg refuses other layouts)
+    # what install.sql says it reads (sds__config_agg refuses other layouts)
     if rnd.random() < 0.9:
         row("X", "config_api", "2")
     row("X", "master_group", "master")
@@ -190,7 +190,7 @@ def model_rows():
 
 def udf_round():
     rows = model_rows()
-    fn = rnd.choice(["sds_plan_agg", "sds_config_agg"])
+    fn = rnd.choice(["sds__plan_agg", "sds__config_agg"])
     cols = ["k", "a1", "a2", "a3", "a4", "a5", "a6", "a7"]
     sel = ["SELECT " + ", ".join("%s AS %s" % (v, c) for v, c in zip(rows[0], cols))]
     sel += ["SELECT " + ", ".join(r) for r in rows[1:]]
@@ -266,7 +266,7 @@ def proc_round():
 rc, out, err = run("fz_usage", "u", None,
                    "SET max_recursive_iterations = 1000;\n"
                    "WITH RECURSIVE n(s) AS (SELECT 1 UNION ALL SELECT s + 1 FROM n WHERE s < 200) "
-                   "SELECT sds_plan_agg('F', 'x', CONCAT(s, REPEAT('x', 1048576)), 'Data', "
+                   "SELECT sds__plan_agg('F', 'x', CONCAT(s, REPEAT('x', 1048576)), 'Data', "
                    "NULL, NULL, NULL, NULL) FROM n;")
 if rc != 0 or "more than 128 MiB" not in out:
     problem("memory cap: rc %d %r %r" % (rc, out[:300], err[:300]))

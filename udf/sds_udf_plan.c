@@ -1,11 +1,11 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    Aggregate UDFs that feed Frappe metadata rows to the pure core and
    return its result as JSON:
-     sds_plan_agg(kind, a1, ..., a7)    -> {"plan":[...]} | {"error":"..."}
-     sds_config_agg(kind, a1, ..., a7)  -> {"sym_node_group":[...], ...,
+     sds__plan_agg(kind, a1, ..., a7)    -> {"plan":[...]} | {"error":"..."}
+     sds__config_agg(kind, a1, ..., a7)  -> {"sym_node_group":[...], ...,
                                             "plan":[...]} | {"error":"..."}
    The SQL procedures (sql/install.sql) call them over the view
-   sds_meta_input, so privileges are the caller's: the UDFs themselves read
+   sds__meta_input, so privileges are the caller's: the UDFs themselves read
    nothing. Errors found in the data come back in the JSON, and the
    procedure raises them with SIGNAL (a UDF cannot raise a message after
    _init). */
@@ -70,7 +70,7 @@ static char *cap_error(agg_state *st, size_t *len)
     char msg[300];
     snprintf(msg, sizeof(msg),
              "%s(): the metadata needs more than %zu MiB of memory, "
-             "frappe_sds's cap for one call; check sds_meta_input for "
+             "frappe_sds's cap for one call; check sds__meta_input for "
              "oversized rows", st->name, SDS_UDF_MEM_CAP >> 20);
     sds_buf_json_strz(&b, msg);
   }
@@ -248,6 +248,68 @@ static char *agg_result(UDF_INIT *initid, unsigned long *length,
   return st->result;
 }
 
+SDS_EXPORT my_bool sds__plan_agg_init(UDF_INIT *initid, UDF_ARGS *args,
+                                     char *message)
+{
+  return agg_init("sds__plan_agg", initid, args, message);
+}
+SDS_EXPORT void sds__plan_agg_deinit(UDF_INIT *initid)
+{
+  agg_deinit(initid);
+}
+SDS_EXPORT void sds__plan_agg_clear(UDF_INIT *initid, char *is_null,
+                                   char *error)
+{
+  agg_clear(initid, is_null, error);
+}
+SDS_EXPORT void sds__plan_agg_add(UDF_INIT *initid, UDF_ARGS *args,
+                                 char *is_null, char *error)
+{
+  agg_add(initid, args, is_null, error);
+}
+SDS_EXPORT char *sds__plan_agg(UDF_INIT *initid, UDF_ARGS *args, char *result,
+                              unsigned long *length, char *is_null,
+                              char *error)
+{
+  (void) args;
+  (void) result;
+  return agg_result(initid, length, is_null, error, 0);
+}
+
+SDS_EXPORT my_bool sds__config_agg_init(UDF_INIT *initid, UDF_ARGS *args,
+                                       char *message)
+{
+  return agg_init("sds__config_agg", initid, args, message);
+}
+SDS_EXPORT void sds__config_agg_deinit(UDF_INIT *initid)
+{
+  agg_deinit(initid);
+}
+SDS_EXPORT void sds__config_agg_clear(UDF_INIT *initid, char *is_null,
+                                     char *error)
+{
+  agg_clear(initid, is_null, error);
+}
+SDS_EXPORT void sds__config_agg_add(UDF_INIT *initid, UDF_ARGS *args,
+                                   char *is_null, char *error)
+{
+  agg_add(initid, args, is_null, error);
+}
+SDS_EXPORT char *sds__config_agg(UDF_INIT *initid, UDF_ARGS *args,
+                                char *result, unsigned long *length,
+                                char *is_null, char *error)
+{
+  (void) args;
+  (void) result;
+  return agg_result(initid, length, is_null, error, 1);
+}
+
+/* The names of 0.3.0 and older, sds_plan_agg and sds_config_agg: a site
+   of such a release calls them until its install.sql of this release has
+   run (which drops them, sql/install/05_upgrade.sql). Kept for that window
+   only, so that its procedures can still report "run the install.sql of
+   <version>" instead of failing with "FUNCTION ... does not exist";
+   remove them in the release after this one. */
 SDS_EXPORT my_bool sds_plan_agg_init(UDF_INIT *initid, UDF_ARGS *args,
                                      char *message)
 {
@@ -271,9 +333,7 @@ SDS_EXPORT char *sds_plan_agg(UDF_INIT *initid, UDF_ARGS *args, char *result,
                               unsigned long *length, char *is_null,
                               char *error)
 {
-  (void) args;
-  (void) result;
-  return agg_result(initid, length, is_null, error, 0);
+  return sds__plan_agg(initid, args, result, length, is_null, error);
 }
 
 SDS_EXPORT my_bool sds_config_agg_init(UDF_INIT *initid, UDF_ARGS *args,
@@ -299,7 +359,5 @@ SDS_EXPORT char *sds_config_agg(UDF_INIT *initid, UDF_ARGS *args,
                                 char *result, unsigned long *length,
                                 char *is_null, char *error)
 {
-  (void) args;
-  (void) result;
-  return agg_result(initid, length, is_null, error, 1);
+  return sds__config_agg(initid, args, result, length, is_null, error);
 }

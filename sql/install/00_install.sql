@@ -153,8 +153,8 @@ DELIMITER ;
 -- ---------------------------------------------------------------------------
 -- UDFs (global to the server; shared by every site that installs frappe_sds)
 -- ---------------------------------------------------------------------------
-CREATE AGGREGATE FUNCTION IF NOT EXISTS sds_plan_agg RETURNS STRING SONAME 'frappe_sds.so';
-CREATE AGGREGATE FUNCTION IF NOT EXISTS sds_config_agg RETURNS STRING SONAME 'frappe_sds.so';
+CREATE AGGREGATE FUNCTION IF NOT EXISTS sds__plan_agg RETURNS STRING SONAME 'frappe_sds.so';
+CREATE AGGREGATE FUNCTION IF NOT EXISTS sds__config_agg RETURNS STRING SONAME 'frappe_sds.so';
 CREATE FUNCTION IF NOT EXISTS sds_version RETURNS STRING SONAME 'frappe_sds.so';
 CREATE FUNCTION IF NOT EXISTS sds_literal RETURNS STRING SONAME 'frappe_sds.so';
 CREATE FUNCTION IF NOT EXISTS sds_ident RETURNS STRING SONAME 'frappe_sds.so';

@@ -40,3 +40,18 @@
 -- From 0.2.0 to 0.3.0: no step. 0.3.0 changed routines only (install.sql
 -- replaces them all); the worker's account is a server setting: see the
 -- README, "Upgrading" (one account per site when a server serves several).
+--
+-- From 0.3.0 (and older) to the next release: internal objects renamed to
+-- the internal prefix sds__ (sds_meta_input -> sds__meta_input, the UDFs
+-- sds_plan_agg -> sds__plan_agg and sds_config_agg -> sds__config_agg; the
+-- library no longer has the old UDF symbols). The old names go, whatever
+-- release the site comes from: a DROP FUNCTION cannot run in a compound
+-- statement, and dropping what does not exist is a no-op. The UDFs are the
+-- server's, not the site's: once the library is this release's, the old
+-- names point at symbols it does not have, for every site. (The view's old
+-- name is also in install.sql's list of its own views, made by
+-- packaging/assemble_sql.cmake from the DROP VIEW below, so the check that
+-- every other sds_* object is a base table lets it through to be dropped.)
+DROP VIEW IF EXISTS sds_meta_input;
+DROP FUNCTION IF EXISTS sds_plan_agg;
+DROP FUNCTION IF EXISTS sds_config_agg;

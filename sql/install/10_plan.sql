@@ -1,6 +1,6 @@
 -- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
 -- The replication plan: override rules (sds_doctype_rule), the plan table
--- (sds_plan), the metadata view the core classifies (sds_meta_input), the
+-- (sds_plan), the metadata view the core classifies (sds__meta_input), the
 -- helpers that read the core's JSON, and sds_refresh_plan().
 
 CREATE TABLE IF NOT EXISTS sds_doctype_rule (
@@ -61,13 +61,13 @@ BEGIN NOT ATOMIC
     WHERE table_schema = db AND table_name = 'tabProperty Setter';
 
   -- The metadata the core classifies, one row per fact, in the argument
-  -- order of sds_plan_agg / sds_config_agg (kind, a1 .. a7). SQL SECURITY
+  -- order of sds__plan_agg / sds__config_agg (kind, a1 .. a7). SQL SECURITY
   -- INVOKER: the caller's own privileges decide what can be read.
   -- Every column is cast to one character set and collation: the
   -- sources mix utf8mb4 site tables, utf8mb3 information_schema and the
   -- session's literals, which a UNION may not mix.
   SET @sds_sql = CONCAT(
-    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_meta_input AS ',
+    'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds__meta_input AS ',
     'SELECT #(''D'')# AS kind, #(d.name)# AS a1, #(d.module)# AS a2, #(d.istable)# AS a3, ',
     '#(d.issingle)# AS a4, ',
     IF(has_virtual, '#(d.is_virtual)#', '#(0)#'), ' AS a5, ',
@@ -99,10 +99,13 @@ END//
 -- ---------------------------------------------------------------------------
 -- Internal helpers (names start with sds__; not part of the API)
 -- ---------------------------------------------------------------------------
-DROP PROCEDURE IF EXISTS sds__raise_json_error//
-CREATE PROCEDURE sds__raise_json_error(IN j LONGTEXT)
+-- The library the server runs must be the one this SQL API was installed
+-- with. Checked before a core UDF is called (a library of another release
+-- may not have the UDF names this release calls) and again on its result.
+DROP PROCEDURE IF EXISTS sds__check_library//
+CREATE PROCEDURE sds__check_library()
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another version or format'
+  COMMENT 'frappe_sds internal: SIGNAL when the server runs a library of another version'
 BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE lib_v VARCHAR(32) DEFAULT sds_version();
@@ -122,6 +125,15 @@ BEGIN
       ' (nothing was written)');
     SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
   END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__raise_json_error//
+CREATE PROCEDURE sds__raise_json_error(IN j LONGTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: SIGNAL the error a core UDF returned, or a library of another version or format'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  CALL sds__check_library();
   IF j IS NULL THEN
     SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
       'frappe_sds: the core returned nothing (out of memory?)';
@@ -155,7 +167,7 @@ END//
 DROP PROCEDURE IF EXISTS sds__plan_store//
 CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: make sds_plan the plan rows of j (sds_plan_agg or sds_config_agg), by natural key'
+  COMMENT 'frappe_sds internal: make sds_plan the plan rows of j (sds__plan_agg or sds__config_agg), by natural key'
 BEGIN
   -- By natural key (plan_key), touching only what changed: rows of
   -- DocTypes and tables that are gone are deleted, changed rows updated, new
@@ -234,7 +246,8 @@ BEGIN
     ROLLBACK;
     RESIGNAL;
   END;
-  SELECT sds_plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds_meta_input;
+  CALL sds__check_library();
+  SELECT sds__plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds__meta_input;
   CALL sds__assert_writer('sds_refresh_plan');
   CALL sds__raise_json_error(j);
   START TRANSACTION;

@@ -367,14 +367,17 @@ sync: BEGIN
   -- whole seconds: SymmetricDS groups reload requests into one load per
   -- (target, create_time), and 3.12-3.14 store seconds only (§5)
   DECLARE v_now DATETIME DEFAULT NOW();
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE v_iso VARCHAR(40) DEFAULT @@SESSION.tx_isolation;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
+    -- the error caught is the one reported, even when the clean-up fails
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     SET SESSION tx_isolation = v_iso;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
-    CALL sds__setup_cleanup();
+    BEGIN
+      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;
+      CALL sds__setup_cleanup();
+    END;
     RESIGNAL;
   END;
   SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
@@ -398,8 +401,6 @@ sync: BEGIN
   END IF;
   SET @sds_sync_role = 'master';
 
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   -- READ COMMITTED: the pass copies sym_trigger_hist, sym_trigger, ... into
   -- temporary tables; in REPEATABLE READ with the binlog on, InnoDB takes
   -- shared locks on every row such an INSERT ... SELECT reads, and
@@ -410,9 +411,9 @@ sync: BEGIN
   IF @@SESSION.binlog_format <> 'STATEMENT' THEN
     SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;
   END IF;
-  START TRANSACTION;
-  -- one sync at a time (the hook's worker and an after_migrate call)
-  SELECT id INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  -- one sync at a time (the hook's worker and an after_migrate call), one
+  -- configuration writer at a time (15_writers.sql)
+  CALL sds__writer_begin(0, v_saved);
   -- A follow-up pass (p_full = 0: no new DDL, the worker waiting for
   -- SymmetricDS) only moves the open changes on: the configuration and the
   -- drift of other tables wait for the next DDL or sds_sync_schema() call.
@@ -425,9 +426,8 @@ sync: BEGIN
     CALL sds__plan_store(j);
   END IF;
   CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
-  COMMIT;
+  CALL sds__writer_end(1, v_saved);
   SET SESSION tx_isolation = v_iso;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
   CALL sds__setup_cleanup();
 END//
 
@@ -441,7 +441,10 @@ BEGIN
   DECLARE v_max_id BIGINT DEFAULT (SELECT IFNULL(MAX(id), 0) FROM sds_schema_change);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+    BEGIN   -- the error caught is the one reported, even if this fails
+      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;
+      DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+    END;
     RESIGNAL;
   END;
   -- first of all: on a replica even a temporary table would be binlogged

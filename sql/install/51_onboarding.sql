@@ -67,14 +67,12 @@ BEGIN
   DECLARE v_me, v_master, v_branch VARCHAR(50);
   DECLARE i, j, n INT;
   DECLARE v_item, v_other VARCHAR(1000);
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
 
   CALL sds__check_master('sds_add_branch', v_me, v_master, v_branch);
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
@@ -135,10 +133,7 @@ BEGIN
   END IF;
 
   -- SymmetricDS must see the new node as a local change (§6)
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   -- what `symadmin open-registration` writes (§10): node_id = external_id,
   -- sync_enabled=0 until it registers, created_at_node_id = this node
   INSERT INTO sym_node (node_id, node_group_id, external_id, sync_enabled, created_at_node_id)
@@ -158,8 +153,7 @@ BEGIN
     END IF;
     SET i = i + 1;
   END WHILE;
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
           WHERE c.node_external_id = p_node) AS companies,
@@ -173,14 +167,12 @@ CREATE PROCEDURE sds_reload_branch(IN p_node VARCHAR(255))
 BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_me, v_master, v_branch VARCHAR(50);
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   CALL sds__check_master('sds_reload_branch', v_me, v_master, v_branch);
   CALL sds__check_branch('sds_reload_branch', p_node, v_branch);
   IF NOT EXISTS (SELECT 1 FROM sym_node_security WHERE node_id = p_node
@@ -190,15 +182,11 @@ BEGIN
                      ' has not registered yet; its first load is queued when it registers');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
   -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
   UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, 'reload queued' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
           WHERE c.node_external_id = p_node) AS companies;
@@ -212,24 +200,19 @@ BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_me, v_master, v_branch VARCHAR(50);
   DECLARE v_maps, v_reqs INT;
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   CALL sds__check_master('sds_remove_branch', v_me, v_master, v_branch);
   IF p_node = v_me THEN
     SET msg = CONCAT('sds_remove_branch: node ', QUOTE(p_node), ' is this node (the master)');
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__check_branch('sds_remove_branch', p_node, v_branch);
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   DELETE FROM sds_company_node WHERE node_external_id = p_node;
   SET v_maps = ROW_COUNT();
   DELETE FROM sym_table_reload_request WHERE target_node_id = p_node AND processed = 0;
@@ -237,8 +220,7 @@ BEGIN
   -- foreign keys: sym_node_security (and sym_node_identity) reference sym_node
   DELETE FROM sym_node_security WHERE node_id = p_node;
   DELETE FROM sym_node WHERE node_id = p_node;
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, 'removed' AS state, v_maps AS companies_unmapped,
          v_reqs AS reload_requests_deleted;
 END//

@@ -63,14 +63,12 @@ BEGIN
   DECLARE v_list TEXT;
   DECLARE v_bs CHAR(1) DEFAULT CHAR(92);
   DECLARE v_data_id BIGINT;
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   IF NOT sds__may_send_sql() THEN
     SET msg = CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
                      ' may not send SQL to nodes: it needs SUPER or CREATE USER, or the role frappe_sds_sql_sender (a DBA grants it: CREATE ROLE frappe_sds_sql_sender; GRANT frappe_sds_sql_sender TO ...)');
@@ -130,10 +128,7 @@ BEGIN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'sds_send_sql: no active sym_trigger_hist for tabSingles to ride on; wait until SymmetricDS has built its triggers';
   END IF;
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   -- §5 send-sql: event_type 'S', node_list = the targets, source_node_id
   -- NULL; row_data = the SQL as one CSV field: double-quoted, with \ and "
   -- backslash-escaped (§2)
@@ -145,8 +140,7 @@ BEGIN
   SET v_data_id = LAST_INSERT_ID();
   INSERT INTO sds_sql_log (sent_at, sender, target, node_list, sql_text, data_id)
     VALUES (NOW(), CURRENT_USER(), p_target, v_list, p_sql, v_data_id);
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
   SELECT v_data_id AS data_id, v_list AS node_list, v_channel AS channel_id;
 END//
 

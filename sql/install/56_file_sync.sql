@@ -23,8 +23,9 @@ BEGIN
   -- Taken from the configuration the core computes now, never from the
   -- sym_trigger row, which anyone who can write the site's tables can edit:
   -- no text of theirs becomes part of a view.
-  SELECT sds_config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
-    SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds_meta_input
+  CALL sds__check_library();   -- 10_plan.sql
+  SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
+    SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds__meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
@@ -75,14 +76,12 @@ BEGIN
   DECLARE v_now DATETIME DEFAULT NOW();
   DECLARE v_param_by VARCHAR(50);
   DECLARE v_param MEDIUMTEXT;
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
   IF v_master IS NULL THEN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
@@ -131,10 +130,7 @@ BEGIN
   -- views first (DDL commits): the routers read them
   CALL sds__file_route_views(v_master, v_branch);
 
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   -- §7: the file sync channels, with the flags SymmetricDS gives them when
   -- file.sync.enable=true (it creates them itself if missing; it re-asserts
   -- file_sync_flag); rows that exist are left alone
@@ -203,8 +199,7 @@ BEGIN
     ('sds_files_public', 'sds_files_b2m', 1, 1, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now),
     ('sds_files_private', 'sds_files_b2m', 1, 1, 'source_wins', 'frappe_sds', v_now, 'frappe_sds_files', v_now)
     ON DUPLICATE KEY UPDATE trigger_id = trigger_id;
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
   SELECT t.trigger_id, t.base_dir, r.router_id, o.router_type, r.initial_load_enabled
     FROM sym_file_trigger t JOIN sym_file_trigger_router r ON r.trigger_id = t.trigger_id
     JOIN sym_router o ON o.router_id = r.router_id
@@ -216,18 +211,13 @@ CREATE PROCEDURE sds_remove_file_sync()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: delete the file sync rows sds_setup_file_sync wrote'
 BEGIN
-  DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
+  DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    ROLLBACK;
-    SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+    CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
-  SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
-  SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
-  START TRANSACTION;
-  -- configuration writers of a site run one at a time (sds_setup's lock)
-  SELECT COUNT(*) INTO @sds__lock FROM sds_setup_state WHERE id = 1 FOR UPDATE;
+  CALL sds__writer_begin(0, v_saved);
   DELETE FROM sym_file_trigger_router WHERE last_update_by = 'frappe_sds_files';
   DELETE t FROM sym_file_trigger t WHERE t.last_update_by = 'frappe_sds_files'
     AND NOT EXISTS (SELECT 1 FROM sym_file_trigger_router r WHERE r.trigger_id = t.trigger_id);
@@ -241,7 +231,6 @@ BEGIN
     WHERE external_id = 'ALL' AND node_group_id = 'ALL' AND param_key = 'file.sync.enable'
       AND last_update_by = 'frappe_sds_files'
       AND NOT EXISTS (SELECT 1 FROM sym_file_trigger);
-  COMMIT;
-  SET @sync_node_disabled = v_node_disabled, @sync_triggers_disabled = v_triggers_disabled;
+  CALL sds__writer_end(1, v_saved);
 END//
 DELIMITER ;
