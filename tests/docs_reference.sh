@@ -55,7 +55,7 @@ perl -0777 -ne '
 cat plugin/*.c plugin/*.h udf/*.c 2>/dev/null | perl -ne '
   print "system_variable frappe_sds_$1\n" while /MYSQL_SYSVAR_[A-Z]+\(\s*(\w+)\s*,/g;
   print "status_variable $1\n" while /\{\s*"(Frappe_sds_\w+)"\s*,/g;
-  print "udf $1\n" if /^\s*(?:SDS_EXPORT\s+)?my_bool\s+(sds_\w+?)_init\s*\(\s*UDF_INIT/;
+  print "udf $1\n" if /^\s*(?:SDS_EXPORT\s+)?my_bool\s+(sds_(?!_)\w+?)_init\s*\(\s*UDF_INIT/;
   print "plugin $1\n" if /^\s*"(FRAPPE_SDS\w*)",\s*$/;
 ' >> "$T/objects"
 for k in system_variable status_variable udf plugin; do
