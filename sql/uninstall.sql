@@ -55,6 +55,16 @@ DROP PROCEDURE IF EXISTS sds_setup_file_sync;
 DROP PROCEDURE IF EXISTS sds_remove_file_sync;
 DROP TABLE IF EXISTS sds_sql_sender;
 DROP TABLE IF EXISTS sds_sql_log;
+DROP PROCEDURE IF EXISTS sds_doctor;
+DROP PROCEDURE IF EXISTS sds_retry_schema_change;
+DROP PROCEDURE IF EXISTS sds__doc_add;
+DROP FUNCTION IF EXISTS sds__doc_missing_sym;
+DROP PROCEDURE IF EXISTS sds__doc_install;
+DROP PROCEDURE IF EXISTS sds__doc_txid;
+DROP PROCEDURE IF EXISTS sds__doc_node;
+DROP PROCEDURE IF EXISTS sds__doc_peers;
+DROP PROCEDURE IF EXISTS sds__doc_reloads;
+DROP PROCEDURE IF EXISTS sds__doc_schema;
 -- END OF OPERATIONS
 DROP VIEW IF EXISTS sds_meta_input;
 DROP VIEW IF EXISTS sds_company_route;
