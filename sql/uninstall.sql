@@ -23,6 +23,7 @@ DROP PROCEDURE IF EXISTS sds_sync_schema;
 DROP PROCEDURE IF EXISTS sds__sync_step;
 DROP PROCEDURE IF EXISTS sds__sync_run;
 DROP PROCEDURE IF EXISTS sds__sig_take;
+DROP PROCEDURE IF EXISTS sds__reload_settle;
 -- OPERATIONS (owned by the operations work)
 DROP VIEW IF EXISTS sds_status;
 DROP VIEW IF EXISTS sds_naming_series_risk;
