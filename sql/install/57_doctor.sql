@@ -321,6 +321,12 @@ BEGIN
                               '; SymmetricDS retries the load''s batch by itself')
                 WHEN q.trigger_id = 'ALL'
                   THEN CONCAT('CALL sds_reload_branch(', QUOTE(n.external_id), ')')
+                -- the reload of a schema change: its own fix (it asks every branch)
+                WHEN EXISTS (SELECT 1 FROM sds_schema_change c WHERE c.trigger_id = q.trigger_id
+                             AND c.state = 'failed')
+                  THEN CONCAT('CALL sds_retry_schema_change(',
+                              (SELECT MAX(c.id) FROM sds_schema_change c
+                               WHERE c.trigger_id = q.trigger_id AND c.state = 'failed'), ')')
                 ELSE CONCAT('INSERT INTO sym_table_reload_request (target_node_id, source_node_id, ',
                   'trigger_id, router_id, create_time, create_table, delete_first, reload_select, processed, ',
                   'last_update_by, last_update_time) SELECT target_node_id, source_node_id, trigger_id, ',
