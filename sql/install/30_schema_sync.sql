@@ -286,24 +286,9 @@ BEGIN
                          'trigger rebuilt; no registered branch node to reload');
   END IF;
 
-  -- 5. Loads SymmetricDS has queued (processed) or given up on: the
-  --    requests of each (table, create_time) in one pass, then by key.
-  CREATE TEMPORARY TABLE sds__loads (PRIMARY KEY (trigger_id, create_time)) ENGINE=Aria AS
-    SELECT q.trigger_id, q.create_time, SUM(q.processed = 0) AS waiting,
-           MAX(IFNULL(st.error_flag = 1 OR st.cancelled = 1, 0)) AS failed,
-           MAX(IF(st.error_flag = 1 OR st.cancelled = 1, LEFT(st.sql_message, 1000), NULL))
-             AS message
-    FROM sym_table_reload_request q
-    LEFT JOIN sym_table_reload_status st ON st.load_id = q.load_id
-      AND st.source_node_id = q.source_node_id
-    WHERE EXISTS (SELECT 1 FROM sds_schema_change c WHERE c.state = 'reload_requested')
-    GROUP BY q.trigger_id, q.create_time;
-  UPDATE sds_schema_change c
-    LEFT JOIN sds__loads l ON l.trigger_id = c.trigger_id AND l.create_time = c.reload_time
-    SET c.state = IF(l.failed = 1, 'failed', 'done'),
-        c.message = IFNULL(l.message, 'reloads processed by SymmetricDS'),
-        c.updated_at = NOW(2)
-    WHERE c.state = 'reload_requested' AND IFNULL(l.waiting, 0) = 0;
+  -- 5. How far the reloads got: done when their data arrived, one new
+  --    request after a cancel, failed after a second (31_reload_state.sql)
+  CALL sds__reload_settle(p_me, p_now);
 
   -- 6. Signatures of the tables with nothing open (what the next ALTER
   --    is compared with); not for a table with DDL not handled yet.
