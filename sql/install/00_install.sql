@@ -37,14 +37,14 @@ DELIMITER //
 BEGIN NOT ATOMIC
   DECLARE msg VARCHAR(512);
   IF DATABASE() IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'frappe_sds install: no database selected; run: mariadb <site_db> < install.sql';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
                  WHERE table_schema = DATABASE() AND table_name = 'tabDocType') THEN
     SET msg = CONCAT('frappe_sds install: database ', QUOTE(DATABASE()),
                      ' is not a Frappe site database (it has no tabDocType)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   IF (SELECT COUNT(*) FROM information_schema.tables
       WHERE table_schema = DATABASE()
@@ -54,11 +54,11 @@ BEGIN NOT ATOMIC
                            'sym_table_reload_request')) < 10 THEN
     SET msg = CONCAT('frappe_sds install: SymmetricDS tables are missing in ',
                      QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.plugins
                  WHERE plugin_name = 'FRAPPE_SDS' AND plugin_status = 'ACTIVE') THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'frappe_sds install: the FRAPPE_SDS plugin is not installed; run INSTALL SONAME ''frappe_sds'' first';
   END IF;
 END//
@@ -89,7 +89,7 @@ BEGIN NOT ATOMIC
                 ') and restart the server, then run this install.sql again'),
          CONCAT('run the install.sql of ', lib_v,
                 ' (/usr/share/frappe-sds/install.sql of package frappe-sds ', lib_v, ') instead')));
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
   END IF;
   -- This script often runs as an administrator, in a database the site's
   -- own user controls: read nothing that user could have made a view (an
@@ -105,7 +105,7 @@ BEGIN NOT ATOMIC
     SET msg = CONCAT('frappe_sds install: ', QUOTE(v_not_base),
       ' in ', QUOTE(DATABASE()), ' is not a base table (frappe_sds created it as one); ',
       'nothing was changed: drop it, or restore the table, then run install.sql again');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
   END IF;
   IF EXISTS (SELECT 1 FROM information_schema.tables
              WHERE table_schema = DATABASE() AND table_name = 'sds_install') THEN
@@ -117,7 +117,7 @@ BEGIN NOT ATOMIC
       SET msg = CONCAT('frappe_sds install: this site has frappe_sds ', site_v,
         ', newer than this install.sql (', sql_v, '); downgrading is not supported ',
         '(nothing was changed): run the install.sql of ', site_v, ' or newer');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
     END IF;
     -- for the upgrade steps (05_upgrade.sql): the release this site had
     IF site_v <> sql_v THEN
@@ -184,7 +184,7 @@ BEGIN
       '; an install.sql of an older release (', IFNULL(@sds__sql_version, 'before 0.2.0'),
       ') cannot downgrade it (nothing was changed): run the install.sql of ',
       OLD.version, ' or newer');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 DELIMITER ;

@@ -120,22 +120,34 @@ BEGIN
          CONCAT('upgrade this site: run the install.sql of ', lib_v,
                 ' (/usr/share/frappe-sds/install.sql) on it')),
       ' (nothing was written)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
   END IF;
   IF j IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
       'frappe_sds: the core returned nothing (out of memory?)';
   END IF;
   -- (by prefix: a successful result is large, no need to parse it here)
   IF LEFT(j, 9) = '{"error":' THEN
     SET msg = LEFT(JSON_VALUE(j, '$.error'), 512);
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    -- the core's messages carry no class: their fixed leading text says it
+    -- (docs/errors.md); anything else is input the core could not read
+    IF LOCATE('sds_setup: company-owned tables need tabCompany', msg) = 1 THEN
+      SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+    ELSEIF LOCATE('sds_setup: ', msg) = 1 OR LOCATE('sds_doctype_rule: ', msg) = 1 THEN
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+    ELSEIF LOCATE('frappe_sds: the loaded frappe_sds library is newer', msg) = 1 THEN
+      SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT = msg;
+    ELSEIF LOCATE('out of memory', msg) > 0 OR LOCATE(' MiB of memory', msg) > 0 THEN
+      SIGNAL SQLSTATE '54000' SET MESSAGE_TEXT = msg;
+    ELSE
+      SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT = msg;
+    END IF;
   END IF;
   -- every result of this library carries the plan; an older library still
   -- loaded by the server (replaced on disk, not yet restarted) does not, and
   -- reading its output with these procedures would delete the configuration
   IF LOCATE('"plan":[', j) = 0 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55V00' SET MESSAGE_TEXT =
       'frappe_sds: the loaded frappe_sds library does not match this install.sql; restart the server after upgrading the library, then run install.sql again';
   END IF;
 END//

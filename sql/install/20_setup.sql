@@ -33,7 +33,7 @@ BEGIN
                            'sym_conflict')) < 7 THEN
     SET msg = CONCAT('sds_setup: SymmetricDS tables are missing in ',
                      QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
 
   SELECT sds_config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (

@@ -384,7 +384,7 @@ sync: BEGIN
   SET v_master = (SELECT master_group FROM sds_setup_state WHERE id = 1),
       v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
   IF v_master IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'sds_sync_schema: nothing to keep in sync yet; run sds_setup(master_group, branch_group) first';
   END IF;
   SET v_me = (SELECT i.node_id FROM sym_node_identity i LIMIT 1);

@@ -64,12 +64,12 @@ BEGIN
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(p_node), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
                  WHERE table_schema = DATABASE() AND table_name = 'tabCompany') THEN
     SET msg = CONCAT(p_proc, ': this site has no tabCompany (ERPNext is not installed)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_company IS NOT NULL THEN
     -- dynamic SQL: a Frappe-only site has no tabCompany to compile against
@@ -83,14 +83,14 @@ BEGIN
   IF NOT v_found THEN
     SET msg = CONCAT(p_proc, ': unknown company ', IFNULL(QUOTE(LEFT(p_company, 200)), 'NULL'),
                      ' (not in tabCompany)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_abbr IS NULL OR CHAR_LENGTH(v_abbr) NOT BETWEEN 1 AND 50 OR v_abbr LIKE '~%' THEN
     SET msg = CONCAT(p_proc, ': the company key (abbr) ', IFNULL(QUOTE(LEFT(v_abbr, 80)), 'NULL'),
                      ' of company ', QUOTE(LEFT(p_company, 140)),
                      ' does not fit SymmetricDS external_data (1-50 characters, not starting with ~); ',
                      'shorten the abbreviation first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 
@@ -115,7 +115,7 @@ BEGIN
   IF ROW_COUNT() = 0 THEN
     SET msg = CONCAT('sds_unmap_company: company ', IFNULL(QUOTE(LEFT(p_company, 200)), 'NULL'),
                      ' is not mapped to node ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'));
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 DELIMITER ;

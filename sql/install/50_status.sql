@@ -65,7 +65,7 @@ BEGIN
   IF v_why IS NOT NULL THEN
     SET v_msg = CONCAT(p_proc, ': this server is a replica (', v_why,
       '); frappe_sds writes only on the primary, and its rows reach this server by replication');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
+    SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = v_msg;
   END IF;
 END//
 

@@ -16,7 +16,7 @@ BEGIN
   SELECT master_group, branch_group INTO p_master, p_branch FROM sds_setup_state WHERE id = 1;
   IF p_master IS NULL THEN
     SET msg = CONCAT(p_proc, ': no configuration yet; run sds_setup(master_group, branch_group) first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   SET p_me = sds_node_id(), v_group = sds_node_group();
   IF p_me IS NULL THEN
@@ -24,12 +24,12 @@ BEGIN
     -- flag-driven first load only for nodes created at itself (§10)
     SET msg = CONCAT(p_proc, ': this server has no SymmetricDS identity yet (sym_node_identity is empty); ',
                      'start the master engine once first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_group IS NULL OR v_group <> p_master THEN
     SET msg = CONCAT(p_proc, ': this node ', QUOTE(p_me), ' is in group ', IFNULL(QUOTE(v_group), 'NULL'),
                      ', not in the master group ', QUOTE(p_master), '; run it on the master');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 
@@ -44,17 +44,17 @@ BEGIN
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   SET v_group = (SELECT node_group_id FROM sym_node WHERE node_id = p_node);
   IF v_group IS NULL THEN
     SET msg = CONCAT(p_proc, ': unknown node ', QUOTE(p_node), ' (not in sym_node); add it with sds_add_branch');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_group <> p_branch THEN
     SET msg = CONCAT(p_proc, ': node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
                      ', not in the branch group ', QUOTE(p_branch));
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 
@@ -80,36 +80,31 @@ BEGIN
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT('sds_add_branch: node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9_.-] (SymmetricDS pastes it into load selects)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_node OR external_id = p_node) THEN
     SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
                      ' already exists; use sds_reload_branch, or sds_remove_branch first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
-  END IF;
-  IF EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node) THEN
-    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
-                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
   END IF;
   -- companies: a JSON array of company names (names may contain commas)
   IF p_companies IS NULL OR NOT JSON_VALID(p_companies) OR JSON_TYPE(p_companies) <> 'ARRAY'
      OR JSON_LENGTH(p_companies) = 0 THEN
     SET msg = CONCAT('sds_add_branch: companies ', IFNULL(QUOTE(LEFT(p_companies, 200)), 'NULL'),
                      ' must be a non-empty JSON array of company names, e.g. ''["Wind Power LLC"]''');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   SET n = JSON_LENGTH(p_companies), i = 0;
   WHILE i < n DO
     IF JSON_TYPE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))) <> 'STRING' THEN
       SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')), 200)),
                        ' (item ', i + 1, ') must be a JSON string');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
     END IF;
     SET v_item = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')));
     IF TRIM(v_item) = '' THEN
       SET msg = CONCAT('sds_add_branch: company ', QUOTE(v_item), ' (item ', i + 1, ') must not be empty');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
     END IF;
     SET j = 0;
     WHILE j < i DO
@@ -117,13 +112,27 @@ BEGIN
       IF v_other COLLATE utf8mb4_unicode_ci = v_item COLLATE utf8mb4_unicode_ci THEN
         SET msg = CONCAT('sds_add_branch: company ', QUOTE(LEFT(v_item, 200)), ' (item ', i + 1,
                          ') is listed twice');
-        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+        SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
       END IF;
       SET j = j + 1;
     END WHILE;
     CALL sds__check_company('sds_add_branch', v_item, p_node);
     SET i = i + 1;
   END WHILE;
+  -- companies mapped to the id beforehand (sds_map_company, as the install
+  -- steps do) are the branch's if the list names them all: they are kept
+  -- and the others of the list added, so mapping first changes nothing. A
+  -- mapped company the list does not name is someone else's plan.
+  IF EXISTS (SELECT 1 FROM sds_company_node c
+             WHERE c.node_external_id = p_node
+               AND NOT EXISTS (SELECT 1 FROM JSON_TABLE(p_companies, '$[*]'
+                                 COLUMNS (company VARCHAR(1000) PATH '$')) l
+                               WHERE CONVERT(l.company USING utf8mb4) COLLATE utf8mb4_unicode_ci
+                                     = c.company)) THEN
+    SET msg = CONCAT('sds_add_branch: node ', QUOTE(p_node),
+                     ' already has companies mapped (sds_company_node); unmap them or pick another id');
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
+  END IF;
 
   -- SymmetricDS must see the new node as a local change (§6)
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
@@ -142,8 +151,11 @@ BEGIN
     VALUES (p_node, LOWER(HEX(RANDOM_BYTES(20))), 1, NULL, 1, v_me);
   SET i = 0;
   WHILE i < n DO
-    INSERT INTO sds_company_node (company, node_external_id)
-      VALUES (JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']'))), p_node);
+    SET v_item = JSON_UNQUOTE(JSON_EXTRACT(p_companies, CONCAT('$[', i, ']')));
+    IF NOT EXISTS (SELECT 1 FROM sds_company_node WHERE node_external_id = p_node
+                     AND company = v_item COLLATE utf8mb4_unicode_ci) THEN
+      INSERT INTO sds_company_node (company, node_external_id) VALUES (v_item, p_node);
+    END IF;
     SET i = i + 1;
   END WHILE;
   COMMIT;
@@ -176,7 +188,7 @@ BEGIN
     -- §10: loads to unregistered nodes are ignored
     SET msg = CONCAT('sds_reload_branch: node ', QUOTE(p_node),
                      ' has not registered yet; its first load is queued when it registers');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;
   START TRANSACTION;
@@ -211,7 +223,7 @@ BEGIN
   CALL sds__check_master('sds_remove_branch', v_me, v_master, v_branch);
   IF p_node = v_me THEN
     SET msg = CONCAT('sds_remove_branch: node ', QUOTE(p_node), ' is this node (the master)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__check_branch('sds_remove_branch', p_node, v_branch);
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;

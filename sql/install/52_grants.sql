@@ -29,12 +29,12 @@ BEGIN
   IF v_denied THEN
     SET msg = CONCAT(p_proc, ': cannot check that the account ', v_account,
                      ' exists and has a password: reading mysql.global_priv is refused; run it as a DBA');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_found = 0 THEN
     SET msg = CONCAT(p_proc, ': account ', v_account,
                      ' does not exist; create it first: CREATE USER ... IDENTIFIED BY ''<password>''');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   -- ways to log in: auth_or[] when present (an empty {} there stands for
   -- the top-level plugin), else the top-level plugin; a password plugin
@@ -51,7 +51,7 @@ BEGIN
   IF v_open > 0 THEN
     SET msg = CONCAT(p_proc, ': account ', v_account,
                      ' has no password (anyone could log in as it); set one first: ALTER USER ... IDENTIFIED BY ''<password>''');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
 END//
 
@@ -66,12 +66,12 @@ BEGIN
      OR p_user REGEXP '[[:cntrl:]''"`]' OR INSTR(p_user, CHAR(92)) > 0 THEN
     SET msg = CONCAT(p_proc, ': user ', IFNULL(QUOTE(LEFT(p_user, 140)), 'NULL'),
                      ' must be 1-128 characters without quotes, backslashes or control characters');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_host IS NULL OR p_host NOT REGEXP '^[A-Za-z0-9_.%:/-]{1,255}\\z' THEN
     SET msg = CONCAT(p_proc, ': host ', IFNULL(QUOTE(LEFT(p_host, 260)), 'NULL'),
                      ' must be 1-255 characters of [A-Za-z0-9_.%:/-] (a host name, IP, netmask or %)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__grant_check(p_proc, p_user, p_host);
 END//

@@ -20,30 +20,30 @@ BEGIN
   DECLARE v TEXT;
   SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
   IF v_master IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'sds_engine_properties: no configuration yet; run sds_setup(master_group, branch_group) first';
   END IF;
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT('sds_engine_properties: node external id ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9_.-]');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   -- engine.name: also the JMX name and part of the default sync.url; no
   -- underscores (§10)
   IF p_engine IS NULL OR p_engine NOT REGEXP '^[A-Za-z0-9][A-Za-z0-9.-]{0,49}\\z' THEN
     SET msg = CONCAT('sds_engine_properties: engine name ', IFNULL(QUOTE(LEFT(p_engine, 60)), 'NULL'),
                      ' must be 1-50 characters of [A-Za-z0-9.-] (no underscores, SymmetricDS uses it as a JMX name)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_db IS NULL OR p_db NOT REGEXP '^[A-Za-z0-9_$-]{1,64}\\z' THEN
     SET msg = CONCAT('sds_engine_properties: database name ', IFNULL(QUOTE(LEFT(p_db, 70)), 'NULL'),
                      ' must be 1-64 characters of [A-Za-z0-9_$-] (it goes into a JDBC URL)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_db_user IS NULL OR p_db_user NOT REGEXP '^[!-~]{1,128}\\z' OR INSTR(p_db_user, CHAR(92)) > 0 THEN
     SET msg = CONCAT('sds_engine_properties: db user ', IFNULL(QUOTE(LEFT(p_db_user, 140)), 'NULL'),
                      ' must be 1-128 printable ASCII characters without spaces or backslashes');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   -- URLs: one line each (a newline would inject properties), no spaces or
   -- backslashes (escape characters of .properties files). Patterns end in
@@ -52,14 +52,14 @@ BEGIN
      OR INSTR(p_sync_url, CHAR(92)) > 0 THEN
     SET msg = CONCAT('sds_engine_properties: sync url ', IFNULL(QUOTE(LEFT(p_sync_url, 200)), 'NULL'),
                      ' must be empty or an http:// or https:// URL of printable ASCII without spaces or backslashes');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_registration_url IS NULL
      OR (p_registration_url <> '' AND p_registration_url NOT REGEXP '^https?://[!-~]{1,990}\\z')
      OR INSTR(p_registration_url, CHAR(92)) > 0 THEN
     SET msg = CONCAT('sds_engine_properties: registration url ', IFNULL(QUOTE(LEFT(p_registration_url, 200)), 'NULL'),
                      ' must be empty (master) or an http:// or https:// URL of printable ASCII without spaces or backslashes');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   SET v_group = (SELECT node_group_id FROM sym_node WHERE node_id = p_node OR external_id = p_node
                  ORDER BY node_id = p_node DESC LIMIT 1);
@@ -71,23 +71,23 @@ BEGIN
     ELSE
       SET msg = CONCAT('sds_engine_properties: unknown node ', QUOTE(p_node),
                        '; open its registration first with sds_add_branch');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
     END IF;
   END IF;
   IF v_group = v_master AND p_registration_url <> '' THEN
     SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node),
                      ' is the master (registration server): its registration url must be empty (§10)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_group <> v_master AND p_registration_url = '' THEN
     SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node), ' is in group ', QUOTE(v_group),
                      ': it needs the master''s registration url');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_group = v_master AND p_sync_url = '' THEN
     SET msg = CONCAT('sds_engine_properties: node ', QUOTE(p_node),
                      ' is the master: branches reach it at its sync url, which must not be empty');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF v_port IS NULL OR v_port = 0 THEN
     SET v_port = 3306;

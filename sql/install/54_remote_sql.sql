@@ -74,29 +74,29 @@ BEGIN
   IF NOT sds__may_send_sql() THEN
     SET msg = CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
                      ' may not send SQL to nodes: it needs SUPER or CREATE USER, or the role frappe_sds_sql_sender (a DBA grants it: CREATE ROLE frappe_sds_sql_sender; GRANT frappe_sds_sql_sender TO ...)');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__check_master('sds_send_sql', v_me, v_master, v_branch);
   IF p_sql IS NULL OR TRIM(REPLACE(REPLACE(REPLACE(p_sql, CHAR(10), ''), CHAR(13), ''), CHAR(9), '')) = '' THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sds_send_sql: the SQL text is empty';
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = 'sds_send_sql: the SQL text is empty';
   END IF;
   IF p_target IS NULL OR p_target NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' THEN
     SET msg = CONCAT('sds_send_sql: target ', IFNULL(QUOTE(LEFT(p_target, 60)), 'NULL'),
                      ' must be a node id or a node group id (1-50 characters of [A-Za-z0-9_.-])');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   -- a node id first, then the branch group (its registered nodes)
   IF EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target) THEN
     IF NOT EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target AND node_group_id = v_branch) THEN
       SET msg = CONCAT('sds_send_sql: target node ', QUOTE(p_target), ' is not in the branch group ',
                        QUOTE(v_branch), ' (SymmetricDS never routes to the node itself, §3)');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_target AND sync_enabled = 1) THEN
       -- §3: data for a node that is not enabled at routing time is dropped
       SET msg = CONCAT('sds_send_sql: target node ', QUOTE(p_target),
                        ' has not registered yet (sync_enabled=0); SymmetricDS would drop the statement');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
     END IF;
     SET v_list = p_target;
   ELSEIF p_target = v_branch THEN
@@ -104,17 +104,17 @@ BEGIN
                   WHERE node_group_id = v_branch AND sync_enabled = 1);
     IF v_list IS NULL THEN
       SET msg = CONCAT('sds_send_sql: group ', QUOTE(p_target), ' has no registered node');
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+      SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
     END IF;
   ELSE
     SET msg = CONCAT('sds_send_sql: unknown target ', QUOTE(p_target),
                      ': neither a node nor the branch group ', QUOTE(v_branch));
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF CHAR_LENGTH(v_list) > 255 THEN
     SET msg = CONCAT('sds_send_sql: the node list of ', QUOTE(p_target), ' is ', CHAR_LENGTH(v_list),
                      ' characters; sym_data.node_list holds 255: send to fewer nodes at a time');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '54000' SET MESSAGE_TEXT = msg;
   END IF;
   -- The event rides tabSingles' capture trigger: it is on every Frappe
   -- site, on the frappe channel (so the statement is applied in order with
@@ -127,7 +127,7 @@ BEGIN
       AND t.last_update_by = 'frappe_sds'
     ORDER BY h.trigger_hist_id DESC LIMIT 1;
   IF v_hist IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'sds_send_sql: no active sym_trigger_hist for tabSingles to ride on; wait until SymmetricDS has built its triggers';
   END IF;
   SET @sync_node_disabled = NULL, @sync_triggers_disabled = NULL;

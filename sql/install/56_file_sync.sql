@@ -85,14 +85,14 @@ BEGIN
   SET v_node_disabled = @sync_node_disabled, v_triggers_disabled = @sync_triggers_disabled;
   SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
   IF v_master IS NULL THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'sds_setup_file_sync: no configuration yet; run sds_setup(master_group, branch_group) first';
   END IF;
   SET v_me = sds_node_id(), v_group = sds_node_group();
   IF v_me IS NOT NULL AND NOT (v_group <=> v_master) THEN
     SET msg = CONCAT('sds_setup_file_sync: this node ', QUOTE(v_me), ' is not in the master group ',
                      QUOTE(v_master), '; configure file sync on the master');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = msg;
   END IF;
   -- the path: absolute, one line, no backslash; we cannot look at the
   -- file system from SQL, so only its syntax is checked
@@ -105,11 +105,11 @@ BEGIN
     SET msg = CONCAT('sds_setup_file_sync: site path ', IFNULL(QUOTE(LEFT(p_site_path, 200)), 'NULL'),
                      ' must be an absolute path (e.g. /home/frappe/frappe-bench/sites/site1.local) ',
                      'of at most 241 characters, without control characters, backslashes, $( or . / .. parts');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
                  WHERE table_schema = DATABASE() AND table_name = 'tabFile') THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sds_setup_file_sync: this site has no tabFile';
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = 'sds_setup_file_sync: this site has no tabFile';
   END IF;
   SELECT param_value, last_update_by INTO v_param, v_param_by FROM sym_parameter
     WHERE external_id = 'ALL' AND node_group_id = 'ALL' AND param_key = 'file.sync.enable';
@@ -117,14 +117,14 @@ BEGIN
     SET msg = CONCAT('sds_setup_file_sync: sym_parameter file.sync.enable is ', QUOTE(LEFT(v_param, 40)),
                      ', set by ', IFNULL(QUOTE(v_param_by), 'someone else'),
                      '; delete that row or set it to true first');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
   END IF;
 
   IF EXISTS (SELECT 1 FROM sym_router WHERE router_id IN ('sds_files_m2b_pub', 'sds_files_m2b_prv',
                'sds_files_b2m') AND NOT (last_update_by <=> 'frappe_sds_files'))
      OR EXISTS (SELECT 1 FROM sym_file_trigger WHERE trigger_id IN ('sds_files_public',
                'sds_files_private') AND NOT (last_update_by <=> 'frappe_sds_files')) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT =
       'sds_setup_file_sync: a sym_router sds_files_* or sym_file_trigger sds_files_* row exists that frappe_sds did not write; rename or delete it first';
   END IF;
 
