@@ -7,6 +7,8 @@
 --   @gen_seed  the seed (every value is a function of it and of the row's number)
 --   @gen_n     the number of companies
 -- Placeholders: {SI} invoices, {JE} journal entries, {PE} payment entries (each <= {SI}),
+-- {S1}/{J1} the invoices/journal entries of company 1 (its first ones; 0: every document's
+-- company drawn from the seed, else the others' drawn among companies 2..N),
 -- {CPC} customers per company, {ITEMS} items, {CUST_CO_COL}/{CUST_CO_VAL} the
 -- Customer.company custom field of the site-customizations overlay (empty without it),
 -- {TWIN} 1 when tabCompany.name's collation tells case apart (then a company whose name
@@ -89,7 +91,9 @@ INSERT INTO gen_si
          DATE'2022-01-01' + INTERVAL (seq * 730 DIV {SI}) DAY,
          TIMESTAMP'2022-01-01 09:00:00' + INTERVAL (seq * 730 DIV {SI}) DAY + INTERVAL (seq MOD 28800) SECOND,
          IF(seq MOD 2 = 1 AND CRC32(CONCAT(@gen_seed, ':sids:', seq)) MOD 5 = 0, 0, 1)
-  FROM (SELECT seq, 1 + CRC32(CONCAT(@gen_seed, ':sico:', seq)) MOD @gen_n AS c FROM seq_1_to_{SI}) x;
+  FROM (SELECT seq, IF({S1} = 0, 1 + CRC32(CONCAT(@gen_seed, ':sico:', seq)) MOD @gen_n,
+                     IF(seq <= {S1}, 1, 2 + CRC32(CONCAT(@gen_seed, ':sico:', seq)) MOD (@gen_n - 1))) AS c
+        FROM seq_1_to_{SI}) x;
 
 -- ---------------------------------------------------------------- journal, payments
 -- journal entry e: company, amount; payment entry p pays invoice 2p (same company; even
@@ -98,7 +102,8 @@ CREATE TEMPORARY TABLE gen_je (
   e INT PRIMARY KEY, c INT NOT NULL, amt INT NOT NULL, pdate DATE NOT NULL, ts DATETIME(6) NOT NULL
 ) ENGINE=MEMORY;
 INSERT INTO gen_je
-  SELECT seq, 1 + CRC32(CONCAT(@gen_seed, ':jeco:', seq)) MOD @gen_n,
+  SELECT seq, IF({J1} = 0, 1 + CRC32(CONCAT(@gen_seed, ':jeco:', seq)) MOD @gen_n,
+                 IF(seq <= {J1}, 1, 2 + CRC32(CONCAT(@gen_seed, ':jeco:', seq)) MOD (@gen_n - 1))),
          100 + CRC32(CONCAT(@gen_seed, ':jeamt:', seq)) MOD 9900,
          DATE'2022-01-01' + INTERVAL (seq * 730 DIV {JE}) DAY,
          TIMESTAMP'2022-01-01 17:00:00' + INTERVAL (seq * 730 DIV {JE}) DAY + INTERVAL (seq MOD 3600) SECOND

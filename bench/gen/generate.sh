@@ -9,6 +9,9 @@
 #     --rows       rows to generate, about (default 1000000; at least 1000)
 #     --companies  companies to add (default 8; the first eight have hostile names)
 #     --seed       any integer (default 1): same seed, same site -> same rows
+#     --first-company-rows R1  company 1 gets about R1 of the rows (its documents are the
+#                  first ones), the others share the rest: the same R1 with a bigger --rows
+#                  gives company 1 the same number of rows and the others more
 #     --keep-indexes  insert with every index in place (slower; for comparison)
 #   e.g. bench/gen/generate.sh --rows 1000000 site -- --socket=/tmp/x/sock --user=root
 #
@@ -23,20 +26,21 @@
 # Prints the rows per table, the total and the rate (rows/s) on its last line.
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rows=1000000 companies=8 seed=1 db="" keep_indexes=0
+rows=1000000 companies=8 seed=1 db="" keep_indexes=0 first=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rows) rows=$2; shift 2 ;;
         --companies) companies=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --keep-indexes) keep_indexes=1; shift ;;
+        --first-company-rows) first=$2; shift 2 ;;
         --) shift; break ;;
         -h|--help) sed -n '3,22p' "$0"; exit 0 ;;
         -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
         *) [ -z "$db" ] || { echo "generate.sh: one database only" >&2; exit 2; }; db=$1; shift ;;
     esac
 done
-for v in rows companies seed; do
+for v in rows companies seed first; do
     [[ ${!v} =~ ^[0-9]+$ ]] || { echo "generate.sh: --$v must be a non-negative integer" >&2; exit 2; }
 done
 [ -n "$db" ] || { echo "usage: generate.sh [--rows R] [--companies N] [--seed S] DB [-- client args]" >&2; exit 2; }
@@ -63,6 +67,13 @@ fixed=$((17 * companies))
 si=$(( (rows - fixed) * 100 / 1505 ))
 [ "$si" -ge 10 ] || si=10
 je=$(( si / 2 )) pe=$(( si / 2 ))
+s1=0 j1=0
+if [ "$first" -gt 0 ]; then
+    [ "$companies" -ge 2 ] || { echo "generate.sh: --first-company-rows needs --companies >= 2" >&2; exit 2; }
+    s1=$(( first * 100 / 1505 )); [ "$s1" -ge 2 ] || s1=2
+    [ "$s1" -lt "$si" ] || { echo "generate.sh: --first-company-rows must be well below --rows" >&2; exit 2; }
+    j1=$(( s1 / 2 ))
+fi
 cpc=$(( si / (20 * companies) )); [ "$cpc" -ge 5 ] || cpc=5
 items=$(( si / 200 )); [ "$items" -ge 50 ] || items=50
 # a company whose name differs from another's only in case, where the site's collations
@@ -107,7 +118,7 @@ done
 # part <name>: common.sql + <name>.sql with the placeholders replaced, in one session
 part() {
     { echo "SET @gen_seed = $seed, @gen_n = $companies;"
-      sed -e "s/{SI}/$si/g; s/{JE}/$je/g; s/{PE}/$pe/g; s/{CPC}/$cpc/g; s/{ITEMS}/$items/g" \
+      sed -e "s/{SI}/$si/g; s/{S1}/$s1/g; s/{J1}/$j1/g; s/{JE}/$je/g; s/{PE}/$pe/g; s/{CPC}/$cpc/g; s/{ITEMS}/$items/g" \
           -e "s/{TWIN}/$twin/g; s/{CUST_CO_COL}/$cust_col/g; s/{CUST_CO_VAL}/$cust_val/g" \
           "$HERE/common.sql" "$HERE/$1.sql"; } | "${CLIENT[@]}" "$db" >"$TMP/out.$1" 2>"$TMP/err.$1"
 }
