@@ -21,8 +21,10 @@
 # Item Default row per company; Sales Invoices (+ 1-5 items + a tax row), Journal Entries
 # (+ 2 account rows), Payment Entries (+ a reference to an invoice of the same company),
 # GL Entries and Stock Ledger Entries of the submitted vouchers. About 15 rows per invoice.
-# Run it on a site where no capture trigger exists yet (before sds_setup / the engine),
-# once (a second run on the same database stops: its companies exist already).
+# Run it on a site where no capture trigger exists yet (before sds_setup / the engine;
+# best before frappe_sds's install.sql, whose DDL hook would see the index drops and
+# rebuilds as schema changes), once (a second run on the same database stops: its
+# companies exist already).
 # Prints the rows per table, the total and the rate (rows/s) on its last line.
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
