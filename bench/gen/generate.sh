@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
         --keep-indexes) keep_indexes=1; shift ;;
         --first-company-rows) first=$2; shift 2 ;;
         --) shift; break ;;
-        -h|--help) sed -n '3,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '3,/^set -u/p' "$0" | sed '$d'; exit 0 ;;
         -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
         *) [ -z "$db" ] || { echo "generate.sh: one database only" >&2; exit 2; }; db=$1; shift ;;
     esac
