@@ -2,8 +2,8 @@
 # Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
 # bench/gen/generate.sh -- fill a Frappe/ERPNext v13 site database (the bundled fixture,
 # fixtures/) with ERPNext-shaped business data of N companies, generated inside the server
-# (bench/gen/generate.sql: sequence-engine tables, INSERT ... SELECT), deterministic from
-# a seed.
+# (sequence-engine tables, INSERT ... SELECT: bench/gen/common.sql, then masters.sql, then
+# sales.sql and ledger.sql in two sessions side by side), deterministic from a seed.
 #
 #   bench/gen/generate.sh [--rows R] [--companies N] [--seed S] DB [-- MARIADB-CLIENT-ARGS...]
 #     --rows       rows to generate, about (default 1000000; at least 1000)
