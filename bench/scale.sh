@@ -16,7 +16,7 @@
 # trigger-sync and load lines. Exit 77 = SymmetricDS not available.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 rows=0 companies=8 seed=1 bcomp='["Wind Power LLC", "O'"'"'Brien & Söhne GmbH"]'
 while [ $# -gt 0 ]; do
     case "$1" in
