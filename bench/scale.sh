@@ -1,0 +1,94 @@
+#!/bin/bash
+# Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# bench/scale.sh -- one branch's first load on SymmetricDS 3.15.9's own engine, with its
+# breakdown from SymmetricDS's own tables (bench/scale/FirstLoad.java): the master site
+# (bundled fixture + sample data, optionally + bench/gen/generate.sh's rows) and one
+# branch site, each on its own mariadbd, one JVM, internal transport, 1 s jobs (as
+# tests/symmetricds_e2e.sh). Not part of the test command (minutes).
+#
+#   bench/scale.sh [--rows R --companies N --seed S] [--branch-companies JSON]
+#     --rows R     generate R rows on the master first (bench/gen; default 0: bundled site only)
+#     --branch-companies  the companies the branch hosts, a JSON array for sds_add_branch
+#                  (default: ["Wind Power LLC", "O'Brien & Söhne GmbH"], as the e2e's branch-a)
+#   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh; SCALE_KEEP=1 keeps
+#   the work dir (engine log, data dirs).
+# Prints the FIGURE lines (seconds are from the branch engine's start) and the log's
+# trigger-sync and load lines. Exit 77 = SymmetricDS not available.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+rows=0 companies=8 seed=1 bcomp='["Wind Power LLC", "O'"'"'Brien & Söhne GmbH"]'
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rows) rows=$2; shift 2 ;;
+        --companies) companies=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
+        --branch-companies) bcomp=$2; shift 2 ;;
+        *) echo "scale.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+. tests/lib/symmetricds.sh
+symmetricds_build build.sh
+export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
+[ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
+. scripts/lib/server.sh
+. tests/lib/worker.sh
+W=$(mktemp -d /dev/shm/frappe_sds_scale.XXXXXX 2>/dev/null || mktemp -d)
+mkdir -p "$W/classes" "$W/work"
+cleanup() {
+    [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
+    for s in m b1; do srv_stop "$W/$s" >/dev/null 2>&1; done
+    if [ "${SCALE_KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/E2E.java bench/scale/FirstLoad.java \
+    >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
+# shellcheck disable=SC2046
+srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 \
+    $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master >/dev/null 2>&1 \
+    || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
+srv_start "$W/b1" --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
+    || { tail -n 20 "$W/b1/error.log"; echo "FAIL: branch server start"; exit 1; }
+FX=$ROOT/fixtures
+site() {  # the fixture site without sym_* tables: each engine makes its own
+    local dir=$1 db=$2; shift 2
+    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
+        _srv_site_stream "$@" | srv_sql "$dir" "$db"
+}
+t0=$(date +%s)
+site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
+site "$W/b1" site_alpha "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    || { echo "FAIL: branch site load"; exit 1; }
+worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
+if [ "$rows" -gt 0 ]; then
+    bench/gen/generate.sh --rows "$rows" --companies "$companies" --seed "$seed" erp_master -- \
+        --socket="$W/m/sock" --user=root || { echo "FAIL: generating the master's rows"; exit 1; }
+fi
+echo "INFO master rows $(srv_sql "$W/m" -N -e "SELECT SUM(table_rows) FROM information_schema.tables WHERE table_schema = 'erp_master'") (estimate), sites ready in $(( $(date +%s) - t0 )) s"
+
+LOG=$W/engines.log
+java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
+     -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
+     -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.routingMs=1000 \
+     -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" site_alpha \
+     "$W/work" "$ROOT" "$LOG" "$bcomp" >"$W/out.txt" 2>&1 &
+JPID=$!
+: >>"$W/out.txt"
+( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
+TPID=$!
+s=0
+while kill -0 "$JPID" 2>/dev/null; do
+    sleep 2; s=$((s + 2))
+    [ $s -ge 4000 ] && { echo "FAIL: timed out"; kill "$JPID"; break; }
+done
+wait "$JPID"; rc=$?
+JPID=
+sleep 0.5; kill "$TPID" 2>/dev/null
+echo "--- engine log: trigger syncs, load queueing and end"
+grep -E 'Synchronizing triggers|Done synchronizing triggers|Queueing up|initial load|Initial load|reload request|load request' "$LOG" | head -40
+echo "total $(( $(date +%s) - t0 )) s, rc=$rc"
+exit $rc
