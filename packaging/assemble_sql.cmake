@@ -4,6 +4,8 @@
 # creates, so neither list is kept by hand:
 #  * @SDS_VERSION@ -> the project version (CMakeLists.txt's project(), the
 #    one source of the version for the library and the SQL API alike);
+#  * @SDS_SYM_TABLES@, @SDS_SYM_TABLES_N@ -> the SymmetricDS tables frappe_sds
+#    needs (quoted) and their number;
 #  * @SDS_OWN_VIEWS@ -> the quoted names of the views the parts create, and
 #    of those an earlier release created that 05_upgrade.sql drops
 #    (00_install.sql's check that every other sds_* object is a base table);
@@ -31,6 +33,15 @@ foreach(p IN LISTS parts)
   string(APPEND text "${t}")
 endforeach()
 string(REPLACE "@SDS_VERSION@" "${VERSION}" text "${text}")
+# @SDS_SYM_TABLES@ / @SDS_SYM_TABLES_N@: the SymmetricDS tables frappe_sds
+# needs, quoted, and their number (install.sql's precondition and
+# sds__require_sym_tables: one list)
+set(sym_tables sym_node_group sym_node_group_link sym_channel sym_router sym_trigger
+    sym_trigger_router sym_conflict sym_node sym_trigger_hist sym_table_reload_request)
+list(LENGTH sym_tables sym_n)
+list(JOIN sym_tables "', '" sym_q)
+string(REPLACE "@SDS_SYM_TABLES@" "'${sym_q}'" text "${text}")
+string(REPLACE "@SDS_SYM_TABLES_N@" "${sym_n}" text "${text}")
 
 # `out` plus the names captured by group 1 of `re` in `text`, sorted,
 # without duplicates

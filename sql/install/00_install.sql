@@ -69,12 +69,13 @@ BEGIN NOT ATOMIC
                      ' is not a Frappe site database (it has no tabDocType)');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
+  -- the check of sds__require_sym_tables (20_setup.sql), inline: install.sql
+  -- never calls a routine of the site database (the site's user could
+  -- replace it between its CREATE and the DBA's CALL). One list of tables,
+  -- filled in by packaging/assemble_sql.cmake.
   IF (SELECT COUNT(*) FROM information_schema.tables
       WHERE table_schema = DATABASE()
-        AND table_name IN ('sym_node_group', 'sym_node_group_link', 'sym_channel',
-                           'sym_router', 'sym_trigger', 'sym_trigger_router',
-                           'sym_conflict', 'sym_node', 'sym_trigger_hist',
-                           'sym_table_reload_request')) < 10 THEN
+        AND table_name IN (@SDS_SYM_TABLES@)) < @SDS_SYM_TABLES_N@ THEN
     SET msg = CONCAT('frappe_sds install: SymmetricDS tables are missing in ',
                      QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;

@@ -241,6 +241,25 @@ BEGIN
   CLOSE c;
 END//
 
+-- sds__require_sym_tables(who): the SymmetricDS tables frappe_sds reads and
+-- writes are here, or an error saying how to make them (install.sql's
+-- precondition checks the same list inline, 00_install.sql).
+DROP PROCEDURE IF EXISTS sds__require_sym_tables//
+CREATE PROCEDURE sds__require_sym_tables(IN p_who VARCHAR(64))
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: refuse a site without SymmetricDS''s tables'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  IF (SELECT COUNT(*) FROM information_schema.tables
+      WHERE table_schema = DATABASE()
+        AND table_name IN (@SDS_SYM_TABLES@)) < @SDS_SYM_TABLES_N@ THEN
+    SET msg = CONCAT(p_who, ': SymmetricDS tables are missing in ',
+                     QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+  END IF;
+END//
+
+
 DROP PROCEDURE IF EXISTS sds__setup_compute//
 CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHAR(255),
                                      OUT j LONGTEXT)
@@ -249,15 +268,7 @@ CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHA
 BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_parse MEDIUMTEXT;
-  IF (SELECT COUNT(*) FROM information_schema.tables
-      WHERE table_schema = DATABASE()
-        AND table_name IN ('sym_node_group', 'sym_node_group_link', 'sym_channel',
-                           'sym_router', 'sym_trigger', 'sym_trigger_router',
-                           'sym_conflict')) < 7 THEN
-    SET msg = CONCAT('sds_setup: SymmetricDS tables are missing in ',
-                     QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
-    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
-  END IF;
+  CALL sds__require_sym_tables('sds_setup');
 
   CALL sds__check_library();   -- 10_plan.sql
   SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
