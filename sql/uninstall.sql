@@ -18,6 +18,8 @@ DROP PROCEDURE IF EXISTS sds__plan_store;
 DROP PROCEDURE IF EXISTS sds__setup_compute;
 DROP PROCEDURE IF EXISTS sds__setup_apply;
 DROP PROCEDURE IF EXISTS sds__setup_cleanup;
+DROP PROCEDURE IF EXISTS sds__load_filter_compute;
+DROP PROCEDURE IF EXISTS sds__load_filter_apply;
 DROP PROCEDURE IF EXISTS sds__check_company;
 DROP PROCEDURE IF EXISTS sds_sync_schema;
 DROP PROCEDURE IF EXISTS sds__sync_step;

@@ -317,6 +317,9 @@ BEGIN
     SELECT 20, 'sym_conflict', 'delete', s.conflict_id FROM sym_conflict s
     WHERE s.last_update_by = 'frappe_sds' AND NOT EXISTS
       (SELECT 1 FROM sds__want_conflict w WHERE w.conflict_id = s.conflict_id);
+
+  -- sym_load_filter (21_load_filter.sql)
+  CALL sds__load_filter_compute(j, now_);
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_apply//
@@ -403,6 +406,8 @@ BEGIN
         s.ping_back = w.ping_back, s.resolve_row_only = w.resolve_row_only,
         s.last_update_time = now_;
 
+  CALL sds__load_filter_apply();     -- 21_load_filter.sql
+
   -- remaining deletes of parents, after their children are gone
   DELETE s FROM sym_router s JOIN sds__change c
     ON c.tbl = 'sym_router' AND c.action = 'delete' AND s.router_id = c.k1;
@@ -424,7 +429,8 @@ BEGIN
   SET sql_notes = 0;
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
-    sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change,
+    sds__want_trigger, sds__want_trigger_router, sds__want_conflict,
+    sds__want_load_filter, sds__change,
     sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads, sds__sig_tables;
   SET sql_notes = v_notes;
 END//
