@@ -161,7 +161,10 @@ int main(void)
                "utf8mb4_unicode_ci from `sym_node` s where s.`node_id` = "
                "convert(@sync_node_disabled using utf8mb4) collate "
                "utf8mb4_unicode_ci))");
-  CHECK_HAS(j, "from `tabSales Invoice` x0 where x0.`name` = :OLD_name )");
+  CHECK_HAS(j, "from `tabSales Invoice` x0 where x0.`name` = :OLD_name ), 1)");
+  /* the master's row: IN inside its subquery (never NULL IN ...) */
+  CHECK_HAS(j, "coalesce((select (select coalesce((select k.`abbr` from "
+               "`tabCompany` k where k.`name` = x0.`company` and");
   CHECK_HAS(j, "k.`name` = x0.`company` and");
   CHECK_HAS(j, "case :parenttype  when 'Sales Invoice' then");
   CHECK_HAS(j, " and :abbr <=> (select c.`abbr` from `tabCompany` c where "
