@@ -615,15 +615,17 @@ public class E2E {
         exec(a, "INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, last_update_by, create_time, last_update_time)"
                 + " VALUES ('e2e_hostile_ps', 'sds_b2m', 1, 'e2e', NOW(), NOW())");
         engines.get("branch-a").syncTriggers();
-        check("branch-a's hostile trigger on tabProperty Setter is built", waitFor("hostile trigger built", 60,
-                () -> num(a, "select count(*) from sym_trigger_hist where trigger_id = 'e2e_hostile_ps' and inactive_time is null") == 1));
+        show(a, "select trigger_hist_id, trigger_id, source_table_name, inactive_time from sym_trigger_hist where source_table_name = 'tabProperty Setter'");
         exec(a, "INSERT INTO `tabProperty Setter` (name, creation, modified, modified_by, owner, docstatus, idx, doctype_or_field, doc_type, field_name,"
                 + " property, property_type, value) VALUES ('e2e-hostile-ps', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'DocField',"
                 + " 'GL Entry', 'company', 'fieldtype', 'Select', 'Data')");
-        check("branch-a sent the Property Setter", num(a, "select count(*) from sym_data where table_name = 'tabProperty Setter'") == 1);
+        check("branch-a captured the Property Setter", num(a, "select count(*) from sym_data where table_name = 'tabProperty Setter'") == 1);
         check("branch-a's Wind Power invoice reached the master", waitFor("E2E-A-WP2 on the master", 120,
                 () -> cnt(M, "tabSales Invoice Item", "E2E-A-WP2-i1") == 1));
         quiet(120);
+        check("branch-a sent the Property Setter to the master, which acknowledged it",
+                num(a, "select count(*) from sym_data d join sym_data_event e on e.data_id = d.data_id join sym_outgoing_batch o"
+                        + " on o.batch_id = e.batch_id where d.table_name = 'tabProperty Setter' and o.node_id = 'hq' and o.status = 'OK'") == 1);
         check("every batch branch-a sent was loaded (the refused rows were skipped, not failed)",
                 num(a, "select count(*) from sym_outgoing_batch where status <> 'OK' and channel_id <> 'heartbeat'") == 0);
         // (a)
