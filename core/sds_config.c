@@ -41,7 +41,7 @@
    that table's columns only. */
 static const char *const sym_tables[]= {
   "sym_node_group", "sym_node_group_link", "sym_channel", "sym_router",
-  "sym_trigger", "sym_trigger_router", "sym_conflict"};
+  "sym_trigger", "sym_trigger_router", "sym_conflict", "sym_load_filter"};
 #define NSYM (sizeof(sym_tables) / sizeof(sym_tables[0]))
 
 typedef struct gen
@@ -52,6 +52,9 @@ typedef struct gen
   int nrows[NSYM];
   sds_buf *out;                 /* the array of the row being written */
   int oom;                      /* a scratch buffer ran out of memory */
+  /* how external-select texts refer to the row's columns (see cur()) */
+  enum { REF_TRIGGER, REF_PARAM, REF_ROW } ref;
+  int param_bad;                /* REF_PARAM: a column no parameter can name */
   /* reusable scratch buffers */
   sds_buf a, b, c;
 } gen;
@@ -103,11 +106,73 @@ static void qtab(gen *g, sds_buf *b, const char *table)
   sds_quote_identz(b, table);
 }
 
-/* Column reference inside external_select: the row being captured. */
-static void cur(sds_buf *b, const char *col)
+/* SymmetricDS's named parameters (NamedParameterUtils) end at any of
+   "':&,;()|=+-*%/\<>^ or a blank: a name usable as ":name" is plain. */
+static int plain_param(const char *s)
 {
-  sds_buf_adds(b, "$(curTriggerValue).$(curColumnPrefix)");
-  sds_quote_identz(b, col);
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '_'))
+      return 0;
+  return 1;
+}
+
+/* The script of a load filter is read twice: by SymmetricDS, which takes
+   ':' and '&' outside '...' / "..." / comments as parameters, and by
+   MariaDB. They read it alike when no `quoted` name holds a quote, a
+   parameter marker or a comment opener (table and DocType names can). */
+static int script_names_ok(const char *s)
+{
+  int in_lit= 0, in_id= 0;
+  for (; *s; s++)
+  {
+    if (in_id)
+    {
+      if (*s == '`')
+        in_id= 0;
+      else if (*s == '\'' || *s == '"' || *s == ':' || *s == '&' ||
+               (*s == '-' && s[1] == '-') || (*s == '/' && s[1] == '*'))
+        return 0;
+    }
+    else if (in_lit)
+    {
+      if (*s == '\'')
+        in_lit= 0;
+    }
+    else if (*s == '`')
+      in_id= 1;
+    else if (*s == '\'')
+      in_lit= 1;
+  }
+  return !in_lit && !in_id;
+}
+
+/* Column reference of the row the text is about: in external_select the
+   row being captured; in a load filter's script the incoming row, as a
+   named parameter SymmetricDS binds (SQLDatabaseWriterFilter), or the
+   master's current row (alias x0). */
+static void cur(gen *g, sds_buf *b, const char *col)
+{
+  switch (g->ref)
+  {
+  case REF_TRIGGER:
+    sds_buf_adds(b, "$(curTriggerValue).$(curColumnPrefix)");
+    sds_quote_identz(b, col);
+    break;
+  case REF_PARAM:
+    if (!plain_param(col))
+      g->param_bad= 1;
+    sds_buf_addc(b, ':');
+    sds_buf_adds(b, col);
+    sds_buf_addc(b, ' ');
+    break;
+  case REF_ROW:
+    sds_buf_adds(b, "x0.");
+    sds_quote_identz(b, col);
+    break;
+  }
 }
 
 /* Company key of the company named by the SQL expression expr:
@@ -252,13 +317,13 @@ static void company_texts(gen *g, const sds_doctype *dt,
   switch (d->source)
   {
   case SDS_SRC_SELF:
-    cur(&e, "name");
+    cur(g, &e, "name");
     key_of_company(g, ext, e.data);
     sds_buf_adds(load, "t.`name` in ");
     node_companies(g, load);
     break;
   case SDS_SRC_FIELD:
-    cur(&e, d->company_field);
+    cur(g, &e, d->company_field);
     key_of_company(g, ext, e.data);
     sds_buf_adds(load, "t.");
     sds_quote_identz(load, d->company_field);
@@ -276,7 +341,7 @@ static void company_texts(gen *g, const sds_doctype *dt,
     sds_buf arms;
     for (i= 0; i < dt->nparents; i++)
       docs[i]= dt->parents[i].doctype;
-    cur(&e, "parent");
+    cur(g, &e, "parent");
     /* parents whose own company comes through a Dynamic Link have no
        arm: their child rows go to no branch (the master still gets them) */
     sds_buf_init(&arms);
@@ -286,7 +351,7 @@ static void company_texts(gen *g, const sds_doctype *dt,
     if (arms.len || list.len)
     {
       sds_buf_adds(ext, "case ");
-      cur(ext, "parenttype");
+      cur(g, ext, "parenttype");
       if (arms.len)
         sds_buf_add(ext, arms.data, arms.len);
       else
@@ -294,7 +359,7 @@ static void company_texts(gen *g, const sds_doctype *dt,
       if (list.len)
       {
         sds_buf_adds(ext, " else case when ");
-        cur(ext, "parenttype");
+        cur(g, ext, "parenttype");
         sds_buf_printf(ext, " in (%s) then " KEY_ALL " end", list.data);
         sds_buf_adds(load, nload++ ? " or " : "");
         sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
@@ -329,9 +394,9 @@ static void company_texts(gen *g, const sds_doctype *dt,
     sds_quote_identz(&tcol, d->dyn_type_field);
     sds_buf_adds(&list, "t.");
     sds_quote_identz(&list, d->dyn_name_field);
-    cur(&e, d->dyn_name_field);
+    cur(g, &e, d->dyn_name_field);
     sds_buf_adds(ext, "case ");
-    cur(ext, d->dyn_type_field);
+    cur(g, ext, d->dyn_type_field);
     company_arms(g, ext, load, &nload, docs, n, e.data, tcol.data,
                  list.data);
     /* not attached / attached to a shared document: every node;
@@ -339,14 +404,14 @@ static void company_texts(gen *g, const sds_doctype *dt,
     sds_buf_reset(&list);
     shared_list(&list, docs, n);
     sds_buf_adds(ext, " else case when coalesce(");
-    cur(ext, d->dyn_type_field);
+    cur(g, ext, d->dyn_type_field);
     sds_buf_adds(ext, ", '') = '' then " KEY_ALL);
     sds_buf_adds(load, nload++ ? " or " : "");
     sds_buf_printf(load, "coalesce(%s, '') = ''", tcol.data);
     if (list.len)
     {
       sds_buf_adds(ext, " when ");
-      cur(ext, d->dyn_type_field);
+      cur(g, ext, d->dyn_type_field);
       sds_buf_printf(ext, " in (%s) then " KEY_ALL, list.data);
       sds_buf_printf(load, " or %s in (%s)", tcol.data, list.data);
     }
@@ -453,6 +518,223 @@ static const char singles_condition_old[]=
   "coalesce(old.`field`, '') not in ('enable_scheduler', "
   "'scheduler_last_event')";
 
+/* ---- what a branch may send (docs/upward.md) ----------------------------
+
+   The master takes no routing from a branch. Rows of these DocTypes (and
+   of child DocTypes all of whose parents are among them) flow from the
+   master to the branches only: they decide how DocTypes are classified
+   (metadata), who may do what (users, roles, permissions, passwords), or
+   run as code or templates at the node that stores them. A branch gets no
+   capture trigger for them, and the master refuses them when a branch
+   sends them anyway (load filters below). */
+static const char *const master_only_doctypes[]= {
+  /* metadata: the replication plan is computed from these */
+  "DocType", "DocField", "DocPerm", "DocType Link", "DocType Action",
+  "DocType State", "Custom Field", "Property Setter", "Custom DocPerm",
+  "Module Def",
+  /* identity and permissions */
+  "User", "Has Role", "Role", "Role Profile", "User Permission",
+  "User Type", "Module Profile", "OAuth Client", "Social Login Key",
+  /* code and templates that run where they are stored */
+  "Server Script", "Client Script", "Report", "Print Format", "Notification",
+  "Webhook", "Workflow", "Workflow State", "Workflow Action Master",
+  NULL
+};
+
+/* Tables without a DocType that flow from the master only. */
+static const char *const master_only_tables[]= {
+  "__Auth",                     /* password hashes and secrets */
+  NULL
+};
+
+static int in_list(const char *const *list, const char *name)
+{
+  for (; *list; list++)
+    if (strcmp(*list, name) == 0)
+      return 1;
+  return 0;
+}
+
+static int master_only_doctype(const sds_doctype *dt, int depth)
+{
+  size_t i;
+  if (in_list(master_only_doctypes, dt->name))
+    return 1;
+  if (!dt->istable || !dt->nparents || depth > 4)
+    return 0;
+  for (i= 0; i < dt->nparents; i++)
+    if (!master_only_doctype(dt->parents[i].doctype, depth + 1))
+      return 0;
+  return 1;
+}
+
+static int master_only(const sds_table *t, const sds_doctype *dt)
+{
+  return dt ? master_only_doctype(dt, 0) : in_list(master_only_tables, t->name);
+}
+
+#define FILTER_DEFAULT "sds_in_default"
+
+static void load_filter_row(gen *g, const char *id, const char *table,
+                            int ins, int upd, int del, const char *script,
+                            int order)
+{
+  row_begin(g, "sym_load_filter");
+  col_s(g, "load_filter_id", id);
+  col_s(g, "load_filter_type", "SQL");
+  col_s(g, "source_node_group_id", g->branch);
+  col_s(g, "target_node_group_id", g->master);
+  col_s(g, "target_table_name", table);
+  col_i(g, "filter_on_insert", ins);
+  col_i(g, "filter_on_update", upd);
+  col_i(g, "filter_on_delete", del);
+  col_s(g, "before_write_script", script);
+  col_i(g, "load_filter_order", order);
+  /* an error (a parameter the batch lacks, a failing lookup) stops the
+     batch rather than letting the row through */
+  col_i(g, "fail_on_error", 1);
+  row_end(g);
+}
+
+/* The company keys the branch that sent the batch may write: its
+   companies' keys and '~all' (shared data). SymmetricDS's loader sets
+   @sync_node_disabled to the sending node's id on its connection for the
+   whole batch (MySqlSymmetricDialect.disableSyncTriggers, called by
+   DefaultDataLoaderFactory); the branch cannot choose it (it is the node
+   the batch was authenticated as). */
+static void allowed_keys(sds_buf *b)
+{
+  sds_buf_adds(b, "(select '~all' union all select r.`company_key` from "
+                  "`sds_company_route` r where r.`node_external_id` = "
+                  "(select convert(s.`external_id` using utf8mb4) collate "
+                  "utf8mb4_unicode_ci from `sym_node` s where s.`node_id` = "
+                  "convert(@sync_node_disabled using utf8mb4) collate "
+                  "utf8mb4_unicode_ci))");
+}
+
+/* 1 when the master has no row named by the parameter p, or its row's
+   company key is allowed. The IN is evaluated inside the row's subquery,
+   on a key that is never NULL: MariaDB 10.11 answered 0, not NULL, for
+   "(subquery without a row) IN (select ... union all select ... where
+   ... = (select ... @sync_node_disabled))" on an ERPNext site (seen in
+   tests/e2e step 4, every branch row refused). */
+static void existing_key(gen *g, sds_buf *b, const sds_table *t,
+                         const sds_doctype *dt, const sds_decision *d,
+                         const char *p)
+{
+  sds_buf load;
+  sds_buf_init(&load);
+  g->ref= REF_ROW;
+  sds_buf_adds(b, "coalesce((select (");
+  company_texts(g, dt, d, b, &load);
+  sds_buf_adds(b, ") in ");
+  allowed_keys(b);
+  sds_buf_adds(b, " from ");
+  qtab(g, b, t->name);
+  sds_buf_printf(b, " x0 where x0.`name` = :%s ), 1)", p);
+  g->ref= REF_TRIGGER;
+  sds_buf_free(&load);
+}
+
+/* Scripts of the load filters of a company-owned table: the row the
+   branch sends, and the master's row it would change (by the new name and
+   by the old one, which SymmetricDS's writer uses to find the row when the
+   batch carries old data), must both be of one of the branch's companies
+   or shared. tabCompany: the branch must not change its company's key. */
+static void company_scripts(gen *g, const sds_table *t, const sds_doctype *dt,
+                            const sds_decision *d, sds_buf *ins, sds_buf *upd,
+                            sds_buf *del)
+{
+  sds_buf n, load;
+  sds_buf_init(&n);
+  sds_buf_init(&load);
+  g->ref= REF_PARAM;
+  sds_buf_adds(&n, "(");
+  company_texts(g, dt, d, &n, &load);
+  sds_buf_adds(&n, ") in ");
+  allowed_keys(&n);
+  g->ref= REF_TRIGGER;
+  if (d->source == SDS_SRC_SELF)
+  {
+    sds_buf_adds(&n, " and :abbr <=> (select c.`abbr` from ");
+    qtab(g, &n, "tabCompany");
+    sds_buf_adds(&n, " c where c.`name` = :name )");
+  }
+  sds_buf_adds(ins, "select ");
+  sds_buf_add(ins, n.data, n.len);
+  sds_buf_adds(ins, " and ");
+  existing_key(g, ins, t, dt, d, "name");
+  sds_buf_adds(upd, "select ");
+  sds_buf_add(upd, n.data, n.len);
+  sds_buf_adds(upd, " and ");
+  existing_key(g, upd, t, dt, d, "name");
+  sds_buf_adds(upd, " and ");
+  existing_key(g, upd, t, dt, d, "OLD_name");
+  sds_buf_adds(del, "select ");
+  existing_key(g, del, t, dt, d, "name");
+  sds_buf_adds(del, " and ");
+  existing_key(g, del, t, dt, d, "OLD_name");
+  if (n.oom || load.oom)
+    ins->oom= 1;
+  sds_buf_free(&n);
+  sds_buf_free(&load);
+}
+
+/* Load filters of one table a branch may send: 0 when written, 1 when the
+   table cannot be checked (it then does not flow up at all). */
+static int up_filters(gen *g, const sds_table *t, const sds_decision *d,
+                      const sds_doctype *dt)
+{
+  sds_buf ins, upd, del, id;
+  int company= d->scope == SDS_SCOPE_COMPANY || d->scope == SDS_SCOPE_CHILD;
+  int rc= 0;
+  const char *ev= "iud";
+  int k;
+  sds_buf_init(&ins);
+  sds_buf_init(&upd);
+  sds_buf_init(&del);
+  sds_buf_init(&id);
+  sds_buf_adds(&id, "sds_in_");
+  sds_slug(&id, t->name, strlen(t->name), 30);
+  sds_buf_printf(&id, "_%08x", sds_fnv1a(t->name, strlen(t->name)));
+  if (!company)
+  {
+    /* shared data: any branch may change it */
+    load_filter_row(g, id.data, t->name, 1, 1, 1, "select 1", 2);
+    goto end;
+  }
+  g->param_bad= 0;
+  if (!dt || !sds_table_has_column(t, "name"))
+    rc= 1;
+  else
+    company_scripts(g, t, dt, d, &ins, &upd, &del);
+  if (rc || g->param_bad || !script_names_ok(ins.data) ||
+      !script_names_ok(upd.data) || !script_names_ok(del.data))
+  {
+    rc= 1;
+    goto end;
+  }
+  for (k= 0; k < 3; k++)
+  {
+    size_t base= id.len;
+    sds_buf_printf(&id, "_%c", ev[k]);
+    load_filter_row(g, id.data, t->name, k == 0, k == 1, k == 2,
+                    k == 0 ? ins.data : k == 1 ? upd.data : del.data, 2);
+    if (id.oom)
+      break;
+    id.len= base;
+    id.data[base]= 0;
+  }
+end:
+  if (ins.oom || upd.oom || del.oom || id.oom)
+    g->oom= 1;
+  sds_buf_free(&ins);
+  sds_buf_free(&upd);
+  sds_buf_free(&del);
+  sds_buf_free(&id);
+  return rc;
+}
+
 static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
                        const sds_doctype *dt)
 {
@@ -498,7 +780,10 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
                                                                       : 10;
   trigger_router_row(g, d->trigger_id, company ? ROUTER_COMPANY : ROUTER_ALL,
                      k, company ? load.data : NULL);
-  if (!singles)     /* settings flow from the master only */
+  /* settings flow from the master only, and so do the DocTypes that
+     decide routing, rights or code (see master_only_doctypes); a table
+     whose rows the master cannot check does not flow up either */
+  if (!singles && !master_only(t, dt) && up_filters(g, t, d, dt) == 0)
   {
     /* The branches' trigger (built on branches only: its one router goes
        branch -> master): no company lookup (the default router needs no
@@ -566,7 +851,9 @@ static int param_error(gen *g, const char *what, const char *v)
 }
 
 /* What the SQL API must say it reads (sds__setup_compute's 'X' row
-   "config_api"): 2 = a trigger row per side, ids <id> and <id>.up. An older
+   "config_api"): 2 = a trigger row per side, ids <id> and <id>.up. (The
+   sym_load_filter array came later without a new number: an install.sql
+   that ignores it only sends less upward.) An older
    install.sql still in the site (the server restarted with a new library,
    its worker syncing before install.sql ran) would write rows it does not
    understand: it gets an error instead, and writes nothing. */
@@ -659,6 +946,11 @@ char *sds_config_json(sds_meta *m, size_t *len)
              SDS_OWNER ": master to every branch (shared data)");
   router_row(&g, ROUTER_UP, g.branch, g.master, "default", NULL,
              SDS_OWNER ": everything a branch changes goes to the master");
+  /* The master takes no row from a branch unless a filter of its table
+     says so: SymmetricDS applies the table-less (wildcard) filters before
+     the table's own, and the last script that answers decides
+     (DynamicDatabaseWriterFilter, SQLDatabaseWriterFilter). */
+  load_filter_row(&g, FILTER_DEFAULT, NULL, 1, 1, 1, "select 0", 1);
   conflict_row(&g, "sds_up_modified", g.branch, g.master, NULL,
                "USE_TIMESTAMP", "modified");
   conflict_row(&g, "sds_dn_modified", g.master, g.branch, NULL,

@@ -218,15 +218,18 @@ BEGIN
   SET SESSION group_concat_max_len = v_gc_len;
 END//
 
--- Runs the statements of sds__sym_stmt of one kind, in step order.
-DROP PROCEDURE IF EXISTS sds__sym_run//
-CREATE PROCEDURE sds__sym_run(IN p_kind VARCHAR(8))
+-- Runs the statements of sds__sym_stmt of one kind, in step order; the
+-- _steps form only those with step in [p_from, p_to] (sds__setup_apply puts
+-- the load filters between the inserts and updates and the late deletes).
+DROP PROCEDURE IF EXISTS sds__sym_run_steps//
+CREATE PROCEDURE sds__sym_run_steps(IN p_kind VARCHAR(8), IN p_from INT, IN p_to INT)
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: run the statements of sds__sym_stmt of one kind'
+  COMMENT 'frappe_sds internal: run the statements of sds__sym_stmt of one kind, a range of steps'
 BEGIN
   DECLARE v_done INT DEFAULT 0;
   DECLARE v_stmt MEDIUMTEXT;
-  DECLARE c CURSOR FOR SELECT stmt FROM sds__sym_stmt WHERE kind = p_kind ORDER BY step;
+  DECLARE c CURSOR FOR SELECT stmt FROM sds__sym_stmt
+    WHERE kind = p_kind AND step BETWEEN p_from AND p_to ORDER BY step;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   OPEN c;
   run: LOOP
@@ -240,6 +243,12 @@ BEGIN
   END LOOP;
   CLOSE c;
 END//
+
+DROP PROCEDURE IF EXISTS sds__sym_run//
+CREATE PROCEDURE sds__sym_run(IN p_kind VARCHAR(8))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: run the statements of sds__sym_stmt of one kind'
+  CALL sds__sym_run_steps(p_kind, 0, 2147483647)//
 
 -- sds__require_sym_tables(who): the SymmetricDS tables frappe_sds reads and
 -- writes are here, or an error saying how to make them (install.sql's
@@ -266,8 +275,8 @@ CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHA
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: desired rows into sds__want_*, differences into sds__change; j: the config and plan JSON'
 BEGIN
-  DECLARE msg VARCHAR(512);
   DECLARE v_parse MEDIUMTEXT;
+  DECLARE v_now DATETIME DEFAULT NOW();
   CALL sds__require_sym_tables('sds_setup');
 
   CALL sds__check_library();   -- 10_plan.sql
@@ -279,7 +288,7 @@ BEGIN
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
   CALL sds__raise_json_error(j);
   CALL sds__setup_cleanup();
-  CALL sds__sym_sql(NOW());
+  CALL sds__sym_sql(v_now);
 
   -- the wanted rows: j parsed once, then one table per sym table
   SET v_parse = (SELECT stmt FROM sds__sym_stmt WHERE kind = 'parse');
@@ -317,6 +326,9 @@ BEGIN
   DEALLOCATE PREPARE s;
   SET @sds__sql = NULL, @sds__coll = NULL;
   CALL sds__sym_run('diff');
+
+  -- sym_load_filter (21_load_filter.sql)
+  CALL sds__load_filter_compute(j, v_now);
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_apply//
@@ -324,7 +336,12 @@ CREATE PROCEDURE sds__setup_apply()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: apply sds__change (caller owns the transaction)'
 BEGIN
-  CALL sds__sym_run('apply');
+  -- early deletes, inserts and updates (steps below 200); the load
+  -- filters, once the group links they name exist; the late deletes of
+  -- parents (200 and up), once no filter names them
+  CALL sds__sym_run_steps('apply', 0, 199);
+  CALL sds__load_filter_apply();     -- 21_load_filter.sql
+  CALL sds__sym_run_steps('apply', 200, 2147483647);
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_cleanup//
@@ -336,7 +353,7 @@ BEGIN
   SET sql_notes = 0;
   DROP TEMPORARY TABLE IF EXISTS sds__want, sds__want_node_group,
     sds__want_node_group_link, sds__want_channel, sds__want_router,
-    sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__change,
+    sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__want_load_filter, sds__change,
     sds__sym, sds__sym_col, sds__sym_grp, sds__sym_stmt,
     sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads, sds__sig_tables;
   SET sql_notes = v_notes;

@@ -79,6 +79,7 @@ public class E2E {
             if (!branchesUp) throw new RuntimeException("the branches did not come up: the rest needs them");
             step("3 live changes master -> branches (company isolation, child rows, tricky company name)", E2E::step3);
             step("4 live changes branch -> master -> other branch of the same company (hub forwarding)", E2E::step4);
+            step("4b a branch cannot steer the master: company key, metadata, another company's rows (docs/upward.md)", E2E::step4b);
             step("5 ALTERs of every kind Frappe's migrate issues end in done", E2E::step5);
             step("6 a new DocType reaches the branches with its company's rows", E2E::step6);
             step("7 sds_send_sql runs on its target only", E2E::step7);
@@ -98,7 +99,7 @@ public class E2E {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 8) rc = 1;
+            if (results.size() < 9) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -595,6 +596,70 @@ public class E2E {
         quiet(120);
         check("branch-a's O'Brien invoice did not reach branch-b", cnt(b, "tabSales Invoice", "E2E-A-OBS") + cnt(b, "tabSales Invoice Item", "E2E-A-OBS-i1") == 0);
         check("branch-b's tricky invoice did not reach branch-a", cnt(a, "tabSales Invoice", "E2E-B-TRK") + cnt(a, "tabSales Invoice Item", "E2E-B-TRK-i1") == 0);
+        for (String n : BDB.keySet()) check(n + ": still exactly its companies' rows", isolation(n, false));
+    }
+
+    // ---------------------------------------------------------------- step 4b
+    // What a branch sends is checked by the master's load filters (sds_setup writes them),
+    // which SymmetricDS runs at the master for every row pushed by a branch.
+    static void step4b() throws Exception {
+        String a = BDB.get("branch-a"), b = BDB.get("branch-b");
+        String obsKey = one(M, "select abbr from tabCompany where name = " + lit(OBS));
+        String trkKey = one(M, "select abbr from tabCompany where name = " + lit(TRICKY));
+        // (a) branch-a gives its company O'Brien the key of the tricky company (branch-b's)
+        exec(a, "UPDATE tabCompany SET abbr = " + lit(trkKey) + ", modified = NOW(6) WHERE name = " + lit(OBS));
+        // (c) branch-a writes an invoice of the tricky company, which it does not host, and one of
+        //     Wind Power, which it does
+        insertInvoice(a, "E2E-A-STEAL", TRICKY, 1);
+        insertInvoice(a, "E2E-A-WP2", WP, 1);
+        // (b) branch-a's site user makes its node capture Property Setter (its own sym_* tables)
+        //     and turns GL Entry's company into a Data field
+        exec(a, "INSERT INTO sym_trigger (trigger_id, source_table_name, channel_id, reload_channel_id, last_update_by, create_time, last_update_time)"
+                + " VALUES ('e2e_hostile_ps', 'tabProperty Setter', 'frappe', 'frappe_reload', 'e2e', NOW(), NOW())");
+        exec(a, "INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, last_update_by, create_time, last_update_time)"
+                + " VALUES ('e2e_hostile_ps', 'sds_b2m', 1, 'e2e', NOW(), NOW())");
+        engines.get("branch-a").syncTriggers();
+        show(a, "select trigger_hist_id, trigger_id, source_table_name, inactive_time from sym_trigger_hist where source_table_name = 'tabProperty Setter'");
+        exec(a, "INSERT INTO `tabProperty Setter` (name, creation, modified, modified_by, owner, docstatus, idx, doctype_or_field, doc_type, field_name,"
+                + " property, property_type, value) VALUES ('e2e-hostile-ps', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'DocField',"
+                + " 'GL Entry', 'company', 'fieldtype', 'Select', 'Data')");
+        check("branch-a captured the Property Setter", num(a, "select count(*) from sym_data where table_name = 'tabProperty Setter'") == 1);
+        check("branch-a's Wind Power invoice reached the master", waitFor("E2E-A-WP2 on the master", 120,
+                () -> cnt(M, "tabSales Invoice Item", "E2E-A-WP2-i1") == 1));
+        quiet(120);
+        check("branch-a sent the Property Setter to the master, which acknowledged it",
+                num(a, "select count(*) from sym_data d join sym_data_event e on e.data_id = d.data_id join sym_outgoing_batch o"
+                        + " on o.batch_id = e.batch_id where d.table_name = 'tabProperty Setter' and o.node_id = 'hq' and o.status = 'OK'") == 1);
+        check("every batch branch-a sent was loaded (the refused rows were skipped, not failed)",
+                num(a, "select count(*) from sym_outgoing_batch where status <> 'OK' and channel_id <> 'heartbeat'") == 0);
+        // (a)
+        check("the master kept O'Brien's key", obsKey.equals(one(M, "select abbr from tabCompany where name = " + lit(OBS))));
+        insertInvoice(M, "E2E-M-TRK2", TRICKY, 1);
+        check("the tricky company's next invoice reached branch-b", waitFor("E2E-M-TRK2 on branch-b", 120,
+                () -> cnt(b, "tabSales Invoice Item", "E2E-M-TRK2-i1") == 1));
+        quiet(120);
+        check("... and not branch-a", cnt(a, "tabSales Invoice", "E2E-M-TRK2") + cnt(a, "tabSales Invoice Item", "E2E-M-TRK2-i1") == 0);
+        // (c)
+        check("branch-a's tricky-company invoice is not on the master, nor on branch-b",
+                cnt(M, "tabSales Invoice", "E2E-A-STEAL") + cnt(M, "tabSales Invoice Item", "E2E-A-STEAL-i1")
+                        + cnt(b, "tabSales Invoice", "E2E-A-STEAL") + cnt(b, "tabSales Invoice Item", "E2E-A-STEAL-i1") == 0);
+        // (b)
+        check("the Property Setter is not on the master", cnt(M, "tabProperty Setter", "e2e-hostile-ps") == 0);
+        client(M, "CALL sds_sync_schema()");
+        check("GL Entry is still per company after sds_sync_schema()",
+                "company".equals(one(M, "select scope from sds_plan where doctype = 'GL Entry'")));
+        // branch-a undoes its changes (as a site user would; the key it restores is the master's)
+        exec(a, "DELETE FROM sym_trigger_router WHERE trigger_id = 'e2e_hostile_ps'");
+        exec(a, "DELETE FROM sym_trigger WHERE trigger_id = 'e2e_hostile_ps'");
+        engines.get("branch-a").syncTriggers();
+        exec(a, "DELETE FROM `tabProperty Setter` WHERE name = 'e2e-hostile-ps'");
+        exec(a, "DELETE FROM `tabSales Invoice Item` WHERE parent = 'E2E-A-STEAL'");
+        exec(a, "DELETE FROM `tabSales Invoice` WHERE name = 'E2E-A-STEAL'");
+        exec(a, "UPDATE tabCompany SET abbr = " + lit(obsKey) + ", modified = NOW(6) WHERE name = " + lit(OBS));
+        quiet(120);
+        check("branch-a's Company change that keeps the master's key was loaded",
+                num(a, "select count(*) from sym_outgoing_batch where status <> 'OK' and channel_id <> 'heartbeat'") == 0
+                        && obsKey.equals(one(M, "select abbr from tabCompany where name = " + lit(OBS))));
         for (String n : BDB.keySet()) check(n + ": still exactly its companies' rows", isolation(n, false));
     }
 

@@ -127,6 +127,66 @@ int main(void)
   free(j);
   sds_meta_free(m);
 
+  /* what the master takes from a branch (docs/upward.md) */
+  m= site("master", "branch");
+  doctype(m, "Property Setter", "");
+  field(m, "Property Setter", "doc_type", "Link", "DocType");
+  doctype(m, "User", "");
+  field(m, "User", "roles", "Table", "Has Role");
+  doctype(m, "Has Role", "t");
+  doctype(m, "A:B", "");                  /* ':' would start a parameter */
+  field(m, "A:B", "company", "Link", "Company");
+  doctype(m, "Odd", "");                  /* '-' would end one */
+  field(m, "Odd", "co-x", "Link", "Company");
+  j= sds_config_json(m, NULL);
+  CHECK(j != NULL);
+  /* the default refuses, fails loudly */
+  CHECK_HAS(j, "{\"t\":\"sym_load_filter\",\"load_filter_id\":\"sds_in_default\","
+               "\"load_filter_type\":\"SQL\",\"source_node_group_id\":\"branch\","
+               "\"target_node_group_id\":\"master\",\"target_table_name\":null,"
+               "\"filter_on_insert\":1,\"filter_on_update\":1,\"filter_on_delete\":1,"
+               "\"before_write_script\":\"select 0\",\"load_filter_order\":1,"
+               "\"fail_on_error\":1}");
+  /* shared: taken */
+  CHECK_HAS(j, "\"target_table_name\":\"tabItem\",\"filter_on_insert\":1,"
+               "\"filter_on_update\":1,\"filter_on_delete\":1,"
+               "\"before_write_script\":\"select 1\"");
+  /* company-owned: the sent row's key and the master's row's key, by the
+     sending node (@sync_node_disabled) */
+  CHECK_HAS(j, "\"before_write_script\":\"select (select coalesce((select "
+               "k.`abbr` from `tabCompany` k where k.`name` = :company  and");
+  CHECK_HAS(j, "in (select '~all' union all select r.`company_key` from "
+               "`sds_company_route` r where r.`node_external_id` = (select "
+               "convert(s.`external_id` using utf8mb4) collate "
+               "utf8mb4_unicode_ci from `sym_node` s where s.`node_id` = "
+               "convert(@sync_node_disabled using utf8mb4) collate "
+               "utf8mb4_unicode_ci))");
+  CHECK_HAS(j, "from `tabSales Invoice` x0 where x0.`name` = :OLD_name ), 1)");
+  /* the master's row: IN inside its subquery (never NULL IN ...) */
+  CHECK_HAS(j, "coalesce((select (select coalesce((select k.`abbr` from "
+               "`tabCompany` k where k.`name` = x0.`company` and");
+  CHECK_HAS(j, "k.`name` = x0.`company` and");
+  CHECK_HAS(j, "case :parenttype  when 'Sales Invoice' then");
+  CHECK_HAS(j, " and :abbr <=> (select c.`abbr` from `tabCompany` c where "
+               "c.`name` = :name )");
+  CHECK_HAS(j, "\"load_filter_id\":\"sds_in_tabsales_invoice_");
+  /* metadata and identity: no branch trigger, no filter of their own */
+  CHECK_HAS(j, "\"trigger_id\":\"tabproperty_setter\"");
+  CHECK(strstr(j, "tabproperty_setter.up") == NULL);
+  CHECK(strstr(j, "sds_in_tabproperty_setter") == NULL);
+  CHECK(strstr(j, "tabuser.up") == NULL);
+  CHECK(strstr(j, "tabhas_role.up") == NULL);
+  CHECK(strstr(j, "sds_in_tabhas_role") == NULL);
+  /* names the parameter parser would misread: not sent up at all */
+  CHECK_HAS(j, "\"source_table_name\":\"tabA:B\"");
+  CHECK(strstr(j, "\"target_table_name\":\"tabA:B\"") == NULL);
+  CHECK(strstr(j, "taba_b.up") == NULL);
+  CHECK_HAS(j, "\"source_table_name\":\"tabOdd\"");
+  CHECK(strstr(j, "\"target_table_name\":\"tabOdd\"") == NULL);
+  CHECK(strstr(j, "tabodd.up") == NULL);
+  free(j);
+  sds_meta_free(m);
+
   /* parameter errors */
   {
     static const char *const bad[][3]= {

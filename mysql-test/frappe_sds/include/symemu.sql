@@ -18,6 +18,9 @@
 --   CALL symemu.process_reload_requests(db);
 --   CALL symemu.reset();            -- clears the emulator's own tables
 --   symemu.csv_field(csv, n)        -- n-th (1-based) field of a SymmetricDS CSV, NULL for empty
+--   CALL symemu.load_row(db, source_node_id, table, 'I'|'U'|'D', row_json, old_json);
+--        the data loader writing one row a node sent (SQL load filters, then the
+--        write with @sync_node_disabled set); result in symemu.applied
 -- Results: symemu.outgoing, symemu.loaded, symemu.routed, symemu.log (warnings
 -- that SymmetricDS would only write to its log file).
 --
@@ -49,6 +52,10 @@ CREATE TABLE loaded (node_id VARCHAR(50), trigger_id VARCHAR(128), router_id VAR
   table_name VARCHAR(255), pk_data LONGTEXT, event_kind CHAR(1) NOT NULL DEFAULT 'R',
   load_id BIGINT, detail LONGTEXT, db VARCHAR(64), seq INT AUTO_INCREMENT PRIMARY KEY);
 CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, db VARCHAR(64), msg LONGTEXT);
+-- rows given to load_row(): written = 1 when the load filters let it through
+CREATE TABLE applied (seq INT AUTO_INCREMENT PRIMARY KEY, db VARCHAR(64),
+  source_node_id VARCHAR(50), table_name VARCHAR(255), event_type CHAR(1),
+  written TINYINT);
 CREATE TABLE load_seq (load_id BIGINT AUTO_INCREMENT PRIMARY KEY);
 
 DELIMITER ;;
@@ -57,6 +64,7 @@ CREATE PROCEDURE reset()
 BEGIN
   TRUNCATE TABLE symemu.ddl; TRUNCATE TABLE symemu.routed; TRUNCATE TABLE symemu.outgoing;
   TRUNCATE TABLE symemu.loaded; TRUNCATE TABLE symemu.log; TRUNCATE TABLE symemu.load_seq;
+  TRUNCATE TABLE symemu.applied;
 END;;
 
 CREATE PROCEDURE _exec(IN p_sql LONGTEXT)
@@ -1080,6 +1088,169 @@ BEGIN
       SET g = g + 1;
     END WHILE;
   END IF;
+END;;
+
+-- ---------------------------------------------------------------------------
+-- load_row: SymmetricDS's data loader for one row another node sent. What is
+-- emulated, from SymmetricDS 3.15.9's source:
+-- - the loader's connection has @sync_triggers_disabled = 1 and
+--   @sync_node_disabled = the sending node for the batch
+--   (MySqlSymmetricDialect.disableSyncTriggers, DefaultDataLoaderFactory);
+-- - load filters of type SQL of the link sending group -> local group
+--   (DataLoaderService, LoadFilterService): the table-less (wildcard) ones
+--   first, then the table's own, each in load_filter_order; wildcards skip
+--   tables named sym_*; only before_write_script of filters whose
+--   filter_on_<event> is set; the last script that returns a row decides
+--   (SQLDatabaseWriterFilter: first column, a number > 0 or a string other
+--   than '0'/'false' is true, NULL false);
+-- - named parameters (NamedParameterUtils): ':' or '&' outside '...', "...",
+--   -- and /* */ comments, ended by a blank or one of "':&,;()|=+-*%/\<>^;
+--   bound to the row's values (its primary key when there is no row data,
+--   i.e. a delete) and OLD_<column> to the old values; a name not in the row
+--   is an error (fail_on_error: the batch stops), like any failing script.
+-- Not emulated: BSH/JAVA filters, after-write/batch scripts, transforms,
+-- conflict resolution (the write is a plain INSERT/UPDATE/DELETE).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION _lf_sep(c VARCHAR(1)) RETURNS INT DETERMINISTIC
+  RETURN c IS NULL OR c = '' OR c REGEXP '^[[:space:]]$' OR LOCATE(c, '"'':&,;()|=+-*%/\\<>^') > 0;;
+
+-- A JSON object's value for key k as SQL text (NULL for JSON null).
+CREATE FUNCTION _jv(p JSON, k VARCHAR(300)) RETURNS LONGTEXT DETERMINISTIC
+  RETURN IF(JSON_TYPE(JSON_EXTRACT(p, CONCAT('$.', JSON_QUOTE(k)))) = 'NULL', NULL,
+            JSON_UNQUOTE(JSON_EXTRACT(p, CONCAT('$.', JSON_QUOTE(k)))));;
+
+-- p_script with its named parameters replaced by the quoted values of
+-- p_params (a JSON object, keys compared case-insensitively).
+CREATE PROCEDURE _lf_bind(IN p_script LONGTEXT, IN p_params JSON, OUT o_sql LONGTEXT)
+BEGIN
+  DECLARE i INT DEFAULT 1;
+  DECLARE n INT DEFAULT CHAR_LENGTH(p_script);
+  DECLARE j INT;
+  DECLARE c, c2 VARCHAR(2);
+  DECLARE v_name VARCHAR(255);
+  DECLARE v_key VARCHAR(300);
+  DECLARE v_msg VARCHAR(512);
+  SET o_sql = '';
+  WHILE i <= n DO
+    SET c = SUBSTRING(p_script, i, 1), c2 = SUBSTRING(p_script, i, 2);
+    IF c IN ('''', '"') OR c2 IN ('--', '/*') THEN
+      SET j = CASE WHEN c = '''' THEN LOCATE('''', p_script, i + 1)
+                   WHEN c = '"' THEN LOCATE('"', p_script, i + 1)
+                   WHEN c2 = '--' THEN LOCATE('\n', p_script, i + 2)
+                   ELSE LOCATE('*/', p_script, i + 2) + 1 END;
+      IF j = 0 OR (c2 = '/*' AND j = 1) THEN SET j = n; END IF;
+      SET o_sql = CONCAT(o_sql, SUBSTRING(p_script, i, j - i + 1)), i = j + 1;
+    ELSEIF c2 = '::' THEN
+      SET o_sql = CONCAT(o_sql, c2), i = i + 2;
+    ELSEIF c IN (':', '&') THEN
+      SET j = i + 1;
+      WHILE j <= n AND NOT symemu._lf_sep(SUBSTRING(p_script, j, 1)) DO SET j = j + 1; END WHILE;
+      IF j - i > 1 THEN
+        SET v_name = SUBSTRING(p_script, i + 1, j - i - 1);
+        SET v_key = (SELECT t.k FROM JSON_TABLE(JSON_KEYS(p_params), '$[*]'
+                       COLUMNS (k VARCHAR(300) PATH '$')) t
+                     WHERE t.k = v_name COLLATE utf8mb4_general_ci LIMIT 1);
+        IF v_key IS NULL THEN
+          SET v_msg = CONCAT('symemu load filter: no value for the named parameter ', v_name);
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
+        END IF;
+        SET o_sql = CONCAT(o_sql, IFNULL(QUOTE(symemu._jv(p_params, v_key)), 'NULL'));
+      ELSE
+        SET o_sql = CONCAT(o_sql, c);
+      END IF;
+      SET i = j;
+    ELSE
+      SET o_sql = CONCAT(o_sql, c), i = i + 1;
+    END IF;
+  END WHILE;
+END;;
+
+CREATE PROCEDURE load_row(IN p_db VARCHAR(64), IN p_source VARCHAR(50), IN p_table VARCHAR(255),
+                      IN p_event CHAR(1), IN p_row JSON, IN p_old JSON)
+BEGIN
+  DECLARE q VARCHAR(200) DEFAULT symemu._q(p_db);
+  DECLARE v_src_group VARCHAR(50);
+  DECLARE v_params JSON DEFAULT JSON_OBJECT();
+  DECLARE v_write INT DEFAULT 1;
+  DECLARE v_done INT DEFAULT 0;
+  DECLARE v_script, v_sql LONGTEXT;
+  DECLARE v_pk VARCHAR(255);
+  DECLARE cur_f CURSOR FOR
+    SELECT before_write_script FROM symemu.t_lf
+     WHERE (symemu._blank(target_table_name) AND p_table NOT LIKE 'sym\_%')
+        OR target_table_name = p_table
+     ORDER BY NOT symemu._blank(target_table_name), load_filter_order, load_filter_id;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
+  CALL symemu._snap(p_db);
+  SET v_src_group = (SELECT node_group_id FROM symemu.t_node WHERE node_id = p_source);
+  DROP TEMPORARY TABLE IF EXISTS symemu.t_lf;
+  CALL symemu._exec(CONCAT('CREATE TEMPORARY TABLE symemu.t_lf AS SELECT * FROM ', q,
+    '.sym_load_filter WHERE load_filter_type = ''SQL'' AND source_node_group_id = ',
+    QUOTE(IFNULL(v_src_group, '')), ' AND target_node_group_id = ', QUOTE(@symemu_local_group),
+    ' AND CASE ', QUOTE(p_event), ' WHEN ''I'' THEN filter_on_insert WHEN ''U'' THEN filter_on_update',
+    ' ELSE filter_on_delete END = 1 AND NOT (before_write_script IS NULL OR TRIM(before_write_script) = '''')'));
+  -- parameters: the row (or, for a delete, the old row's primary key) and OLD_*
+  SET v_pk = (SELECT GROUP_CONCAT(column_name) FROM information_schema.key_column_usage
+              WHERE table_schema = p_db AND table_name = p_table AND constraint_name = 'PRIMARY');
+  IF p_row IS NOT NULL THEN
+    SET v_params = p_row;
+  ELSEIF p_old IS NOT NULL AND v_pk IS NOT NULL AND LOCATE(',', v_pk) = 0 THEN
+    SET v_params = JSON_OBJECT(v_pk, symemu._jv(p_old, v_pk));
+  END IF;
+  IF p_old IS NOT NULL THEN
+    SET v_params = JSON_MERGE_PATCH(v_params, (SELECT JSON_OBJECTAGG(CONCAT('OLD_', t.k),
+        JSON_EXTRACT(p_old, CONCAT('$.', JSON_QUOTE(t.k))))
+      FROM JSON_TABLE(JSON_KEYS(p_old), '$[*]' COLUMNS (k VARCHAR(300) PATH '$')) t));
+  END IF;
+  SET @symemu_saved_tdis = @sync_triggers_disabled, @symemu_saved_ndis = @sync_node_disabled;
+  SET @sync_triggers_disabled = 1, @sync_node_disabled = p_source;
+  BEGIN
+    DECLARE EXIT HANDLER FOR SQLEXCEPTION
+    BEGIN
+      SET @sync_triggers_disabled = @symemu_saved_tdis, @sync_node_disabled = @symemu_saved_ndis;
+      RESIGNAL;
+    END;
+    OPEN cur_f;
+    filters: LOOP
+      FETCH cur_f INTO v_script;
+      IF v_done THEN LEAVE filters; END IF;
+      CALL symemu._lf_bind(v_script, v_params, v_sql);
+      SET @symemu_lf_rows = NULL, @symemu_lf_v = NULL;
+      CALL symemu._exec_in(p_db, CONCAT('SET @symemu_lf_rows = EXISTS (', v_sql,
+                                        '), @symemu_lf_v = (', v_sql, ' LIMIT 1)'));
+      IF @symemu_lf_rows THEN
+        SET v_script = CAST(@symemu_lf_v AS CHAR);
+        IF v_script IS NULL THEN
+          SET v_write = 0;
+        ELSEIF v_script REGEXP '^-?[0-9]+([.][0-9]*)?$' THEN
+          SET v_write = CAST(v_script AS DECIMAL(65, 30)) > 0;
+        ELSE
+          SET v_write = v_script NOT IN ('0', 'false');
+        END IF;
+      END IF;
+    END LOOP;
+    CLOSE cur_f;
+    IF v_write THEN
+      SET v_sql = CASE p_event
+        WHEN 'I' THEN CONCAT('INSERT INTO ', symemu._q(p_table), ' (',
+          (SELECT GROUP_CONCAT(symemu._q(t.k) ORDER BY t.n) FROM JSON_TABLE(JSON_KEYS(p_row), '$[*]'
+             COLUMNS (n FOR ORDINALITY, k VARCHAR(300) PATH '$')) t), ') VALUES (',
+          (SELECT GROUP_CONCAT(IFNULL(QUOTE(symemu._jv(p_row, t.k)), 'NULL') ORDER BY t.n)
+             FROM JSON_TABLE(JSON_KEYS(p_row), '$[*]' COLUMNS (n FOR ORDINALITY, k VARCHAR(300) PATH '$')) t),
+          ')')
+        WHEN 'U' THEN CONCAT('UPDATE ', symemu._q(p_table), ' SET ',
+          (SELECT GROUP_CONCAT(symemu._q(t.k), ' = ', IFNULL(QUOTE(symemu._jv(p_row, t.k)), 'NULL') ORDER BY t.n)
+             FROM JSON_TABLE(JSON_KEYS(p_row), '$[*]' COLUMNS (n FOR ORDINALITY, k VARCHAR(300) PATH '$')) t),
+          ' WHERE ', symemu._q(v_pk), ' = ', QUOTE(symemu._jv(IFNULL(p_old, p_row), v_pk)))
+        ELSE CONCAT('DELETE FROM ', symemu._q(p_table), ' WHERE ', symemu._q(v_pk), ' = ',
+          QUOTE(symemu._jv(p_old, v_pk)))
+      END;
+      CALL symemu._exec_in(p_db, v_sql);
+    END IF;
+  END;
+  SET @sync_triggers_disabled = @symemu_saved_tdis, @sync_node_disabled = @symemu_saved_ndis;
+  INSERT INTO symemu.applied (db, source_node_id, table_name, event_type, written)
+    VALUES (p_db, p_source, p_table, p_event, v_write);
 END;;
 
 DELIMITER ;

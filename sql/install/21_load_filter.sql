@@ -1,0 +1,97 @@
+-- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+-- The master's load filters (sym_load_filter): what the master takes from a
+-- branch (docs/upward.md). The rows come from the library (sds_config_agg's
+-- "sym_load_filter" array); these steps merge them the way sds__setup_compute
+-- and sds__setup_apply (20_setup.sql) merge the other sym_* tables, which
+-- call them.
+
+DELIMITER //
+DROP PROCEDURE IF EXISTS sds__load_filter_compute//
+CREATE PROCEDURE sds__load_filter_compute(IN j LONGTEXT, IN p_now DATETIME)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: wanted sym_load_filter rows into sds__want_load_filter, differences into sds__change'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  IF NOT EXISTS (SELECT 1 FROM information_schema.tables
+                 WHERE table_schema = DATABASE() AND table_name = 'sym_load_filter') THEN
+    SET msg = CONCAT('sds_setup: SymmetricDS table sym_load_filter is missing in ',
+                     QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+  END IF;
+  CREATE TEMPORARY TABLE sds__want_load_filter LIKE sym_load_filter;
+  INSERT INTO sds__want_load_filter (load_filter_id, load_filter_type,
+      source_node_group_id, target_node_group_id, target_table_name,
+      filter_on_update, filter_on_insert, filter_on_delete, before_write_script,
+      create_time, last_update_by, last_update_time, load_filter_order, fail_on_error)
+    SELECT id, typ, src, tgt, tbl, upd, ins, del, script, p_now, 'frappe_sds', p_now,
+           ord, foe
+    FROM JSON_TABLE(j, '$.sym_load_filter[*]' COLUMNS (
+      id VARCHAR(50) PATH '$.load_filter_id',
+      typ VARCHAR(10) PATH '$.load_filter_type',
+      src VARCHAR(50) PATH '$.source_node_group_id',
+      tgt VARCHAR(50) PATH '$.target_node_group_id',
+      tbl VARCHAR(255) PATH '$.target_table_name',
+      ins SMALLINT PATH '$.filter_on_insert',
+      upd SMALLINT PATH '$.filter_on_update',
+      del SMALLINT PATH '$.filter_on_delete',
+      script MEDIUMTEXT PATH '$.before_write_script',
+      ord INT PATH '$.load_filter_order',
+      foe SMALLINT PATH '$.fail_on_error')) jt;
+
+  INSERT INTO sds__change (seq, tbl, action, k1, detail)
+    SELECT 8, 'sym_load_filter', IF(s.load_filter_id IS NULL, 'insert',
+             IF(s.last_update_by <=> 'frappe_sds', 'update', 'skip')), w.load_filter_id,
+           IF(s.load_filter_id IS NULL, w.target_table_name, 'load filter')
+    FROM sds__want_load_filter w
+    LEFT JOIN sym_load_filter s ON s.load_filter_id = w.load_filter_id
+    WHERE s.load_filter_id IS NULL
+       OR NOT (BINARY s.load_filter_type <=> BINARY w.load_filter_type
+               AND BINARY s.source_node_group_id <=> BINARY w.source_node_group_id
+               AND BINARY s.target_node_group_id <=> BINARY w.target_node_group_id
+               AND s.target_catalog_name IS NULL AND s.target_schema_name IS NULL
+               AND BINARY s.target_table_name <=> BINARY w.target_table_name
+               AND s.filter_on_insert <=> w.filter_on_insert
+               AND s.filter_on_update <=> w.filter_on_update
+               AND s.filter_on_delete <=> w.filter_on_delete
+               AND BINARY s.before_write_script <=> BINARY w.before_write_script
+               AND s.after_write_script IS NULL AND s.batch_complete_script IS NULL
+               AND s.batch_commit_script IS NULL AND s.batch_rollback_script IS NULL
+               AND s.handle_error_script IS NULL
+               AND s.load_filter_order <=> w.load_filter_order
+               AND s.fail_on_error <=> w.fail_on_error);
+  INSERT INTO sds__change (seq, tbl, action, k1)
+    SELECT 15, 'sym_load_filter', 'delete', s.load_filter_id FROM sym_load_filter s
+    WHERE s.last_update_by = 'frappe_sds' AND NOT EXISTS
+      (SELECT 1 FROM sds__want_load_filter w WHERE w.load_filter_id = s.load_filter_id);
+END//
+
+DROP PROCEDURE IF EXISTS sds__load_filter_apply//
+CREATE PROCEDURE sds__load_filter_apply()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: apply the sym_load_filter part of sds__change (after the links exist, before any is deleted)'
+BEGIN
+  DECLARE now_ DATETIME DEFAULT NOW();
+  DELETE s FROM sym_load_filter s JOIN sds__change c
+    ON c.tbl = 'sym_load_filter' AND c.action = 'delete' AND s.load_filter_id = c.k1;
+  INSERT INTO sym_load_filter SELECT w.* FROM sds__want_load_filter w
+    JOIN sds__change c ON c.tbl = 'sym_load_filter' AND c.action = 'insert'
+     AND c.k1 = w.load_filter_id;
+  -- every column, the ones frappe_sds leaves NULL too: a script someone
+  -- added to a frappe_sds row must not stay
+  UPDATE sym_load_filter s JOIN sds__change c
+      ON c.tbl = 'sym_load_filter' AND c.action = 'update' AND s.load_filter_id = c.k1
+    JOIN sds__want_load_filter w ON w.load_filter_id = s.load_filter_id
+    SET s.load_filter_type = w.load_filter_type,
+        s.source_node_group_id = w.source_node_group_id,
+        s.target_node_group_id = w.target_node_group_id,
+        s.target_catalog_name = NULL, s.target_schema_name = NULL,
+        s.target_table_name = w.target_table_name,
+        s.filter_on_insert = w.filter_on_insert, s.filter_on_update = w.filter_on_update,
+        s.filter_on_delete = w.filter_on_delete,
+        s.before_write_script = w.before_write_script, s.after_write_script = NULL,
+        s.batch_complete_script = NULL, s.batch_commit_script = NULL,
+        s.batch_rollback_script = NULL, s.handle_error_script = NULL,
+        s.load_filter_order = w.load_filter_order, s.fail_on_error = w.fail_on_error,
+        s.last_update_time = now_;
+END//
+DELIMITER ;
