@@ -4,8 +4,9 @@
    it leaves at once for the per-table-open LOCK events, and for
    CREATE/ALTER/RENAME/DROP of a database the DBA listed in
    frappe_sds_databases (not applied from a replication or Galera applier)
-   it only records (database, table) in a coalescing set and wakes the
-   worker (sds_worker.c). */
+   it only records (kind, table) in the site's own coalescing queue and
+   wakes the worker (sds_worker.c): a cost per event that does not grow
+   with the queue, and one site's DDL never fills another site's queue. */
 #include "sds_worker.h"
 #include <mysql/service_my_print_error.h>
 #include <mysqld_error.h>
@@ -22,13 +23,12 @@ char *sds_opt_ignore_users= NULL;
 char *sds_opt_worker_user= NULL;
 char *sds_opt_worker_password_file= NULL;
 unsigned int sds_opt_statement_timeout= 300;
+unsigned int sds_opt_queue_max= 65536;
 
 unsigned long long sds_stat_events, sds_stat_coalesced, sds_stat_syncs,
-  sds_stat_reloads, sds_stat_errors, sds_stat_timeouts;
+  sds_stat_reloads, sds_stat_errors, sds_stat_timeouts, sds_stat_overflows;
 unsigned long sds_stat_queue_depth;
-char sds_stat_last_error[512];
-
-/* ---- small helpers ------------------------------------------------------ */
+char sds_stat_last_error[SDS_ERROR_MAX];
 
 static int lex_eq(MYSQL_CONST_LEX_STRING s, const char *z)
 {
@@ -42,35 +42,130 @@ static int lex_prefix(MYSQL_CONST_LEX_STRING s, const char *p)
   return s.length >= n && memcmp(s.str, p, n) == 0;
 }
 
-
-void set_error(const char *fmt, const char *a, const char *b)
-{
-  char msg[sizeof(sds_stat_last_error)];
-  snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
-  pthread_mutex_lock(&lock);
-  sds_stat_errors++;
-  memcpy(sds_stat_last_error, msg, sizeof(msg));
-  pthread_mutex_unlock(&lock);
-  my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: %s", ME_ERROR_LOG_ONLY, msg);
-}
-
 /* A name of at most SDS_NAME_MAX characters (the server passes names in
    UTF-8: a 25-character CJK table name is 75 bytes, and still valid). */
 static int name_ok(MYSQL_CONST_LEX_STRING s)
 {
-  size_t i, chars= 0;
-  if (!s.str || s.length > SDS_NAME_BYTES)
-    return 0;
-  for (i= 0; i < s.length; i++)
-    chars+= ((unsigned char) s.str[i] & 0xC0) != 0x80;
-  return chars <= SDS_NAME_MAX;
+  return s.str && s.length <= SDS_NAME_BYTES &&
+         sds_utf8_chars(s.str, s.length) <= SDS_NAME_MAX;
 }
 
 static void copy_name(char *dst, MYSQL_CONST_LEX_STRING s)
 {
-  size_t n= s.length > SDS_NAME_BYTES ? SDS_NAME_BYTES : s.length;
-  memcpy(dst, s.str, n);
-  dst[n]= '\0';
+  memcpy(dst, s.str, s.length);   /* (name_ok: it fits) */
+  dst[s.length]= '\0';
+}
+
+void sds_ddl_reload_lists(void)
+{
+  pthread_mutex_lock(&sds_worker_lock);
+  sds_list_copy(&sds_db_list, sds_opt_databases);
+  sds_list_copy(&sds_user_list, sds_opt_ignore_users);
+  sds_worker_lists_changed();
+  pthread_mutex_unlock(&sds_worker_lock);
+}
+
+/* ---- a site's queue ------------------------------------------------------ */
+
+static size_t event_hash(char kind, const char *t, size_t n)
+{
+  return (size_t) sds_fnv1a(t, n) * 31u + (unsigned char) kind;
+}
+
+/* The slot of (kind, table) in the queue's hash set: the event's, or the
+   empty one where it would go. */
+static size_t queue_slot(const sds_queue *q, char kind, const char *t,
+                         size_t n)
+{
+  size_t mask= q->nslot - 1, i;
+  for (i= event_hash(kind, t, n) & mask; q->slot[i]; i= (i + 1) & mask)
+  {
+    const sds_event *e= &q->ev[q->slot[i] - 1];
+    if (e->kind == kind && memcmp(e->table, t, n) == 0 && !e->table[n])
+      break;
+  }
+  return i;
+}
+
+/* Room for one more event: the array and, at half full, a hash set twice
+   as big. 0, or -1 (out of memory). */
+static int queue_reserve(sds_queue *q)
+{
+  size_t i;
+  if (q->n == q->cap)
+  {
+    size_t nc= q->cap ? q->cap * 2 : 64;
+    sds_event *p= realloc(q->ev, nc * sizeof(*p));
+    if (!p)
+      return -1;
+    q->ev= p;
+    q->cap= nc;
+  }
+  if (2 * (q->n + 1) > q->nslot)
+  {
+    sds_queue g= *q;
+    g.nslot= q->nslot ? q->nslot * 2 : 128;
+    if (!(g.slot= calloc(g.nslot, sizeof(*g.slot))))
+      return -1;
+    for (i= 0; i < q->n; i++)
+      g.slot[queue_slot(&g, g.ev[i].kind, g.ev[i].table,
+                        strlen(g.ev[i].table))]= (unsigned) i + 1;
+    free(q->slot);
+    *q= g;
+  }
+  return 0;
+}
+
+void sds_queue_free(sds_queue *q)
+{
+  free(q->ev);
+  free(q->slot);
+  memset(q, 0, sizeof(*q));
+}
+
+/* Queue the event in the site's queue (under lock). */
+static void queue_event(sds_site *s, const struct mysql_event_table *ev,
+                        char kind)
+{
+  sds_queue *q= &s->queue;
+  sds_event *e;
+  size_t i= 0;
+  s->info.events++;
+  if (q->nslot)
+    i= queue_slot(q, kind, ev->table.str, ev->table.length);
+  if (q->nslot && q->slot[i])
+  {
+    e= &q->ev[q->slot[i] - 1];
+    s->info.coalesced++;
+    sds_stat_coalesced++;
+  }
+  else
+  {
+    if (q->n >= sds_opt_queue_max || queue_reserve(q))
+    {
+      /* never silent, never lost: the site's next pass distrusts every
+         signature change (sds__worker_pass) */
+      s->info.overflows++;
+      sds_stat_overflows++;
+      if (!q->overflow++)
+        my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: the DDL queue of %s is "
+                        "full (frappe_sds_queue_max = %u): its next pass "
+                        "compares the signature of every table",
+                        ME_ERROR_LOG_ONLY | ME_WARNING, s->name,
+                        sds_opt_queue_max);
+      return;
+    }
+    i= queue_slot(q, kind, ev->table.str, ev->table.length);
+    e= &q->ev[q->n];
+    q->slot[i]= (unsigned) ++q->n;
+    sds_stat_queue_depth++;
+    e->kind= kind;
+    copy_name(e->table, ev->table);
+    e->new_table[0]= '\0';
+    if (kind == 'r' && name_ok(ev->new_table))
+      copy_name(e->new_table, ev->new_table);
+  }
+  clock_gettime(CLOCK_REALTIME, &e->at);
 }
 
 /* ---- the audit callback ------------------------------------------------- */
@@ -82,10 +177,10 @@ static void __attribute__((noinline, noipa))
 ddl_seen(MYSQL_THD thd, unsigned int event_class,
          const struct mysql_event_table *ev, char kind)
 {
-  ddl_event *e;
-  size_t i;
+  sds_site *s;
+  int first;
   (void) event_class;
-  if (!sds_opt_watch || !worker_running || !name_ok(ev->database) ||
+  if (!sds_opt_watch || !sds_worker_running || !name_ok(ev->database) ||
       !name_ok(ev->table))
     return;
   /* DDL replicated from another server (a replica's SQL thread, a Galera
@@ -101,56 +196,28 @@ ddl_seen(MYSQL_THD thd, unsigned int event_class,
       lex_prefix(ev->table, "sym_") || lex_prefix(ev->table, "sds_") ||
       lex_prefix(ev->table, "#sql"))
     return;
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&sds_worker_lock);
   /* only the databases the DBA named are watched (none when empty) */
-  if ((user_list && ev->user && in_list(user_list, ev->user, strlen(ev->user))) ||
-      !db_list || !in_list(db_list, ev->database.str, ev->database.length))
+  if (!sds_worker_running ||
+      (sds_user_list && ev->user &&
+       sds_list_has(sds_user_list, ev->user, strlen(ev->user))) ||
+      !sds_db_list ||
+      !sds_list_has(sds_db_list, ev->database.str, ev->database.length) ||
+      !(s= sds_site_get(ev->database.str, ev->database.length)))
   {
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&sds_worker_lock);
     return;
   }
   sds_stat_events++;
-  for (i= 0; i < npending; i++)
-  {
-    e= &pending[i];
-    if (e->kind == kind && lex_eq(ev->database, e->db) &&
-        lex_eq(ev->table, e->table))
-    {
-      sds_stat_coalesced++;
-      clock_gettime(CLOCK_REALTIME, &e->at);
-      goto done;
-    }
-  }
-  if (npending == cappending)
-  {
-    size_t nc= cappending ? cappending * 2 : 64;
-    ddl_event *p;
-    if (nc > SDS_MAX_PENDING || !(p= realloc(pending, nc * sizeof(*p))))
-    {
-      /* the startup-style reconciliation of sds_sync_schema finds it */
-      sds_stat_coalesced++;
-      goto done;
-    }
-    pending= p;
-    cappending= nc;
-  }
-  e= &pending[npending++];
-  e->kind= kind;
-  copy_name(e->db, ev->database);
-  copy_name(e->table, ev->table);
-  e->new_table[0]= '\0';
-  if (kind == 'r' && ev->new_table.str)
-    copy_name(e->new_table, ev->new_table);
-  clock_gettime(CLOCK_REALTIME, &e->at);
-  sds_stat_queue_depth= npending;
-  /* the first event wakes the worker; later ones of the burst only move
-     last_event on (the worker, in its debounce wait, looks at it when its
-     deadline comes): no context switch per ALTER of a migrate */
-  if (npending == 1)
-    pthread_cond_signal(&wake);
-done:
-  clock_gettime(CLOCK_MONOTONIC, &last_event);
-  pthread_mutex_unlock(&lock);
+  first= !s->queue.n && !s->queue.overflow;
+  queue_event(s, ev, kind);
+  s->last_event= sds_now_ms();
+  /* the site's first event wakes the worker; later ones of the burst only
+     move the site's last_event on (the worker looks at it when the site's
+     debounce deadline comes): no context switch per ALTER of a migrate */
+  if (first)
+    pthread_cond_signal(&sds_worker_wake);
+  pthread_mutex_unlock(&sds_worker_lock);
 }
 
 void sds_ddl_notify(MYSQL_THD thd, unsigned int event_class,

@@ -6,9 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+
 /* The next item of a comma-separated list at *p (spaces around items
    ignored): its start, length in *len; NULL at the end. */
-const char *next_listed(const char **p, size_t *len)
+const char *sds_list_next(const char **p, size_t *len)
 {
   const char *b= *p, *e;
   if (!b)
@@ -26,39 +27,36 @@ const char *next_listed(const char **p, size_t *len)
 }
 
 /* name in a comma-separated list */
-int in_list(const char *list, const char *name, size_t n)
+int sds_list_has(const char *list, const char *name, size_t n)
 {
   const char *item;
   size_t len;
-  while ((item= next_listed(&list, &len)))
+  while ((item= sds_list_next(&list, &len)))
     if (len == n && memcmp(item, name, n) == 0)
       return 1;
   return 0;
 }
 
-/* each name of the comma-separated list, trimmed, to fn */
-void for_each_listed(const char *list,
-                            void (*fn)(const char *, void *), void *arg)
+/* The number of distinct names in the list. */
+size_t sds_list_count(const char *list)
 {
-  const char *item;
-  char name[SDS_NAME_BYTES + 1];
-  size_t len;
-  while ((item= next_listed(&list, &len)))
-    if (len && len <= SDS_NAME_BYTES)
-    {
-      memcpy(name, item, len);
-      name[len]= '\0';
-      fn(name, arg);
-    }
+  const char *p= list, *item, *q, *other;
+  size_t len, olen, n= 0;
+  while ((item= sds_list_next(&p, &len)))
+  {
+    int seen= 0;
+    q= list;
+    while (!seen && (other= sds_list_next(&q, &olen)) && other < item)
+      seen= olen == len && memcmp(other, item, len) == 0;
+    n+= !seen;
+  }
+  return n;
 }
 
 /* Private copies of frappe_sds_databases / frappe_sds_ignore_users: the
    server may free the variables' strings on SET GLOBAL while a DDL reads
-   them, so the hook reads these copies under `lock` instead. */
-char *db_list, *user_list;
-int shared_refusal_logged;   /* worker_account(), under lock */
-
-void set_copy(char **dst, const char *src)
+   them, so the hook reads these copies under the worker's lock. */
+void sds_list_copy(char **dst, const char *src)
 {
   char *c= NULL;
   if (src && *src)
@@ -69,29 +67,4 @@ void set_copy(char **dst, const char *src)
   }
   free(*dst);
   *dst= c;
-}
-
-void sds_ddl_reload_lists(void)
-{
-  pthread_mutex_lock(&lock);
-  set_copy(&db_list, sds_opt_databases);
-  set_copy(&user_list, sds_opt_ignore_users);
-  shared_refusal_logged= 0;
-  pthread_mutex_unlock(&lock);
-}
-
-/* a list of distinct database names */
-
-void dblist_add(const char *db, void *arg)
-{
-  dblist *l= arg;
-  size_t i;
-  void *p;
-  for (i= 0; i < l->n; i++)
-    if (!strcmp(l->v[i], db))
-      return;
-  if (!(p= realloc(l->v, (l->n + 1) * sizeof(*l->v))))
-    return;
-  l->v= p;
-  strcpy(l->v[l->n++], db);
 }

@@ -2,11 +2,13 @@
    One site's pass, in a thread of its own: an ordinary client connection
    to the server's own Unix socket, as the DBA-provisioned account
    frappe_sds_worker_user (grants checked, binlogged, replicated, in SHOW
-   PROCESSLIST, killable, max_statement_time set), which writes the site's
-   events into sds_schema_event and runs CALL sds__sync_run(1), one code
-   path with sds_sync_schema(). */
+   PROCESSLIST, killable, max_statement_time set), which hands the site's
+   events to sds__worker_event and runs CALL sds__worker_pass, one code
+   path with sds_sync_schema(), and records what it did in the site's
+   sds_worker row (sds__worker_record). The routines are all this file
+   knows of the site: the states of a change and SymmetricDS's tables are
+   the SQL's business (sql/install/30_schema_sync.sql). */
 #include "sds_worker.h"
-#include <mysql/service_sql.h>
 #include <mysqld_error.h>
 
 #include <errmsg.h>
@@ -18,14 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the site whose pass this thread runs */
-static __thread site *cur_site;
+#define SDS_PASSWORD_MAX 512
 
-long long now_ms(void)
+/* the site whose pass this thread runs */
+static __thread sds_site *cur_site;
+static pthread_mutex_t ctl_lock= PTHREAD_MUTEX_INITIALIZER;
+
+static int is_stopping(void)
 {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+  return sds_worker_stopping || SDS_SERVER_STOPPING();
 }
 
 /* A statement of the current site's pass begins (1) or ends (0): what the
@@ -33,17 +36,12 @@ long long now_ms(void)
 static void stmt_mark(int begin)
 {
   if (cur_site)
-    __atomic_store_n(&cur_site->stmt_at, begin ? now_ms() : 0,
+    __atomic_store_n(&cur_site->stmt_at, begin ? sds_now_ms() : 0,
                      __ATOMIC_RELAXED);
 }
 
-int is_stopping(void)
-{
-  return stopping || SDS_SERVER_STOPPING();
-}
-
 /* KILL CONNECTION for the pass's work connection, over its ctl one. */
-void kill_pass(site *s)
+void sds_site_kill(sds_site *s)
 {
   char q[64];
   pthread_mutex_lock(&ctl_lock);
@@ -62,217 +60,142 @@ void kill_pass(site *s)
   pthread_mutex_unlock(&ctl_lock);
 }
 
-/* Run one statement; store and free any result. 0 or -1 (logged). A
-   statement the server does not end at max_statement_time (e.g. a loop of
-   SLEEPs in a procedure) is ended by the watchdog (KILL CONNECTION): the
-   site's pass fails here and ends. */
-static int run(site *s, MYSQL *m, const char *q, size_t len)
+/* Run one statement; the first row of its result into v[0..nv-1]
+   (numbers; -1 for NULL or a missing column). 0, or -1: an error
+   (recorded for the site when `log`), or no row where nv > 0. (The SQL
+   service has no mysql_next_result: a routine hands its results back in
+   OUT parameters, never in result sets.) A statement the server does not
+   end at max_statement_time (e.g. a loop of SLEEPs in a procedure) is
+   ended by the watchdog (KILL CONNECTION): the site's pass fails here. */
+static int run(sds_site *s, MYSQL *m, const sds_buf *q, long long *v,
+               unsigned nv, int log)
 {
-  MYSQL_RES *r;
-  int rc;
-  if (is_stopping())
+  MYSQL_RES *r= NULL;
+  MYSQL_ROW row;
+  unsigned i;
+  int rc, got= 0;
+  if (is_stopping() || q->oom)
     return -1;                  /* shutting down: not one statement more */
   stmt_mark(1);
-  rc= mysql_real_query(m, q, (unsigned long) len);
+  rc= mysql_real_query(m, q->data, (unsigned long) q->len);
   stmt_mark(0);
+  if (!rc && (r= mysql_store_result(m)))
+  {
+    if (nv && (row= mysql_fetch_row(r)))
+    {
+      for (i= 0; i < nv; i++)
+        v[i]= i < mysql_num_fields(r) && row[i] ? strtoll(row[i], NULL, 10)
+                                               : -1;
+      got= 1;
+    }
+    mysql_free_result(r);
+  }
   if (rc)
   {
-    unsigned int err= mysql_errno(m);
-    char what[1200];
-    if (is_stopping())
-      return -1;
-    snprintf(what, sizeof(what), "%.200s failed: %u %.900s", s->name, err,
-             mysql_error(m));
-    set_error("sync of database %s%s", what, NULL);
+    /* (a listed database without frappe_sds: nothing to serve, as when
+       it does not exist) */
+    if (log && !is_stopping() && mysql_errno(m) != ER_SP_DOES_NOT_EXIST)
+      sds_worker_error(s, "sync of database %.200s failed: %u %.250s",
+                       s->name, mysql_errno(m), mysql_error(m));
     return -1;
   }
-  if ((r= mysql_store_result(m)))
-    mysql_free_result(r);
-  return 0;
+  return nv && !got ? -1 : 0;
 }
 
-/* First column of the first row as a number, -1 on error or no row. */
-static long long query_number(MYSQL *m, const char *q)
+static void add_time(sds_buf *b, double t)
 {
-  MYSQL_RES *r;
-  MYSQL_ROW row;
-  long long v= -1;
-  int rc;
-  if (is_stopping())
-    return -1;
-  stmt_mark(1);
-  rc= mysql_real_query(m, q, (unsigned long) strlen(q));
-  stmt_mark(0);
-  if (rc || !(r= mysql_store_result(m)))
-    return -1;
-  if ((row= mysql_fetch_row(r)) && row[0])
-    v= strtoll(row[0], NULL, 10);
-  mysql_free_result(r);
-  return v;
+  if (t > 0)
+    sds_buf_printf(b, "%.3f", t);
+  else
+    sds_buf_adds(b, "NULL");
 }
 
-static void quote_ident(char *out, size_t outsz, const char *name)
+/* What the worker is doing on the site, into its sds_worker row. */
+static void record(sds_site *s, MYSQL *m, const char *state, double next)
 {
-  size_t o= 0;
-  if (outsz < 3)
-    return;
-  out[o++]= '`';
-  for (; *name && o + 3 < outsz; name++)
-  {
-    if (*name == '`')
-      out[o++]= '`';
-    out[o++]= *name;
-  }
-  out[o++]= '`';
-  out[o]= '\0';
+  static const char *const kinds[]= {"'full'", "'follow_up'", "'scan'"};
+  static const char *const outcomes[]= {"NULL", "'ok'", "'failed'"};
+  sds_site_info i;
+  sds_buf q;
+  pthread_mutex_lock(&sds_worker_lock);
+  i= s->info;
+  pthread_mutex_unlock(&sds_worker_lock);
+  sds_buf_init(&q);
+  sds_buf_printf(&q, "CALL sds__worker_record('%s', %s, ", state,
+                 kinds[s->kind]);
+  add_time(&q, i.started);
+  sds_buf_adds(&q, ", ");
+  add_time(&q, i.ended);
+  sds_buf_printf(&q, ", %s, ", outcomes[i.outcome]);
+  if (i.error[0])
+    sds_quote_literalz(&q, i.error);
+  else
+    sds_buf_adds(&q, "NULL");
+  sds_buf_adds(&q, ", ");
+  add_time(&q, i.error_at);
+  sds_buf_adds(&q, ", ");
+  add_time(&q, next);
+  sds_buf_printf(&q, ", %llu, %llu, %llu, %llu, %llu)", i.events,
+                 i.coalesced, i.overflows, i.passes, i.errors);
+  run(s, m, &q, NULL, 0, 0);  /* (a site without sds_worker: nothing) */
+  sds_buf_free(&q);
 }
 
-static void quote_string(MYSQL *m, char *out, size_t outsz, const char *s)
+/* The site's events into its sds_schema_event, then the pass. 0 or -1. */
+static int pass(sds_site *s, MYSQL *m, long long res[4])
 {
-  size_t n= strlen(s);
-  if (outsz < 2 * n + 3)
-  {
-    out[0]= '\0';
-    return;
-  }
-  out[0]= '\'';
-  n= mysql_real_escape_string(m, out + 1, s, (unsigned long) n);
-  out[n + 1]= '\'';
-  out[n + 2]= '\0';
-}
-
-#define QID (2 * SDS_NAME_BYTES + 3)
-
-/* sds_setup run in the site (the connection's current database): a site
-   installed but not set up has nothing to keep in sync yet; a listed
-   database without frappe_sds has no such table */
-static int db_configured(MYSQL *m)
-{
-  return query_number(m, "SELECT COUNT(*) FROM sds_setup_state") > 0;
-}
-
-static void add_followup(const char *db)
-{
+  static const char *const kinds[]= {"full", "follow_up", "scan"};
+  sds_buf q;
   size_t i;
-  for (i= 0; i < nfollowup; i++)
-    if (strcmp(followup[i], db) == 0)
-      return;
-  if (nfollowup == capfollowup)
+  int rc= 0;
+  sds_buf_init(&q);
+  for (i= 0; i < s->nev && !rc; i++)
   {
-    size_t nc= capfollowup ? capfollowup * 2 : 8;
-    void *p= realloc(followup, nc * sizeof(*followup));
-    if (!p)
-      return;
-    followup= p;
-    capfollowup= nc;
-  }
-  strcpy(followup[nfollowup++], db);
-}
-
-/* Changes of the site still waiting for SymmetricDS, and DDL events
-   written but not handled (a pass that failed after writing them: the
-   next idle scan retries). */
-static long long open_changes(MYSQL *m)
-{
-  if (!db_configured(m))
-    return 0;
-  return query_number(m, "SELECT (SELECT COUNT(*) FROM sds_schema_change "
-                         "WHERE state IN ('pending', 'trigger_refresh', "
-                         "'reload_requested')) + (SELECT COUNT(*) FROM "
-                         "sds_schema_event)");
-}
-
-/* Whether a sync of the site without new events could move anything. A
-   change waiting for SymmetricDS's trigger rebuild always could: only the
-   pass itself can tell (it compares the live columns with the active
-   sym_trigger_hist, whatever its create_time: SymmetricDS stamps it when
-   the build starts and commits it later, possibly before this worker's
-   first pass opened the change). Events left by a failed pass: always
-   (sds__sync_run makes it a full pass). Waiting for reloads is cheap to
-   check: the pass moves such a change only once none of its requests is
-   left unprocessed. */
-static int something_to_do(MYSQL *m)
-{
-  return query_number(m,
-           "SELECT (SELECT COUNT(*) FROM sds_schema_event) + "
-           "(SELECT COUNT(*) FROM sds_schema_change WHERE state IN "
-           "('pending', 'trigger_refresh')) + (SELECT COUNT(*) FROM "
-           "sds_schema_change c WHERE c.state = 'reload_requested' AND NOT "
-           "EXISTS (SELECT 1 FROM sym_table_reload_request q WHERE "
-           "q.trigger_id = c.trigger_id AND q.create_time = c.reload_time AND "
-           "q.processed = 0))") != 0;
-}
-
-/* A server that applies replicated changes (read_only, or a running
-   replica) runs no pass that writes: the primary's passes reach it. */
-static int is_replica(MYSQL *m)
-{
-  return query_number(m,
-           "SELECT @@global.read_only OR IFNULL((SELECT variable_value = 'ON' "
-           "FROM information_schema.global_status WHERE variable_name = "
-           "'SLAVE_RUNNING'), 0)") != 0;
-}
-
-/* Write the events of the site into its sds_schema_event and run the
-   sync. */
-static void sync_db(site *s, MYSQL *m, int only_if_needed)
-{
-  char qdb[QID], q[2048];
-  size_t i;
-  long long nopen, reloads;
-  if (!db_configured(m))
-    return;
-  if (only_if_needed && !something_to_do(m))
-  {
-    pthread_mutex_lock(&lock);
-    add_followup(s->name);      /* still waiting: look again later */
-    pthread_mutex_unlock(&lock);
-    return;
-  }
-  quote_ident(qdb, sizeof(qdb), s->name);
-  for (i= 0; i < s->nev; i++)
-  {
-    char t[QID], nt[QID];
-    static const char *const kinds[]= {"create", "alter", "rename", "drop"};
-    const ddl_event *e= &s->ev[i];
-    const char *k= e->kind == 'c' ? kinds[0] : e->kind == 'a' ? kinds[1]
-                 : e->kind == 'r' ? kinds[2] : kinds[3];
-    quote_string(m, t, sizeof(t), e->table);
+    static const char *const names[]= {"create", "alter", "rename", "drop"};
+    const sds_event *e= &s->ev[i];
+    const char *k= e->kind == 'c' ? names[0] : e->kind == 'a' ? names[1]
+                 : e->kind == 'r' ? names[2] : names[3];
+    sds_buf_reset(&q);
+    sds_buf_printf(&q, "CALL sds__worker_event('%s', ", k);
+    sds_quote_literalz(&q, e->table);
+    sds_buf_adds(&q, ", ");
     if (e->new_table[0])
-      quote_string(m, nt, sizeof(nt), e->new_table);
+      sds_quote_literalz(&q, e->new_table);
     else
-      strcpy(nt, "NULL");
-    snprintf(q, sizeof(q),
-             "INSERT INTO %s.sds_schema_event (kind, table_name, "
-             "new_table_name, seen_at) VALUES ('%s', %s, %s, "
-             "FROM_UNIXTIME(%lld.%02ld))",
-             qdb, k, t, nt, (long long) e->at.tv_sec,
-             e->at.tv_nsec / 10000000L);
-    if (run(s, m, q, strlen(q)))
-      return;
+      sds_buf_adds(&q, "NULL");
+    sds_buf_printf(&q, ", %lld.%02ld)", (long long) e->at.tv_sec,
+                   e->at.tv_nsec / 10000000L);
+    rc= run(s, m, &q, NULL, 0, 1);
   }
-  /* a follow-up (no new DDL) only moves the open changes on */
-  snprintf(q, sizeof(q), "CALL %s.sds__sync_run(%d)", qdb,
-           only_if_needed ? 0 : 1);
-  if (run(s, m, q, strlen(q)))
-    return;
-  reloads= query_number(m, "SELECT @sds_sync_reloads");
-  nopen= open_changes(m);
-  pthread_mutex_lock(&lock);
-  sds_stat_syncs++;
-  if (reloads > 0)
-    sds_stat_reloads+= (unsigned long long) reloads;
-  if (nopen > 0)
-    add_followup(s->name);
-  pthread_mutex_unlock(&lock);
+  if (!rc)
+  {
+    sds_buf_reset(&q);
+    sds_buf_printf(&q, "CALL sds__worker_pass('%s', %d, @sds__w_ran, "
+                   "@sds__w_reloads, @sds__w_open_before, @sds__w_open_after)",
+                   kinds[s->kind], s->overflowed);
+    rc= run(s, m, &q, NULL, 0, 1);
+  }
+  if (!rc)
+  {
+    sds_buf_reset(&q);
+    sds_buf_adds(&q, "SELECT @sds__w_ran, @sds__w_reloads, "
+                 "@sds__w_open_before, @sds__w_open_after");
+    rc= run(s, m, &q, res, 4, 1);
+  }
+  sds_buf_free(&q);
+  return rc;
 }
 
-/* The worker account's password: the first line of
+/* The password of site db's worker account, from
    frappe_sds_worker_password_file, which only the server's OS user may
-   read (refused otherwise). No file: no password. 0, or -1 (logged). */
-static int read_password(char *pw, size_t pwsz)
+   read (refused otherwise): the rest of the line "<db> <password>" when
+   the file has one for the site (one password per site), else its first
+   line (one password for all). No file: no password. 0, or -1 (logged). */
+static int read_password(sds_site *s, char *pw, size_t pwsz)
 {
   const char *path= sds_opt_worker_password_file;
+  char buf[8192], *line, *next;
+  size_t dbl= strlen(s->name);
   struct stat st;
   ssize_t n;
   int fd;
@@ -281,106 +204,121 @@ static int read_password(char *pw, size_t pwsz)
     return 0;
   if ((fd= open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
   {
-    set_error("cannot open frappe_sds_worker_password_file %s: %s", path,
-              strerror(errno));
+    sds_worker_error(s, "cannot open frappe_sds_worker_password_file %s: %s",
+                     path, strerror(errno));
     return -1;
   }
   if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077) ||
       st.st_uid != geteuid())
   {
     close(fd);
-    set_error("frappe_sds_worker_password_file %s must be a regular file "
-              "owned by the server's user and readable by it only "
-              "(chmod 600)%s", path, NULL);
+    sds_worker_error(s, "frappe_sds_worker_password_file %s must be a "
+                     "regular file owned by the server's user and readable "
+                     "by it only (chmod 600)", path);
     return -1;
   }
-  n= read(fd, pw, pwsz - 1);
+  n= read(fd, buf, sizeof(buf) - 1);
   close(fd);
-  if (n < 0)
-    n= 0;
-  pw[n]= '\0';
-  pw[strcspn(pw, "\r\n")]= '\0';
+  buf[n < 0 ? 0 : n]= '\0';
+  for (line= buf; line; line= next)
+  {
+    if ((next= strpbrk(line, "\r\n")))
+      *next++= '\0';
+    if (!strncmp(line, s->name, dbl) && line[dbl] == ' ')
+    {
+      line+= dbl + 1;
+      break;
+    }
+  }
+  if (!line)
+    line= buf;
+  n= (ssize_t) strlen(line);
+  if ((size_t) n < pwsz)
+    memcpy(pw, line, (size_t) n + 1);
+  memset(buf, 0, sizeof(buf));
+  if ((size_t) n >= pwsz)
+  {
+    sds_worker_error(s, "frappe_sds_worker_password_file %s: the password "
+                     "for %s is longer than %u bytes", path, s->name,
+                     (unsigned) pwsz - 1);
+    return -1;
+  }
   return 0;
 }
 
-/* The account that serves site db: frappe_sds_worker_user with its "%s"
+/* The account that serves the site: frappe_sds_worker_user with its "%s"
    replaced by the database name (one account per site, each with rights
    on its own site only), or frappe_sds_worker_user itself when it has no
    "%s" -- refused while frappe_sds_databases lists more than one site:
    the code a served site's user can put in its sds__sync_run would run
    with rights on the other sites. 0, or -1 (error set). */
-static int worker_account(const char *db, char *out, size_t outsz)
+static int worker_account(sds_site *s, sds_buf *out)
 {
   const char *t= sds_opt_worker_user, *ph;
-  dblist l= {NULL, 0};
-  size_t chars= 0, i;
+  size_t sites;
   int logged;
   if (!t || !*t)
   {
-    set_error("frappe_sds_worker_user is not set: no site is served%s%s",
-              NULL, NULL);
+    sds_worker_error(s, "frappe_sds_worker_user is not set: no site is "
+                     "served");
     return -1;
   }
   if ((ph= strstr(t, "%s")))
   {
-    if (strstr(ph + 2, "%s") ||
-        (size_t) snprintf(out, outsz, "%.*s%s%s", (int) (ph - t), t, db,
-                          ph + 2) >= outsz)
-      goto bad;
-    for (i= 0; out[i]; i++)
-      chars+= ((unsigned char) out[i] & 0xC0) != 0x80;
-    if (chars > 128)                /* the server's limit on user names */
+    sds_buf_add(out, t, (size_t) (ph - t));
+    sds_buf_adds(out, s->name);
+    sds_buf_adds(out, ph + 2);
+    /* the server's limit on user names */
+    if (strstr(ph + 2, "%s") || out->oom ||
+        sds_utf8_chars(out->data, out->len) > 128)
       goto bad;
     return 0;
   }
-  pthread_mutex_lock(&lock);
-  for_each_listed(db_list, dblist_add, &l);
-  logged= shared_refusal_logged;
-  shared_refusal_logged= l.n > 1;
-  pthread_mutex_unlock(&lock);
-  free(l.v);
-  if (l.n > 1)
+  pthread_mutex_lock(&sds_worker_lock);
+  sites= sds_list_count(sds_db_list);
+  logged= sds_worker_refusal_logged;
+  sds_worker_refusal_logged= sites > 1;
+  pthread_mutex_unlock(&sds_worker_lock);
+  if (sites > 1)
   {
     if (!logged)          /* once per setting, not at every poll */
-      set_error("frappe_sds_worker_user %s would serve every site of "
-              "frappe_sds_databases as one account (a site's own code would "
-              "run with rights on the others): nothing is served; create one "
-              "account per site and set frappe_sds_worker_user to a name with "
-              "%%s for the database, e.g. %s_%%s", t, t);
+      sds_worker_error(NULL, "frappe_sds_worker_user %s would serve every "
+              "site of frappe_sds_databases as one account (a site's own code "
+              "would run with rights on the others): nothing is served; create "
+              "one account per site and set frappe_sds_worker_user to a name "
+              "with %%s for the database, e.g. %s_%%s", t, t);
     return -1;
   }
-  if (strlen(t) >= outsz)
-    goto bad;
-  strcpy(out, t);
-  return 0;
+  sds_buf_adds(out, t);
+  return out->oom ? -1 : 0;
 bad:
-  set_error("frappe_sds_worker_user %s: at most one %%s, and a user name "
-            "of at most 128 characters for database %s", t, db);
+  sds_worker_error(s, "frappe_sds_worker_user %s: at most one %%s, and a "
+                   "user name of at most 128 characters for database %s",
+                   t, s->name);
   return -1;
 }
 
 /* A client connection to the server's own socket, as the site's worker
    account, the site as current database, statements bounded in time. */
-static MYSQL *connect_site(const char *db)
+static MYSQL *connect_site(sds_site *s)
 {
-  MYSQL *m;
-  char pw[512], q[128], user[600];
+  MYSQL *m= NULL;
+  char pw[SDS_PASSWORD_MAX];
   unsigned int connect_to= 10, io_to;
   const char *sock= SDS_SERVER_SOCKET();
-  if (is_stopping())
-    return NULL;
-  if (worker_account(db, user, sizeof(user)))
-    return NULL;
+  sds_buf user, q;
+  sds_buf_init(&user);
+  sds_buf_init(&q);
+  if (is_stopping() || worker_account(s, &user))
+    goto end;
   if (!sock || !*sock)
   {
-    set_error("the server has no Unix socket (@@socket): the worker cannot "
-              "connect%s%s", NULL, NULL);
-    return NULL;
+    sds_worker_error(s, "the server has no Unix socket (@@socket): the "
+                     "worker cannot connect");
+    goto end;
   }
-  if (read_password(pw, sizeof(pw)))
-    return NULL;
-  if (!(m= mysql_init(NULL)))
-    return NULL;
+  if (read_password(s, pw, sizeof(pw)) || !(m= mysql_init(NULL)))
+    goto end;
   /* the server ends a statement at max_statement_time; what it cannot
      interrupt, the dispatcher's watchdog ends 5 s later (run()). The
      client's own timeouts (default: net_read_timeout, 30 s) must not end a
@@ -390,114 +328,123 @@ static MYSQL *connect_site(const char *db)
   mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_to);
   mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_to);
   mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_to);
-  if (!mysql_real_connect(m, "localhost", user, pw[0] ? pw : NULL, db, 0,
-                          sock, CLIENT_MULTI_RESULTS))
+  if (!mysql_real_connect(m, "localhost", user.data, pw[0] ? pw : NULL,
+                          s->name, 0, sock, CLIENT_MULTI_RESULTS))
   {
-    char what[600];
-    memset(pw, 0, sizeof(pw));
-    if (mysql_errno(m) == ER_BAD_DB_ERROR)
-    {
-      /* a listed site not created yet (or dropped): nothing to serve */
-      mysql_close(m);
-      return NULL;
-    }
-    snprintf(what, sizeof(what), "%.100s to %.200s: %.290s", user, db,
-             mysql_error(m));
-    set_error("cannot connect as %s%s", what, NULL);
+    /* a listed site not created yet (or dropped): nothing to serve */
+    if (mysql_errno(m) != ER_BAD_DB_ERROR)
+      sds_worker_error(s, "cannot connect as %.100s to %.200s: %.290s",
+                       user.data, s->name, mysql_error(m));
     mysql_close(m);
-    return NULL;
+    m= NULL;
+    goto end;
   }
-  memset(pw, 0, sizeof(pw));
   mysql_set_character_set(m, "utf8mb4");
-  snprintf(q, sizeof(q), "SET SESSION max_statement_time = %u",
-           sds_opt_statement_timeout);
-  if (mysql_real_query(m, q, (unsigned long) strlen(q)))
+  sds_buf_printf(&q, "SET SESSION max_statement_time = %u",
+                 sds_opt_statement_timeout);
+  if (mysql_real_query(m, q.data, (unsigned long) q.len))
   {
-    set_error("cannot set max_statement_time: %s%s", mysql_error(m), NULL);
+    sds_worker_error(s, "cannot set max_statement_time: %s", mysql_error(m));
     mysql_close(m);
-    return NULL;
+    m= NULL;
   }
+end:
+  memset(pw, 0, sizeof(pw));
+  sds_buf_free(&user);
+  sds_buf_free(&q);
   return m;
 }
 
-void *site_main(void *arg)
+/* When the worker looks at the site again at the latest (Unix time):
+   its follow-up, or the next idle scan (which backs off to at most
+   SDS_IDLE_SCAN_MAX poll intervals); sooner on DDL. */
+static double next_poll(const sds_site *s)
 {
-  site *s= arg;
-  MYSQL *m, *ctl= NULL;
-  long long id;
-  size_t i;
-  thread_ctx tc;
-  cur_site= s;
-  if (thread_begin(&tc))
+  double now= sds_unix_now(), next;
+  pthread_mutex_lock(&sds_worker_lock);
+  next= s->follow_up ? now + sds_opt_poll_ms / 1e3 : sds_worker_next_scan;
+  pthread_mutex_unlock(&sds_worker_lock);
+  return next > now ? next
+                    : now + (double) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX / 1e3;
+}
+
+/* The pass over its two connections (m: the work; ctl: its KILL). */
+static void serve(sds_site *s, MYSQL *m)
+{
+  long long id= -1, res[4]= {0, 0, 0, 0};
+  MYSQL *ctl;
+  sds_buf q;
+  int rc;
+  sds_buf_init(&q);
+  sds_buf_adds(&q, "SELECT CONNECTION_ID()");
+  if (run(s, m, &q, &id, 1, 1) || id <= 0 || !(ctl= connect_site(s)))
   {
-    set_error("the server cannot give the worker a THD (create_background_thd)"
-              "%s%s", NULL, NULL);
-    goto done;
+    sds_buf_free(&q);
+    return;
   }
-  if (!(m= connect_site(s->name)))
-    goto done;
-  if ((id= query_number(m, "SELECT CONNECTION_ID()")) <= 0 ||
-      !(ctl= connect_site(s->name)))
-  {
-    mysql_close(m);
-    goto done;
-  }
+  sds_buf_free(&q);
   pthread_mutex_lock(&ctl_lock);
   s->ctl= ctl;
   s->conn_id= (unsigned long) id;
   pthread_mutex_unlock(&ctl_lock);
   /* (stopping is set before sds_ddl_stop kills: either it killed this
      connection, or this sees it) */
-  if (!is_stopping() && !is_replica(m))
+  if (!is_stopping())
   {
-    if (s->scan)
+    pthread_mutex_lock(&sds_worker_lock);
+    s->info.started= sds_unix_now();
+    pthread_mutex_unlock(&sds_worker_lock);
+    if (s->kind != SDS_PASS_SCAN)
+      record(s, m, "running", 0);
+    rc= pass(s, m, res);
+    pthread_mutex_lock(&sds_worker_lock);
+    s->info.ended= sds_unix_now();
+    s->info.outcome= rc ? SDS_OUT_FAILED : SDS_OUT_OK;
+    s->follow_up= !rc && res[3] > 0;
+    if (s->kind == SDS_PASS_SCAN && res[2] > 0)
+      sds_worker_scan_found_open= 1;   /* keep scanning every poll */
+    if (!rc && res[0] > 0)
     {
-      if (open_changes(m) > 0)
-      {
-        pthread_mutex_lock(&lock);
-        scan_found_open= 1;         /* keep scanning every poll interval */
-        pthread_mutex_unlock(&lock);
-        /* without new DDL, a full sync only when it can make progress */
-        sync_db(s, m, 1);
-      }
+      s->info.passes++;
+      sds_stat_syncs++;
+      sds_stat_reloads+= (unsigned long long) (res[1] > 0 ? res[1] : 0);
     }
-    else
-      sync_db(s, m, !s->startup && !s->has_events);
+    if (rc && (s->nev || s->overflowed))
+      s->queue.overflow= 1;   /* its events not handled: distrust next */
+    pthread_mutex_unlock(&sds_worker_lock);
+    if (s->kind != SDS_PASS_SCAN || res[0] > 0 || rc)
+      record(s, m, s->follow_up ? "following_up" : "idle", next_poll(s));
   }
   pthread_mutex_lock(&ctl_lock);
   s->ctl= NULL;
   s->conn_id= 0;
   pthread_mutex_unlock(&ctl_lock);
   mysql_close(ctl);
-  mysql_close(m);
-done:
-  free(s->ev);
-  s->ev= NULL;
-  s->nev= 0;
-  pthread_mutex_lock(&lock);
-  s->busy= 0;
-  /* events that came during the pass: the dispatcher's turn (their
-     debounce is over: last_event is not moved) */
-  for (i= 0; i < s->nheld && !stopping; i++)
-  {
-    if (npending == cappending)
-    {
-      size_t nc= cappending ? cappending * 2 : 64;
-      ddl_event *p= realloc(pending, nc * sizeof(*p));
-      if (!p)
-        break;
-      pending= p;
-      cappending= nc;
-    }
-    pending[npending++]= s->held[i];
-  }
-  sds_stat_queue_depth= npending;
-  free(s->held);
-  s->held= NULL;
-  s->nheld= 0;
-  pthread_cond_broadcast(&wake);
-  pthread_mutex_unlock(&lock);
-  thread_end(&tc);
-  return NULL;
 }
 
+void *sds_site_main(void *arg)
+{
+  sds_site *s= arg;
+  MYSQL *m;
+  sds_thread_ctx tc;
+  cur_site= s;
+  if (sds_thread_begin(&tc))
+    sds_worker_error(s, "the server cannot give the worker a THD "
+                     "(create_background_thd)");
+  else if ((m= connect_site(s)))
+  {
+    serve(s, m);
+    mysql_close(m);
+  }
+  free(s->ev);
+  pthread_mutex_lock(&sds_worker_lock);
+  s->ev= NULL;
+  s->nev= 0;
+  s->overflowed= 0;
+  s->pass_end_ms= sds_now_ms();
+  s->state= SDS_SITE_ENDED;
+  pthread_cond_broadcast(&sds_worker_wake);
+  pthread_mutex_unlock(&sds_worker_lock);
+  sds_thread_end(&tc);
+  return NULL;
+}

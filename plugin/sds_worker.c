@@ -1,44 +1,52 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-   The worker's dispatcher, in the plugin's own thread: it waits until the
-   burst is quiet for frappe_sds_debounce_ms, then gives each site its own
-   pass (sds_site.c). It re-runs (sds__sync_run(0): the open changes only)
-   while changes wait for SymmetricDS, and once at startup (a full pass)
-   for every listed site, which is what makes a crash between a DDL and its
-   reload request harmless: sds_sync_schema compares the live columns with
-   what SymmetricDS captures. */
+   The worker's dispatcher, in the plugin's own thread. Each site is on its
+   own clock: its DDL waits until the site is quiet for
+   frappe_sds_debounce_ms (another site's DDL does not move it), then the
+   site gets its own pass (sds_site.c). It re-runs (a follow-up: the open
+   changes only) every frappe_sds_poll_ms while the site's changes wait for
+   SymmetricDS, looks at every listed site now and then (an idle scan), and
+   once at startup (a full pass), which is what makes a crash between a DDL
+   and its reload request harmless: sds_sync_schema compares the live
+   columns with what SymmetricDS captures. */
 #include "sds_worker.h"
-#include <mysql/service_sql.h>
 #include <mysql/service_my_print_error.h>
 #include <mysqld_error.h>
 
 #include <errno.h>
-#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-pthread_mutex_t lock= PTHREAD_MUTEX_INITIALIZER;
-pthread_cond_t wake= PTHREAD_COND_INITIALIZER;
+pthread_mutex_t sds_worker_lock= PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t sds_worker_wake= PTHREAD_COND_INITIALIZER;
+int sds_worker_running;
+volatile int sds_worker_stopping;
+double sds_worker_next_scan;
+int sds_worker_scan_found_open;
+int sds_worker_refusal_logged;
+char *sds_db_list, *sds_user_list;
+
 static pthread_t worker;
-int worker_running;
-volatile int stopping;
-ddl_event *pending;
-size_t npending, cappending;
-struct timespec last_event;
-/* databases with changes still waiting for SymmetricDS */
-char (*followup)[SDS_NAME_BYTES + 1];
-size_t nfollowup, capfollowup;
-int scan_found_open;     /* an idle scan found open changes */
+static sds_site **sites;        /* under lock; each site lives until stop */
+static size_t nsites, capsites;
+static long idle_ms;            /* the idle scans' interval */
+static long long next_scan_ms;
 
-/* ---- worker ------------------------------------------------------------- */
+/* ---- shared helpers ------------------------------------------------------ */
 
-static long ms_since(const struct timespec *t)
+long long sds_now_ms(void)
 {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (now.tv_sec - t->tv_sec) * 1000L +
-         (now.tv_nsec - t->tv_nsec) / 1000000L;
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+double sds_unix_now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (double) t.tv_sec + t.tv_nsec / 1e9;
 }
 
 static void deadline_in(struct timespec *ts, long ms)
@@ -53,7 +61,33 @@ static void deadline_in(struct timespec *ts, long ms)
   }
 }
 
-int thread_begin(thread_ctx *c)
+void sds_worker_error(sds_site *s, const char *fmt, ...)
+{
+  char msg[SDS_ERROR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  pthread_mutex_lock(&sds_worker_lock);
+  sds_stat_errors++;
+  memcpy(sds_stat_last_error, msg, sizeof(msg));
+  if (s)
+  {
+    s->info.errors++;
+    memcpy(s->info.error, msg, sizeof(msg));
+    s->info.error_at= sds_unix_now();
+  }
+  pthread_mutex_unlock(&sds_worker_lock);
+  my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: %s", ME_ERROR_LOG_ONLY, msg);
+}
+
+/* frappe_sds_databases changed (under lock) */
+void sds_worker_lists_changed(void)
+{
+  sds_worker_refusal_logged= 0;
+}
+
+int sds_thread_begin(sds_thread_ctx *c)
 {
   my_thread_init();
   c->thd= NULL;
@@ -64,7 +98,7 @@ int thread_begin(thread_ctx *c)
   return 0;
 }
 
-void thread_end(thread_ctx *c)
+void sds_thread_end(sds_thread_ctx *c)
 {
   if (c->thd)
   {
@@ -74,241 +108,233 @@ void thread_end(thread_ctx *c)
   my_thread_end();
 }
 
-site **sites;            /* under lock */
-size_t nsites;
-pthread_mutex_t ctl_lock= PTHREAD_MUTEX_INITIALIZER;
-
-/* The site of that name (created), under lock. */
-static site *site_get(const char *db)
+/* The site of that name, created at its first use (under lock). */
+sds_site *sds_site_get(const char *db, size_t len)
 {
   size_t i;
-  site *s, **p;
-  for (i= 0; i < nsites; i++)
-    if (!strcmp(sites[i]->name, db))
-      return sites[i];
-  if (!(s= calloc(1, sizeof(*s))) ||
-      !(p= realloc(sites, (nsites + 1) * sizeof(*p))))
-  {
-    free(s);
+  sds_site *s;
+  if (!len || len > SDS_NAME_BYTES)
     return NULL;
+  for (i= 0; i < nsites; i++)
+    if (!memcmp(sites[i]->name, db, len) && !sites[i]->name[len])
+      return sites[i];
+  if (nsites == capsites)
+  {
+    size_t nc= capsites ? capsites * 2 : 8;
+    sds_site **p= realloc(sites, nc * sizeof(*p));
+    if (!p)
+      return NULL;
+    sites= p;
+    capsites= nc;
   }
-  strcpy(s->name, db);
-  sites= p;
+  if (!(s= calloc(1, sizeof(*s))))
+    return NULL;
+  memcpy(s->name, db, len);
   sites[nsites++]= s;
   return s;
 }
 
-/* Start the pass of site db (under lock): its events from batch. A site
-   whose pass still runs keeps the events for later (held). */
-static void start_pass(const char *db, const ddl_event *batch, size_t nbatch,
-                       int startup, int scan)
+/* ---- passes -------------------------------------------------------------- */
+
+/* Start a pass of the site (under lock): it takes the site's queue. */
+static void start_pass(sds_site *s, sds_pass_kind kind)
 {
-  site *s= site_get(db);
-  size_t i, n= 0;
-  ddl_event **dst;
-  size_t *ndst;
-  if (!s)
+  if (s->state == SDS_SITE_ENDED)
+  {
+    pthread_mutex_unlock(&sds_worker_lock);
+    pthread_join(s->th, NULL);      /* its thread has ended: at once */
+    pthread_mutex_lock(&sds_worker_lock);
+    s->state= SDS_SITE_IDLE;
+  }
+  if (s->state != SDS_SITE_IDLE)
     return;
-  dst= s->busy ? &s->held : &s->ev;
-  ndst= s->busy ? &s->nheld : &s->nev;
-  for (i= 0; i < nbatch; i++)
-    n+= !strcmp(batch[i].db, db);
-  if (n)
+  s->ev= s->queue.ev;
+  s->nev= s->queue.n;
+  s->overflowed= s->queue.overflow != 0;
+  sds_stat_queue_depth-= s->queue.n;
+  s->queue.ev= NULL;
+  sds_queue_free(&s->queue);
+  s->kind= s->nev || s->overflowed ? SDS_PASS_FULL : kind;
+  s->state= SDS_SITE_RUNNING;
+  if (pthread_create(&s->th, NULL, sds_site_main, s))
   {
-    ddl_event *p= realloc(*dst, (*ndst + n) * sizeof(*p));
-    if (!p)
-      return;               /* the next full pass finds it (drift) */
-    *dst= p;
-    for (i= 0; i < nbatch; i++)
-      if (!strcmp(batch[i].db, db))
-        p[(*ndst)++]= batch[i];
-  }
-  if (s->busy)
-    return;                 /* it follows up itself if changes stay open */
-  if (s->th_live)
-  {
-    pthread_t t= s->th;
-    s->th_live= 0;
-    pthread_mutex_unlock(&lock);
-    pthread_join(t, NULL);  /* finished (not busy): at once */
-    pthread_mutex_lock(&lock);
-  }
-  s->startup= startup;
-  s->scan= scan && !n;
-  s->has_events= n > 0;
-  s->busy= 1;
-  if (pthread_create(&s->th, NULL, site_main, s))
-  {
-    s->busy= 0;
+    /* not lost: the site's next full pass distrusts every signature */
+    s->state= SDS_SITE_IDLE;
     free(s->ev);
     s->ev= NULL;
     s->nev= 0;
-    return;
+    s->queue.overflow= 1;
+    s->last_event= sds_now_ms();
   }
-  s->th_live= 1;
 }
 
-/* The watchdog (dispatcher, under lock): a statement of a pass that runs
-   5 s past frappe_sds_statement_timeout, i.e. one the server did not end
-   at max_statement_time, has its connection killed. */
+/* The watchdog (under lock): a statement of a pass that runs 5 s past
+   frappe_sds_statement_timeout, i.e. one the server did not end at
+   max_statement_time, has its connection killed. */
 static void watchdog(void)
 {
   size_t i;
-  long long now= now_ms(),
+  long long now= sds_now_ms(),
     limit= (long long) sds_opt_statement_timeout * 1000 + 5000;
   for (i= 0; i < nsites; i++)
   {
-    site *s= sites[i];
+    sds_site *s= sites[i];
     long long at= __atomic_load_n(&s->stmt_at, __ATOMIC_RELAXED);
-    if (s->busy && at && now - at > limit)
+    if (s->state == SDS_SITE_RUNNING && at && now - at > limit)
     {
       __atomic_store_n(&s->stmt_at, 0, __ATOMIC_RELAXED);
       sds_stat_timeouts++;
-      pthread_mutex_unlock(&lock);
-      set_error("a statement of the pass of %s ran past "
-                "frappe_sds_statement_timeout: its connection is killed%s",
-                s->name, NULL);
-      kill_pass(s);
-      pthread_mutex_lock(&lock);
+      pthread_mutex_unlock(&sds_worker_lock);
+      sds_worker_error(s, "a statement of the pass of %s ran past "
+                       "frappe_sds_statement_timeout: its connection is "
+                       "killed", s->name);
+      sds_site_kill(s);
+      pthread_mutex_lock(&sds_worker_lock);
     }
   }
 }
 
-/* Wait on `wake` (under lock) for at most ms, in steps of at most 500 ms
-   with the watchdog between them; returns early on a signal when
-   `until_signal`. */
-static void wait_ms(long ms, int until_signal)
+/* Wait (under lock) until `until` (ms, monotonic) or a signal, in steps
+   of at most 500 ms with the watchdog between them. */
+static void wait_until(long long until)
 {
-  struct timespec t0, ts;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  while (!stopping)
+  struct timespec ts;
+  long left= (long) (until - sds_now_ms());
+  if (left <= 0)
+    return;
+  deadline_in(&ts, left < 500 ? left : 500);
+  pthread_cond_timedwait(&sds_worker_wake, &sds_worker_lock, &ts);
+  watchdog();
+}
+
+/* Each listed site's due passes (under lock): its DDL once quiet for its
+   own debounce, its follow-up every poll interval. The earliest time
+   something is due next, in *next. */
+static void dispatch_due(long long *next)
+{
+  size_t i;
+  for (i= 0; i < nsites && !sds_worker_stopping; i++)
   {
-    long left= ms - ms_since(&t0);
-    int rc;
-    if (left <= 0)
-      break;
-    deadline_in(&ts, left < 500 ? left : 500);
-    rc= pthread_cond_timedwait(&wake, &lock, &ts);
-    watchdog();
-    if (rc != ETIMEDOUT && until_signal)
-      break;
+    sds_site *s= sites[i];
+    long long due, now= sds_now_ms();
+    if (s->state == SDS_SITE_RUNNING ||
+        !sds_list_has(sds_db_list, s->name, strlen(s->name)))
+      continue;
+    if (s->queue.n || s->queue.overflow)
+      due= s->last_event + (long long) sds_opt_debounce_ms;
+    else if (s->follow_up)
+      due= s->pass_end_ms + (long long) sds_opt_poll_ms;
+    else
+      continue;
+    if (due > now)
+    {
+      if (due < *next)
+        *next= due;
+      continue;
+    }
+    if (s->queue.n || s->queue.overflow)
+    {
+      idle_ms= (long) sds_opt_poll_ms;   /* work again: scans start over */
+      start_pass(s, SDS_PASS_FULL);
+    }
+    else
+      start_pass(s, SDS_PASS_FOLLOW_UP);
   }
 }
 
-/* The dispatcher: debounce, then one pass per site. */
+/* A pass of every site the DBA listed (under lock): at startup a full
+   one, later an idle scan (changes opened by an sds_sync_schema() call,
+   e.g. after_migrate, that still wait for SymmetricDS) of the sites that
+   have nothing else due. */
+static void dispatch_listed(sds_pass_kind kind)
+{
+  const char *p= sds_db_list, *item;
+  size_t len;
+  while ((item= sds_list_next(&p, &len)) && !sds_worker_stopping)
+  {
+    sds_site *s= sds_site_get(item, len);
+    if (s && (kind == SDS_PASS_FULL ||
+              (!s->queue.n && !s->queue.overflow && !s->follow_up)))
+      start_pass(s, kind);
+  }
+}
+
+/* The idle scans' clock (under lock): frappe_sds_poll_ms while anything
+   is or was just open, then doubled after each scan that found nothing,
+   up to SDS_IDLE_SCAN_MAX poll intervals (a quiet site sees two
+   connections a minute at the defaults, not 24; what it waits for -- a
+   promotion, a Galera node lost mid-migrate, a client's sds_sync_schema()
+   -- is found within that bound). */
+static void scan_if_due(long long now)
+{
+  long poll= (long) sds_opt_poll_ms;
+  if (now < next_scan_ms)
+    return;
+  if (sds_worker_scan_found_open || idle_ms < poll)
+    idle_ms= poll;
+  sds_worker_scan_found_open= 0;
+  dispatch_listed(SDS_PASS_SCAN);
+  next_scan_ms= now + idle_ms;
+  idle_ms= idle_ms * 2 > poll * SDS_IDLE_SCAN_MAX ? poll * SDS_IDLE_SCAN_MAX
+                                                  : idle_ms * 2;
+}
+
+/* SQL run during plugin initialisation would find the server half-built
+   (UDFs are loaded after plugins): wait until it has started. */
+static void wait_server_started(void)
+{
+  int waited= 0;
+  while (!sds_worker_stopping &&
+         (SDS_SERVER_STARTED_KNOWN() ? !SDS_SERVER_STARTED() : waited < 5000))
+  {
+    struct timespec ts;
+    deadline_in(&ts, 100);
+    pthread_cond_timedwait(&sds_worker_wake, &sds_worker_lock, &ts);
+    waited+= 100;
+  }
+}
+
+/* The dispatcher. */
 static void *worker_main(void *arg)
 {
-  int startup= 1, scan;
-  long idle_ms= (long) sds_opt_poll_ms;
   size_t i;
-  thread_ctx tc;
+  sds_thread_ctx tc;
   (void) arg;
-  thread_begin(&tc);
-  pthread_mutex_lock(&lock);
-  /* SQL run during plugin initialisation would find the server half-built
-     (UDFs are loaded after plugins): wait until it has started */
+  sds_thread_begin(&tc);
+  pthread_mutex_lock(&sds_worker_lock);
+  wait_server_started();
+  idle_ms= (long) sds_opt_poll_ms;
+  dispatch_listed(SDS_PASS_FULL);
+  next_scan_ms= sds_now_ms() + idle_ms;
+  while (!sds_worker_stopping)
   {
-    int waited= 0;
-    while (!stopping && (SDS_SERVER_STARTED_KNOWN() ? !SDS_SERVER_STARTED()
-                                                    : waited < 5000))
-    {
-      struct timespec ts;
-      deadline_in(&ts, 100);
-      pthread_cond_timedwait(&wake, &lock, &ts);
-      waited+= 100;
-    }
-  }
-  while (!stopping)
-  {
-    ddl_event *batch;
-    size_t nbatch;
-    dblist dbs= {NULL, 0};
-
-    scan= 0;
-    /* the idle scan's interval: frappe_sds_poll_ms while anything is or
-       was just open, then doubled after each scan that found nothing, up
-       to SDS_IDLE_SCAN_MAX poll intervals (a quiet site sees two
-       connections a minute at the defaults, not 24; what it waits for --
-       a promotion, a Galera node lost mid-migrate, a client's
-       sds_sync_schema() -- is found within that bound) */
-    if (scan_found_open || idle_ms < (long) sds_opt_poll_ms)
-      idle_ms= sds_opt_poll_ms;
-    scan_found_open= 0;
-    if (!startup && npending == 0)
-    {
-      /* idle, or waiting for SymmetricDS to rebuild triggers: until new
-         DDL, or the poll interval when a site has follow-ups or open
-         changes (a site's pass ending wakes this and may have added
-         them), else the idle scan's interval */
-      struct timespec t0;
-      clock_gettime(CLOCK_MONOTONIC, &t0);
-      for (;;)
-      {
-        long wait= nfollowup || scan_found_open ? (long) sds_opt_poll_ms
-                                                : idle_ms;
-        if (stopping || npending || ms_since(&t0) >= wait)
-          break;
-        wait_ms(wait - ms_since(&t0), 1);
-      }
-      if (stopping)
-        break;
-      /* nothing new: look for changes opened by an sds_sync_schema()
-         call (after_migrate) that still wait for SymmetricDS */
-      if (npending == 0 && !nfollowup)
-      {
-        scan= 1;
-        idle_ms= idle_ms * 2 > (long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX
-                 ? (long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX : idle_ms * 2;
-      }
-    }
-    /* debounce: a migrate fires hundreds of ALTERs; wait for quiet */
-    while (npending && !stopping &&
-           ms_since(&last_event) < (long) sds_opt_debounce_ms)
-      wait_ms((long) sds_opt_debounce_ms - ms_since(&last_event) + 1, 0);
-    if (stopping)
-      break;
-    if (!sds_opt_watch && !startup)
+    long long now= sds_now_ms(), next= next_scan_ms;
+    if (!sds_opt_watch)
     {
       /* switched off: no follow-ups either (a DBA or a test drives
          sds_sync_schema() by hand meanwhile). Events queued before the
          switch wait for it to come back on: look again after a poll
          interval (not at once: that would spin) */
-      nfollowup= 0;
-      wait_ms((long) sds_opt_poll_ms, 1);
+      for (i= 0; i < nsites; i++)
+        sites[i]->follow_up= 0;
+      wait_until(now + (long long) sds_opt_poll_ms);
       continue;
     }
-    batch= pending;
-    nbatch= npending;
-    pending= NULL;
-    npending= cappending= 0;
-    sds_stat_queue_depth= 0;
-    /* the sites to sync: those with events, follow-ups, and at startup
-       or in an idle scan every site the DBA listed */
-    for (i= 0; i < nbatch; i++)
-      dblist_add(batch[i].db, &dbs);
-    for (i= 0; i < nfollowup; i++)
-      dblist_add(followup[i], &dbs);
-    if (nbatch || nfollowup)
-      idle_ms= sds_opt_poll_ms;     /* work again: scans start over */
-    nfollowup= 0;
-    if (startup || scan)
-      for_each_listed(db_list, dblist_add, &dbs);
-    for (i= 0; i < dbs.n && !stopping; i++)
-      /* (a site the DBA has removed from the list since is served no more) */
-      if (db_list && in_list(db_list, dbs.v[i], strlen(dbs.v[i])))
-        start_pass(dbs.v[i], batch, nbatch, startup, scan);
-    startup= 0;
-    free(batch);
-    free(dbs.v);
+    dispatch_due(&next);
+    scan_if_due(now);
+    if (next_scan_ms < next)
+      next= next_scan_ms;
+    sds_worker_next_scan= sds_unix_now() + (double) (next_scan_ms - now) / 1e3;
+    wait_until(next);
   }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&sds_worker_lock);
   /* stopping (UNINSTALL SONAME, shutdown): end the passes that run (a
      statement that does not return would hold the plugin's stop). Done
      here, in a thread with a THD of its own, not in the deinit's. No pass
      starts any more; the sites do not change. */
   for (i= 0; i < nsites; i++)
-    kill_pass(sites[i]);
-  thread_end(&tc);
+    sds_site_kill(sites[i]);
+  sds_thread_end(&tc);
   return NULL;
 }
 
@@ -316,7 +342,7 @@ int sds_ddl_start(void)
 {
   pthread_attr_t attr;
   int rc;
-  stopping= 0;
+  sds_worker_stopping= 0;
   pthread_attr_init(&attr);
   rc= pthread_create(&worker, &attr, worker_main, NULL);
   pthread_attr_destroy(&attr);
@@ -327,42 +353,37 @@ int sds_ddl_start(void)
                     ME_ERROR_LOG_ONLY, rc);
     return 1;
   }
-  worker_running= 1;
+  sds_worker_running= 1;
   return 0;
 }
 
 void sds_ddl_stop(void)
 {
   size_t i;
-  if (!worker_running)
+  if (!sds_worker_running)
     return;
-  pthread_mutex_lock(&lock);
-  stopping= 1;
-  worker_running= 0;
-  pthread_cond_broadcast(&wake);
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_lock(&sds_worker_lock);
+  sds_worker_stopping= 1;
+  sds_worker_running= 0;
+  pthread_cond_broadcast(&sds_worker_wake);
+  pthread_mutex_unlock(&sds_worker_lock);
   pthread_join(worker, NULL);   /* it killed the running passes */
+  /* (the hook adds no site once sds_worker_running is 0, under lock) */
   for (i= 0; i < nsites; i++)
-    if (sites[i]->th_live)
+    if (sites[i]->state != SDS_SITE_IDLE)
       pthread_join(sites[i]->th, NULL);
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&sds_worker_lock);
   for (i= 0; i < nsites; i++)
   {
+    sds_queue_free(&sites[i]->queue);
     free(sites[i]->ev);
-    free(sites[i]->held);
     free(sites[i]);
   }
   free(sites);
   sites= NULL;
-  nsites= 0;
-  set_copy(&db_list, NULL);
-  set_copy(&user_list, NULL);
-  free(pending);
-  pending= NULL;
-  npending= cappending= 0;
-  free(followup);
-  followup= NULL;
-  nfollowup= capfollowup= 0;
+  nsites= capsites= 0;
+  sds_list_copy(&sds_db_list, NULL);
+  sds_list_copy(&sds_user_list, NULL);
   sds_stat_queue_depth= 0;
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&sds_worker_lock);
 }

@@ -23,6 +23,9 @@ DROP PROCEDURE IF EXISTS sds_sync_schema;
 DROP PROCEDURE IF EXISTS sds__sync_step;
 DROP PROCEDURE IF EXISTS sds__sync_run;
 DROP PROCEDURE IF EXISTS sds__sig_take;
+DROP PROCEDURE IF EXISTS sds__worker_event;
+DROP PROCEDURE IF EXISTS sds__worker_pass;
+DROP PROCEDURE IF EXISTS sds__worker_record;
 -- OPERATIONS (owned by the operations work)
 DROP VIEW IF EXISTS sds_status;
 DROP VIEW IF EXISTS sds_naming_series_risk;
@@ -65,6 +68,7 @@ DROP TABLE IF EXISTS sds_setup_state;
 DROP TABLE IF EXISTS sds_schema_event;
 DROP TABLE IF EXISTS sds_schema_change;
 DROP TABLE IF EXISTS sds_table_sig;
+DROP TABLE IF EXISTS sds_worker;
 DROP TABLE IF EXISTS sds_install;
 DROP FUNCTION IF EXISTS sds__sql_version;
 DROP FUNCTION IF EXISTS sds__version_num;
