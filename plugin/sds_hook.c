@@ -116,6 +116,13 @@ static int queue_reserve(sds_queue *q)
   return 0;
 }
 
+void sds_queue_distrust(sds_site *s, double t)
+{
+  if (!s->queue.overflow_since || t < s->queue.overflow_since)
+    s->queue.overflow_since= t;
+  s->last_event= sds_now_ms();
+}
+
 void sds_queue_free(sds_queue *q)
 {
   free(q->ev);
@@ -129,7 +136,9 @@ static void queue_event(sds_site *s, const struct mysql_event_table *ev,
 {
   sds_queue *q= &s->queue;
   sds_event *e;
+  struct timespec e_now;
   size_t i= 0;
+  clock_gettime(CLOCK_REALTIME, &e_now);
   s->info.events++;
   if (q->nslot)
     i= queue_slot(q, kind, ev->table.str, ev->table.length);
@@ -147,12 +156,13 @@ static void queue_event(sds_site *s, const struct mysql_event_table *ev,
          signature change (sds__worker_pass) */
       s->info.overflows++;
       sds_stat_overflows++;
-      if (!q->overflow++)
+      if (!q->overflow_since)
         my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: the DDL queue of %s is "
                         "full (frappe_sds_queue_max = %u): its next pass "
                         "compares the signature of every table",
                         ME_ERROR_LOG_ONLY | ME_WARNING, s->name,
                         sds_opt_queue_max);
+      sds_queue_distrust(s, (double) e_now.tv_sec + e_now.tv_nsec / 1e9);
       return;
     }
     i= queue_slot(q, kind, ev->table.str, ev->table.length);
@@ -165,7 +175,7 @@ static void queue_event(sds_site *s, const struct mysql_event_table *ev,
     if (kind == 'r' && name_ok(ev->new_table))
       copy_name(e->new_table, ev->new_table);
   }
-  clock_gettime(CLOCK_REALTIME, &e->at);
+  e->at= e_now;
 }
 
 /* ---- the audit callback ------------------------------------------------- */
@@ -209,7 +219,7 @@ ddl_seen(MYSQL_THD thd, unsigned int event_class,
     return;
   }
   sds_stat_events++;
-  first= !s->queue.n && !s->queue.overflow;
+  first= !s->queue.n && !s->queue.overflow_since;
   queue_event(s, ev, kind);
   s->last_event= sds_now_ms();
   /* the site's first event wakes the worker; later ones of the burst only

@@ -94,7 +94,9 @@ static int run(sds_site *s, MYSQL *m, const sds_buf *q, long long *v,
   {
     /* (a listed database without frappe_sds: nothing to serve, as when
        it does not exist) */
-    if (log && !is_stopping() && mysql_errno(m) != ER_SP_DOES_NOT_EXIST)
+    if (mysql_errno(m) == ER_SP_DOES_NOT_EXIST)
+      s->absent= 1;
+    else if (log && !is_stopping())
       sds_worker_error(s, "sync of database %.200s failed: %u %.250s",
                        s->name, mysql_errno(m), mysql_error(m));
     return -1;
@@ -170,9 +172,9 @@ static int pass(sds_site *s, MYSQL *m, long long res[4])
   if (!rc)
   {
     sds_buf_reset(&q);
-    sds_buf_printf(&q, "CALL sds__worker_pass('%s', %d, @sds__w_ran, "
+    sds_buf_printf(&q, "CALL sds__worker_pass('%s', %.3f, @sds__w_ran, "
                    "@sds__w_reloads, @sds__w_open_before, @sds__w_open_after)",
-                   kinds[s->kind], s->overflowed);
+                   kinds[s->kind], s->overflow_since);
     rc= run(s, m, &q, NULL, 0, 1);
   }
   if (!rc)
@@ -186,11 +188,26 @@ static int pass(sds_site *s, MYSQL *m, long long res[4])
   return rc;
 }
 
+/* Whether the password file's first line is "<db> <password>" for a
+   site the DBA listed (a file of per-site lines), not one password. */
+static int per_site_file(const char *first)
+{
+  const char *sp= strchr(first, ' ');
+  int r;
+  if (!sp)
+    return 0;
+  pthread_mutex_lock(&sds_worker_lock);
+  r= sds_db_list && sds_list_has(sds_db_list, first, (size_t) (sp - first));
+  pthread_mutex_unlock(&sds_worker_lock);
+  return r;
+}
+
 /* The password of site db's worker account, from
    frappe_sds_worker_password_file, which only the server's OS user may
    read (refused otherwise): the rest of the line "<db> <password>" when
    the file has one for the site (one password per site), else its first
-   line (one password for all). No file: no password. 0, or -1 (logged). */
+   line (one password for all) unless that is such a line for another
+   site. No file: no password. 0, or -1 (logged). */
 static int read_password(sds_site *s, char *pw, size_t pwsz)
 {
   const char *path= sds_opt_worker_password_file;
@@ -229,6 +246,13 @@ static int read_password(sds_site *s, char *pw, size_t pwsz)
       line+= dbl + 1;
       break;
     }
+  }
+  if (!line && per_site_file(buf))
+  {
+    memset(buf, 0, sizeof(buf));
+    sds_worker_error(s, "frappe_sds_worker_password_file %s has no line "
+                     "\"%s <password>\"", path, s->name);
+    return -1;
   }
   if (!line)
     line= buf;
@@ -332,7 +356,9 @@ static MYSQL *connect_site(sds_site *s)
                           s->name, 0, sock, CLIENT_MULTI_RESULTS))
   {
     /* a listed site not created yet (or dropped): nothing to serve */
-    if (mysql_errno(m) != ER_BAD_DB_ERROR)
+    if (mysql_errno(m) == ER_BAD_DB_ERROR)
+      s->absent= 1;
+    else
       sds_worker_error(s, "cannot connect as %.100s to %.200s: %.290s",
                        user.data, s->name, mysql_error(m));
     mysql_close(m);
@@ -409,8 +435,16 @@ static void serve(sds_site *s, MYSQL *m)
       sds_stat_syncs++;
       sds_stat_reloads+= (unsigned long long) (res[1] > 0 ? res[1] : 0);
     }
-    if (rc && (s->nev || s->overflowed))
-      s->queue.overflow= 1;   /* its events not handled: distrust next */
+    if (rc)
+      sds_site_lost_events(s);  /* not handled: distrust the next pass */
+    else
+    {
+      free(s->ev);
+      s->ev= NULL;
+      s->nev= 0;
+      s->overflow_since= 0;
+      s->retry_at= 0;
+    }
     pthread_mutex_unlock(&sds_worker_lock);
     if (s->kind != SDS_PASS_SCAN || res[0] > 0 || rc)
       record(s, m, s->follow_up ? "following_up" : "idle", next_poll(s));
@@ -436,11 +470,9 @@ void *sds_site_main(void *arg)
     serve(s, m);
     mysql_close(m);
   }
-  free(s->ev);
   pthread_mutex_lock(&sds_worker_lock);
-  s->ev= NULL;
-  s->nev= 0;
-  s->overflowed= 0;
+  if (s->nev || s->overflow_since)
+    sds_site_lost_events(s);    /* no connection: not handled either */
   s->pass_end_ms= sds_now_ms();
   s->state= SDS_SITE_ENDED;
   pthread_cond_broadcast(&sds_worker_wake);

@@ -136,6 +136,33 @@ sds_site *sds_site_get(const char *db, size_t len)
 
 /* ---- passes -------------------------------------------------------------- */
 
+/* The events the site's pass took are not handled (a pass that failed
+   or could not start): the next full pass, no sooner than a backed-off
+   scan interval, distrusts every signature change since the earliest of
+   them. A site that is not there (no database, no frappe_sds) drops
+   them, as it is not served (under lock). */
+void sds_site_lost_events(sds_site *s)
+{
+  size_t i;
+  double t= s->overflow_since;
+  for (i= 0; i < s->nev; i++)
+  {
+    double at= (double) s->ev[i].at.tv_sec + s->ev[i].at.tv_nsec / 1e9;
+    if (!t || at < t)
+      t= at;
+  }
+  if (t && !s->absent)
+  {
+    sds_queue_distrust(s, t);
+    s->retry_at= sds_now_ms() +
+                 (long long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX;
+  }
+  free(s->ev);
+  s->ev= NULL;
+  s->nev= 0;
+  s->overflow_since= 0;
+}
+
 /* Start a pass of the site (under lock): it takes the site's queue. */
 static void start_pass(sds_site *s, sds_pass_kind kind)
 {
@@ -150,21 +177,18 @@ static void start_pass(sds_site *s, sds_pass_kind kind)
     return;
   s->ev= s->queue.ev;
   s->nev= s->queue.n;
-  s->overflowed= s->queue.overflow != 0;
+  s->overflow_since= s->queue.overflow_since;
   sds_stat_queue_depth-= s->queue.n;
   s->queue.ev= NULL;
   sds_queue_free(&s->queue);
-  s->kind= s->nev || s->overflowed ? SDS_PASS_FULL : kind;
+  s->kind= s->nev || s->overflow_since ? SDS_PASS_FULL : kind;
+  s->absent= 0;
   s->state= SDS_SITE_RUNNING;
   if (pthread_create(&s->th, NULL, sds_site_main, s))
   {
     /* not lost: the site's next full pass distrusts every signature */
     s->state= SDS_SITE_IDLE;
-    free(s->ev);
-    s->ev= NULL;
-    s->nev= 0;
-    s->queue.overflow= 1;
-    s->last_event= sds_now_ms();
+    sds_site_lost_events(s);
   }
 }
 
@@ -220,8 +244,12 @@ static void dispatch_due(long long *next)
     if (s->state == SDS_SITE_RUNNING ||
         !sds_list_has(sds_db_list, s->name, strlen(s->name)))
       continue;
-    if (s->queue.n || s->queue.overflow)
+    if (s->queue.n || s->queue.overflow_since)
+    {
       due= s->last_event + (long long) sds_opt_debounce_ms;
+      if (due < s->retry_at)
+        due= s->retry_at;
+    }
     else if (s->follow_up)
       due= s->pass_end_ms + (long long) sds_opt_poll_ms;
     else
@@ -232,7 +260,7 @@ static void dispatch_due(long long *next)
         *next= due;
       continue;
     }
-    if (s->queue.n || s->queue.overflow)
+    if (s->queue.n || s->queue.overflow_since)
     {
       idle_ms= (long) sds_opt_poll_ms;   /* work again: scans start over */
       start_pass(s, SDS_PASS_FULL);
@@ -254,7 +282,7 @@ static void dispatch_listed(sds_pass_kind kind)
   {
     sds_site *s= sds_site_get(item, len);
     if (s && (kind == SDS_PASS_FULL ||
-              (!s->queue.n && !s->queue.overflow && !s->follow_up)))
+              (!s->queue.n && !s->queue.overflow_since && !s->follow_up)))
       start_pass(s, kind);
   }
 }

@@ -30,15 +30,16 @@ typedef struct sds_event
 /* A site's queue: the events in arrival order, and a hash set over them
    (open addressing, index + 1; 0 is empty) so that the hook's cost per
    event does not grow with the queue. At most frappe_sds_queue_max
-   events: beyond, `overflow` is set and the site's next pass distrusts
-   every signature change (sds__worker_pass). */
+   events: beyond, `overflow_since` is set (the Unix time of the first
+   event not queued) and the site's next pass distrusts every signature
+   change since then (sds__worker_pass). */
 typedef struct sds_queue
 {
   sds_event *ev;
   size_t n, cap;
   unsigned *slot;
   size_t nslot;                 /* a power of two, or 0 */
-  int overflow;
+  double overflow_since;        /* 0: none */
 } sds_queue;
 
 /* Where a site is (pg_cron's task states play the same part). */
@@ -86,7 +87,11 @@ typedef struct sds_site
   long long pass_end_ms;        /* ms (monotonic) its last pass ended */
   sds_event *ev;                /* the running pass's events */
   size_t nev;
-  int overflowed;               /* the running pass's queue overflowed */
+  double overflow_since;        /* of the running pass's queue; 0: none */
+  int absent;                   /* the pass found no site (no database, no
+                                   frappe_sds): nothing to serve */
+  long long retry_at;           /* ms (monotonic): a pass that lost events
+                                   is retried no sooner; 0: none */
   sds_site_info info;
   MYSQL *ctl;                   /* under ctl_lock */
   unsigned long conn_id;        /* of m, under ctl_lock; 0: none */
@@ -116,6 +121,10 @@ void sds_thread_end(sds_thread_ctx *c);
 
 sds_site *sds_site_get(const char *db, size_t len);  /* under lock */
 void sds_queue_free(sds_queue *q);
+/* The queue of the site lost events (a full queue, a pass that failed
+   after taking them) from time t on: distrust (under lock). */
+void sds_queue_distrust(sds_site *s, double t);
+void sds_site_lost_events(sds_site *s);
 /* Record an error in the log and Frappe_sds_last_error (and the site's
    own row when s is not NULL). */
 void sds_worker_error(sds_site *s, const char *fmt, ...)

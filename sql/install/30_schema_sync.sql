@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS sds_table_sig (
   taken_at DATETIME(2) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: column signature of each replicated table at the last settled pass';
+ALTER TABLE sds_table_sig ADD COLUMN IF NOT EXISTS changed_at DATETIME(2) NULL
+  COMMENT 'wall clock (SYSDATE) when the signature last changed: a pass after a lost DDL event distrusts later changes';
 
 -- The FRAPPE_SDS worker's view of this site (one row, written by the
 -- worker's own connection through sds__worker_record): what it is doing
@@ -70,8 +72,8 @@ CREATE TABLE IF NOT EXISTS sds_worker (
   overflows BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'events not queued (frappe_sds_queue_max): the next pass compared every signature',
   passes BIGINT UNSIGNED NOT NULL DEFAULT 0,
   errors BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  distrust TINYINT NOT NULL DEFAULT 0
-    COMMENT '1: DDL may have gone unseen (overflow); the next full pass treats every changed signature as a change',
+  distrust_since DATETIME(3) NULL
+    COMMENT 'DDL since then may have gone unseen (the queue overflowed): the next full pass treats every changed signature as a change',
   updated_at DATETIME(3) NOT NULL,
   CONSTRAINT one_row CHECK (id = 1)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
@@ -87,7 +89,7 @@ DELIMITER //
 DROP PROCEDURE IF EXISTS sds__sync_step//
 CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50),
                                 IN p_me VARCHAR(50), IN p_now DATETIME, IN p_full TINYINT,
-                                IN p_distrust TINYINT)
+                                IN p_distrust_since DATETIME(3))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
 BEGIN
@@ -201,13 +203,16 @@ BEGIN
     WHERE ((h.trigger_id IS NOT NULL AND l.cols <> h.cols)
            OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
                       AND e.kind = 'alter' AND e.table_name = l.table_name)
-           -- p_distrust (the worker's queue of the site overflowed: DDL
-           -- may have gone unseen): a signature that changed since the
-           -- last settled pass is a change, whatever explains it
-           OR (p_distrust AND EXISTS (SELECT 1 FROM sds_table_sig g
+           -- p_distrust_since (the worker's queue of the site overflowed:
+           -- DDL since then may have gone unseen): a signature that differs
+           -- from the last settled one is a change, whatever explains it,
+           -- and so is one that changed since (a pass that ran meanwhile
+           -- may have taken the unseen DDL's columns as its baseline)
+           OR (p_distrust_since IS NOT NULL AND EXISTS (SELECT 1 FROM sds_table_sig g
                  JOIN sds__cols k ON k.table_name = g.table_name
                  WHERE g.table_name = l.table_name COLLATE utf8mb4_bin
-                   AND (g.col_sig <> k.col_sig OR g.attr_sig <> k.attr_sig))))
+                   AND (g.col_sig <> k.col_sig OR g.attr_sig <> k.attr_sig
+                        OR g.changed_at >= p_distrust_since - INTERVAL 1 SECOND))))
       AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
                       AND o.state IN ('pending', 'trigger_refresh'))
     ORDER BY l.trigger_id;
@@ -228,7 +233,7 @@ BEGIN
         c.message = IF(g.attr_sig = k.attr_sig,
           'no column changed (index, comment or table option): SymmetricDS keeps its trigger, branches need nothing',
           'defaults or nullability changed: SymmetricDS keeps its trigger; reload without waiting')
-    WHERE c.state = 'pending' AND c.kind IN ('alter', 'drift') AND c.had_drift = 0
+    WHERE c.state = 'pending' AND c.kind = 'alter' AND c.had_drift = 0
       AND l.cols = h.cols AND g.col_sig = k.col_sig AND g.taken_at < c.ddl_at;
 
   -- 3. Make SymmetricDS rebuild the changed tables' capture triggers now,
@@ -354,6 +359,11 @@ BEGIN
       taken_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
                     AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.taken_at,
                     VALUES(taken_at)),
+      -- (SYSDATE: when this row is written, after the columns were read;
+      -- NOW() is when the CALL began, possibly before a DDL it absorbed)
+      changed_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
+                      AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.changed_at,
+                      SYSDATE(2)),
       col_sig = VALUES(col_sig), attr_sig = VALUES(attr_sig);
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
@@ -405,7 +415,7 @@ sync: BEGIN
   DECLARE v_now DATETIME DEFAULT NOW();
   DECLARE v_node_disabled, v_triggers_disabled VARCHAR(255);
   DECLARE v_iso VARCHAR(40) DEFAULT @@SESSION.tx_isolation;
-  DECLARE v_distrust TINYINT DEFAULT 0;
+  DECLARE v_distrust DATETIME(3) DEFAULT NULL;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
@@ -464,10 +474,12 @@ sync: BEGIN
   -- the worker's queue of this site overflowed (sds__worker_pass): DDL
   -- may have gone unseen, so this full pass distrusts every signature
   -- change, and settles the flag with its own commit
-  SET v_distrust = p_full AND IFNULL((SELECT w.distrust FROM sds_worker w WHERE w.id = 1), 0);
+  IF p_full THEN
+    SET v_distrust = (SELECT w.distrust_since FROM sds_worker w WHERE w.id = 1);
+  END IF;
   CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full, v_distrust);
-  IF v_distrust THEN
-    UPDATE sds_worker SET distrust = 0 WHERE id = 1;
+  IF v_distrust IS NOT NULL THEN
+    UPDATE sds_worker SET distrust_since = NULL WHERE id = 1 AND distrust_since = v_distrust;
   END IF;
   COMMIT;
   SET SESSION tx_isolation = v_iso;
@@ -487,15 +499,16 @@ CREATE PROCEDURE sds__worker_event(IN p_kind VARCHAR(10), IN p_table VARCHAR(64)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the worker records a DDL event the hook saw (p_at: Unix time)'
 BEGIN
-  -- (a site not set up yet has nothing to keep in sync)
-  IF EXISTS (SELECT 1 FROM sds_setup_state) THEN
+  -- (a site not set up yet has nothing to keep in sync; a replica gets
+  -- the primary's rows by replication)
+  IF EXISTS (SELECT 1 FROM sds_setup_state) AND sds__replica_reason() IS NULL THEN
     INSERT INTO sds_schema_event (kind, table_name, new_table_name, seen_at)
       VALUES (p_kind, p_table, p_new_table, FROM_UNIXTIME(p_at));
   END IF;
 END//
 
 DROP PROCEDURE IF EXISTS sds__worker_pass//
-CREATE PROCEDURE sds__worker_pass(IN p_kind VARCHAR(10), IN p_overflowed TINYINT,
+CREATE PROCEDURE sds__worker_pass(IN p_kind VARCHAR(10), IN p_overflow_since DECIMAL(16,3),
     OUT p_ran TINYINT, OUT p_reloads BIGINT, OUT p_open_before BIGINT, OUT p_open_after BIGINT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: one pass of the worker (full, follow_up, scan): whether it ran, reloads requested, open changes before and after'
@@ -510,10 +523,12 @@ pass: BEGIN
   IF NOT EXISTS (SELECT 1 FROM sds_setup_state) OR sds__replica_reason() IS NOT NULL THEN
     LEAVE pass;
   END IF;
-  IF p_overflowed THEN
+  IF p_overflow_since > 0 THEN
     -- committed before the pass: a pass that fails leaves it for the next
-    INSERT INTO sds_worker (id, distrust, updated_at) VALUES (1, 1, NOW(3))
-      ON DUPLICATE KEY UPDATE distrust = 1;
+    INSERT INTO sds_worker (id, state, distrust_since, updated_at)
+      VALUES (1, 'running', FROM_UNIXTIME(p_overflow_since), NOW(3))
+      ON DUPLICATE KEY UPDATE distrust_since =
+        LEAST(IFNULL(distrust_since, VALUES(distrust_since)), VALUES(distrust_since));
   END IF;
   SET v_open = (SELECT COUNT(*) FROM sds_schema_change
                 WHERE state IN ('pending', 'trigger_refresh', 'reload_requested'))
@@ -555,6 +570,7 @@ CREATE PROCEDURE sds__worker_record(IN p_state VARCHAR(20), IN p_kind VARCHAR(10
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the worker records what it is doing on this site (times: Unix time)'
 BEGIN
+  IF sds__replica_reason() IS NULL THEN
   INSERT INTO sds_worker (id, state, pass_kind, pass_started_at, pass_ended_at, outcome,
                           last_error, last_error_at, next_poll_at, events, coalesced,
                           overflows, passes, errors, updated_at)
@@ -567,6 +583,7 @@ BEGIN
       last_error_at = VALUES(last_error_at), next_poll_at = VALUES(next_poll_at),
       events = VALUES(events), coalesced = VALUES(coalesced), overflows = VALUES(overflows),
       passes = VALUES(passes), errors = VALUES(errors), updated_at = VALUES(updated_at);
+  END IF;
 END//
 
 DROP PROCEDURE IF EXISTS sds_sync_schema//
