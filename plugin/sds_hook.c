@@ -222,6 +222,7 @@ ddl_seen(MYSQL_THD thd, unsigned int event_class,
   first= !s->queue.n && !s->queue.overflow_since;
   queue_event(s, ev, kind);
   s->last_event= sds_now_ms();
+  s->retry_at= 0;     /* new DDL: a failed pass's backoff is over */
   /* the site's first event wakes the worker; later ones of the burst only
      move the site's last_event on (the worker looks at it when the site's
      debounce deadline comes): no context switch per ALTER of a migrate */

@@ -1,8 +1,9 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    Declaration of the FRAPPE_SDS plugin with its system and status
    variables: an audit plugin subscribed to TABLE events (the DDL hook,
-   sds_ddl.c) whose presence the UDFs also check, so that they can rely on
-   the server services bound when the plugin loads. */
+   sds_hook.c; its worker: sds_worker.c, sds_site.c) whose presence the
+   UDFs also check, so that they can rely on the server services bound
+   when the plugin loads. */
 #include "sds_compat.h"
 #include "sds_ddl.h"
 #include <mysql/service_thd_alloc.h>

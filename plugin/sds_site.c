@@ -420,7 +420,7 @@ static void serve(sds_site *s, MYSQL *m)
     pthread_mutex_lock(&sds_worker_lock);
     s->info.started= sds_unix_now();
     pthread_mutex_unlock(&sds_worker_lock);
-    if (s->kind != SDS_PASS_SCAN)
+    if (s->kind == SDS_PASS_FULL)   /* (a follow-up is short: no write) */
       record(s, m, "running", 0);
     rc= pass(s, m, res);
     pthread_mutex_lock(&sds_worker_lock);

@@ -91,7 +91,8 @@ typedef struct sds_site
   int absent;                   /* the pass found no site (no database, no
                                    frappe_sds): nothing to serve */
   long long retry_at;           /* ms (monotonic): a pass that lost events
-                                   is retried no sooner; 0: none */
+                                   is retried no sooner, unless new DDL
+                                   comes; 0: none */
   sds_site_info info;
   MYSQL *ctl;                   /* under ctl_lock */
   unsigned long conn_id;        /* of m, under ctl_lock; 0: none */
