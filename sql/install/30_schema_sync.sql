@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS sds_table_sig (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: column signature of each replicated table at the last settled pass';
 ALTER TABLE sds_table_sig ADD COLUMN IF NOT EXISTS changed_at DATETIME(2) NULL
-  COMMENT 'wall clock (SYSDATE) when the signature last changed: a pass after a lost DDL event distrusts later changes';
+  COMMENT 'when a pass wrote a changed signature: a pass after a lost DDL event distrusts later changes';
 
 -- The FRAPPE_SDS worker's view of this site (one row, written by the
 -- worker's own connection through sds__worker_record): what it is doing
@@ -359,11 +359,12 @@ BEGIN
       taken_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
                     AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.taken_at,
                     VALUES(taken_at)),
-      -- (SYSDATE: when this row is written, after the columns were read;
-      -- NOW() is when the CALL began, possibly before a DDL it absorbed)
+      -- (NOW() in a procedure: when this statement began, after the
+      -- statement that read the columns; not SYSDATE, which a replica
+      -- would compute again)
       changed_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
                       AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.changed_at,
-                      SYSDATE(2)),
+                      NOW(2)),
       col_sig = VALUES(col_sig), attr_sig = VALUES(attr_sig);
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
