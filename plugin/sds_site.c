@@ -446,8 +446,15 @@ static void serve(sds_site *s, MYSQL *m)
       s->retry_at= 0;
     }
     pthread_mutex_unlock(&sds_worker_lock);
-    if (s->kind != SDS_PASS_SCAN || res[0] > 0 || rc)
+    /* only what changes the row: a pass that ran or failed, a new state
+       (a follow-up with nothing to do, every poll interval on every
+       Galera node, would write the same row over and over) */
+    if (res[0] > 0 || rc || s->kind == SDS_PASS_FULL ||
+        s->follow_up != s->recorded_follow_up)
+    {
+      s->recorded_follow_up= s->follow_up;
       record(s, m, s->follow_up ? "following_up" : "idle", next_poll(s));
+    }
   }
   pthread_mutex_lock(&ctl_lock);
   s->ctl= NULL;

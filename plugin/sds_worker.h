@@ -84,6 +84,7 @@ typedef struct sds_site
   sds_queue queue;              /* filled by the hook, under lock */
   long long last_event;         /* ms (monotonic) of its latest DDL */
   int follow_up;                /* changes wait for SymmetricDS */
+  int recorded_follow_up;       /* what the site's sds_worker row says */
   long long pass_end_ms;        /* ms (monotonic) its last pass ended */
   sds_event *ev;                /* the running pass's events */
   size_t nev;
