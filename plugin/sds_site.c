@@ -480,7 +480,6 @@ void *sds_site_main(void *arg)
   pthread_mutex_lock(&sds_worker_lock);
   if (s->nev || s->overflow_since)
     sds_site_lost_events(s);    /* no connection: not handled either */
-  s->pass_end_ms= sds_now_ms();
   s->state= SDS_SITE_ENDED;
   pthread_cond_broadcast(&sds_worker_wake);
   pthread_mutex_unlock(&sds_worker_lock);

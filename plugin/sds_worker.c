@@ -184,6 +184,7 @@ static void start_pass(sds_site *s, sds_pass_kind kind)
   s->kind= s->nev || s->overflow_since ? SDS_PASS_FULL : kind;
   s->absent= 0;
   s->state= SDS_SITE_RUNNING;
+  s->pass_start_ms= sds_now_ms();  /* follow-ups: every poll interval */
   if (pthread_create(&s->th, NULL, sds_site_main, s))
   {
     /* not lost: the site's next full pass distrusts every signature */
@@ -251,7 +252,7 @@ static void dispatch_due(long long *next)
         due= s->retry_at;
     }
     else if (s->follow_up)
-      due= s->pass_end_ms + (long long) sds_opt_poll_ms;
+      due= s->pass_start_ms + (long long) sds_opt_poll_ms;
     else
       continue;
     if (due > now)

@@ -85,7 +85,7 @@ typedef struct sds_site
   long long last_event;         /* ms (monotonic) of its latest DDL */
   int follow_up;                /* changes wait for SymmetricDS */
   int recorded_follow_up;       /* what the site's sds_worker row says */
-  long long pass_end_ms;        /* ms (monotonic) its last pass ended */
+  long long pass_start_ms;      /* ms (monotonic) its last pass began */
   sds_event *ev;                /* the running pass's events */
   size_t nev;
   double overflow_since;        /* of the running pass's queue; 0: none */
