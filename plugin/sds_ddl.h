@@ -1,5 +1,7 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
-   The DDL hook (audit TABLE events) and its worker thread. */
+   The DDL hook (audit TABLE events) and its worker, as the plugin's
+   declaration (sds_plugin.c) sees them: settings, counters, entry points.
+   What the hook and the worker share among themselves: sds_worker.h. */
 #ifndef SDS_DDL_H
 #define SDS_DDL_H
 
@@ -14,10 +16,12 @@ extern char *sds_opt_ignore_users;         /* frappe_sds_ignore_users */
 extern char *sds_opt_worker_user;          /* frappe_sds_worker_user */
 extern char *sds_opt_worker_password_file; /* frappe_sds_worker_password_file */
 extern unsigned int sds_opt_statement_timeout; /* frappe_sds_statement_timeout */
+extern unsigned int sds_opt_queue_max;     /* frappe_sds_queue_max */
 
 /* counters (status variables) */
 extern unsigned long long sds_stat_events, sds_stat_coalesced,
-  sds_stat_syncs, sds_stat_reloads, sds_stat_errors, sds_stat_timeouts;
+  sds_stat_syncs, sds_stat_reloads, sds_stat_errors, sds_stat_timeouts,
+  sds_stat_overflows;
 extern unsigned long sds_stat_queue_depth;
 extern char sds_stat_last_error[512];
 

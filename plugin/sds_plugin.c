@@ -1,8 +1,9 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    Declaration of the FRAPPE_SDS plugin with its system and status
    variables: an audit plugin subscribed to TABLE events (the DDL hook,
-   sds_ddl.c) whose presence the UDFs also check, so that they can rely on
-   the server services bound when the plugin loads. */
+   sds_hook.c; its worker: sds_worker.c, sds_site.c) whose presence the
+   UDFs also check, so that they can rely on the server services bound
+   when the plugin loads. */
 #include "sds_compat.h"
 #include "sds_ddl.h"
 #include <mysql/service_thd_alloc.h>
@@ -97,6 +98,11 @@ static MYSQL_SYSVAR_UINT(statement_timeout, sds_opt_statement_timeout,
   "the worker kills its connection a little later)",
   NULL, NULL, 300, 1, 86400, 0);
 
+static MYSQL_SYSVAR_UINT(queue_max, sds_opt_queue_max, PLUGIN_VAR_OPCMDARG,
+  "Distinct (kind, table) DDL events a site's queue holds; beyond, the "
+  "site's next pass compares the signature of every table instead (logged)",
+  NULL, NULL, 65536, 1, 1048576, 0);
+
 static struct st_mysql_sys_var *sds_system_vars[]= {
   MYSQL_SYSVAR(ddl_watch),
   MYSQL_SYSVAR(debounce_ms),
@@ -106,6 +112,7 @@ static struct st_mysql_sys_var *sds_system_vars[]= {
   MYSQL_SYSVAR(worker_user),
   MYSQL_SYSVAR(worker_password_file),
   MYSQL_SYSVAR(statement_timeout),
+  MYSQL_SYSVAR(queue_max),
   NULL
 };
 
@@ -117,6 +124,7 @@ static struct st_mysql_show_var sds_status_vars[]= {
   {"Frappe_sds_ddl_events", (char *) &sds_stat_events, SHOW_ULONGLONG},
   {"Frappe_sds_ddl_coalesced", (char *) &sds_stat_coalesced, SHOW_ULONGLONG},
   {"Frappe_sds_queue_depth", (char *) &sds_stat_queue_depth, SHOW_ULONG},
+  {"Frappe_sds_queue_overflows", (char *) &sds_stat_overflows, SHOW_ULONGLONG},
   {"Frappe_sds_syncs", (char *) &sds_stat_syncs, SHOW_ULONGLONG},
   {"Frappe_sds_reloads_queued", (char *) &sds_stat_reloads, SHOW_ULONGLONG},
   {"Frappe_sds_errors", (char *) &sds_stat_errors, SHOW_ULONGLONG},

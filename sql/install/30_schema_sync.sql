@@ -48,6 +48,36 @@ CREATE TABLE IF NOT EXISTS sds_table_sig (
   taken_at DATETIME(2) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: column signature of each replicated table at the last settled pass';
+ALTER TABLE sds_table_sig ADD COLUMN IF NOT EXISTS changed_at DATETIME(2) NULL
+  COMMENT 'when a pass wrote a changed signature: a pass after a lost DDL event distrusts later changes';
+
+-- The FRAPPE_SDS worker's view of this site (one row, written by the
+-- worker's own connection through sds__worker_record): what it is doing
+-- here, how its last pass ended and why, when it looks again. A site's
+-- row lives in the site's own database: its user sees this site's worker
+-- only, never another site's.
+CREATE TABLE IF NOT EXISTS sds_worker (
+  id TINYINT NOT NULL PRIMARY KEY DEFAULT 1,
+  state ENUM('idle','queued','running','following_up') NOT NULL
+    COMMENT 'queued: DDL waits for its debounce; following_up: changes wait for SymmetricDS, looked at every frappe_sds_poll_ms',
+  pass_kind ENUM('full','follow_up','scan') NULL COMMENT 'of the running or last pass',
+  pass_started_at DATETIME(3) NULL,
+  pass_ended_at DATETIME(3) NULL,
+  outcome ENUM('ok','failed') NULL COMMENT 'of the last pass that ended',
+  last_error TEXT NULL COMMENT 'the last error of a pass of this site',
+  last_error_at DATETIME(3) NULL,
+  next_poll_at DATETIME(3) NULL COMMENT 'the worker looks at this site again by then (sooner on DDL)',
+  events BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'DDL events of this site seen since the plugin started',
+  coalesced BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'of which merged with one already queued',
+  overflows BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'events not queued (frappe_sds_queue_max): the next pass compared every signature',
+  passes BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  errors BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  distrust_since DATETIME(3) NULL
+    COMMENT 'DDL since then may have gone unseen (the queue overflowed): the next full pass treats every changed signature as a change',
+  updated_at DATETIME(3) NOT NULL,
+  CONSTRAINT one_row CHECK (id = 1)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='frappe_sds: what the FRAPPE_SDS worker is doing on this site (written by the worker)';
 
 DELIMITER //
 -- ---------------------------------------------------------------------------
@@ -58,7 +88,8 @@ DELIMITER //
 -- ---------------------------------------------------------------------------
 DROP PROCEDURE IF EXISTS sds__sync_step//
 CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50),
-                                IN p_me VARCHAR(50), IN p_now DATETIME, IN p_full TINYINT)
+                                IN p_me VARCHAR(50), IN p_now DATETIME, IN p_full TINYINT,
+                                IN p_distrust_since DATETIME(3))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
 BEGIN
@@ -171,7 +202,17 @@ BEGIN
     FROM sds__live l LEFT JOIN sds__hist h ON h.trigger_id = l.trigger_id
     WHERE ((h.trigger_id IS NOT NULL AND l.cols <> h.cols)
            OR EXISTS (SELECT 1 FROM sds_schema_event e WHERE e.id <= IFNULL(v_max_event, 0)
-                      AND e.kind = 'alter' AND e.table_name = l.table_name))
+                      AND e.kind = 'alter' AND e.table_name = l.table_name)
+           -- p_distrust_since (the worker's queue of the site overflowed:
+           -- DDL since then may have gone unseen): a signature that differs
+           -- from the last settled one is a change, whatever explains it,
+           -- and so is one that changed since (a pass that ran meanwhile
+           -- may have taken the unseen DDL's columns as its baseline)
+           OR (p_distrust_since IS NOT NULL AND EXISTS (SELECT 1 FROM sds_table_sig g
+                 JOIN sds__cols k ON k.table_name = g.table_name
+                 WHERE g.table_name = l.table_name COLLATE utf8mb4_bin
+                   AND (g.col_sig <> k.col_sig OR g.attr_sig <> k.attr_sig
+                        OR g.changed_at >= p_distrust_since - INTERVAL 1 SECOND))))
       AND NOT EXISTS (SELECT 1 FROM sds_schema_change o WHERE o.trigger_id = l.trigger_id
                       AND o.state IN ('pending', 'trigger_refresh'))
     ORDER BY l.trigger_id;
@@ -303,6 +344,12 @@ BEGIN
       taken_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
                     AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.taken_at,
                     VALUES(taken_at)),
+      -- (NOW() in a procedure: when this statement began, after the
+      -- statement that read the columns; not SYSDATE, which a replica
+      -- would compute again)
+      changed_at = IF(sds_table_sig.col_sig = VALUES(col_sig)
+                      AND sds_table_sig.attr_sig = VALUES(attr_sig), sds_table_sig.changed_at,
+                      NOW(2)),
       col_sig = VALUES(col_sig), attr_sig = VALUES(attr_sig);
 
   DELETE FROM sds_schema_event WHERE id <= IFNULL(v_max_event, 0);
@@ -354,6 +401,7 @@ sync: BEGIN
   DECLARE v_now DATETIME DEFAULT NOW();
   DECLARE v_saved VARCHAR(2100);
   DECLARE v_iso VARCHAR(40) DEFAULT @@SESSION.tx_isolation;
+  DECLARE v_distrust DATETIME(3) DEFAULT NULL;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     -- the error caught is the one reported, even when the clean-up fails
@@ -410,10 +458,118 @@ sync: BEGIN
     CALL sds__setup_compute(v_master, v_branch, j);
     CALL sds__plan_store(j);
   END IF;
-  CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full);
+  -- the worker's queue of this site overflowed (sds__worker_pass): DDL
+  -- may have gone unseen, so this full pass distrusts every signature
+  -- change, and settles the flag with its own commit
+  IF p_full THEN
+    SET v_distrust = (SELECT w.distrust_since FROM sds_worker w WHERE w.id = 1);
+  END IF;
+  CALL sds__sync_step(v_master, v_branch, v_me, v_now, p_full, v_distrust);
+  IF v_distrust IS NOT NULL THEN
+    UPDATE sds_worker SET distrust_since = NULL WHERE id = 1 AND distrust_since = v_distrust;
+  END IF;
   CALL sds__writer_end(1, v_saved);
   SET SESSION tx_isolation = v_iso;
   CALL sds__setup_cleanup();
+END//
+
+-- ---------------------------------------------------------------------------
+-- What the FRAPPE_SDS worker calls, over its connection as the site's
+-- worker account (plugin/sds_site.c names these routines and nothing else
+-- of the site: the states of a change and SymmetricDS's tables are known
+-- here only).
+-- ---------------------------------------------------------------------------
+DROP PROCEDURE IF EXISTS sds__worker_event//
+CREATE PROCEDURE sds__worker_event(IN p_kind VARCHAR(10), IN p_table VARCHAR(64),
+                                   IN p_new_table VARCHAR(64), IN p_at DECIMAL(16,2))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the worker records a DDL event the hook saw (p_at: Unix time)'
+BEGIN
+  -- (a site not set up yet has nothing to keep in sync; a replica gets
+  -- the primary's rows by replication)
+  IF EXISTS (SELECT 1 FROM sds_setup_state) AND sds__replica_reason() IS NULL THEN
+    INSERT INTO sds_schema_event (kind, table_name, new_table_name, seen_at)
+      VALUES (p_kind, p_table, p_new_table, FROM_UNIXTIME(p_at));
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__worker_pass//
+CREATE PROCEDURE sds__worker_pass(IN p_kind VARCHAR(10), IN p_overflow_since DECIMAL(16,3),
+    OUT p_ran TINYINT, OUT p_reloads BIGINT, OUT p_open_before BIGINT, OUT p_open_after BIGINT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: one pass of the worker (full, follow_up, scan): whether it ran, reloads requested, open changes before and after'
+pass: BEGIN
+  -- open: changes waiting for SymmetricDS, and DDL events written but not
+  -- handled (a pass that failed after writing them: the next one retries)
+  DECLARE v_open BIGINT DEFAULT 0;
+  DECLARE v_todo TINYINT DEFAULT 0;
+  SET p_ran = 0, p_reloads = 0, p_open_before = 0, p_open_after = 0;
+  -- installed but not set up: nothing to keep in sync yet; a server that
+  -- must not write (a replica): the primary's passes reach it
+  IF NOT EXISTS (SELECT 1 FROM sds_setup_state) OR sds__replica_reason() IS NOT NULL THEN
+    LEAVE pass;
+  END IF;
+  IF p_overflow_since > 0 THEN
+    -- committed before the pass: a pass that fails leaves it for the next
+    INSERT INTO sds_worker (id, state, distrust_since, updated_at)
+      VALUES (1, 'running', FROM_UNIXTIME(p_overflow_since), NOW(3))
+      ON DUPLICATE KEY UPDATE distrust_since =
+        LEAST(IFNULL(distrust_since, VALUES(distrust_since)), VALUES(distrust_since));
+  END IF;
+  SET v_open = (SELECT COUNT(*) FROM sds_schema_change
+                WHERE state IN ('pending', 'trigger_refresh', 'reload_requested'))
+             + (SELECT COUNT(*) FROM sds_schema_event);
+  IF p_kind = 'scan' AND v_open = 0 THEN
+    LEAVE pass;
+  END IF;
+  -- Without new DDL (follow_up, scan), a pass only when it can move
+  -- something: a change waiting for SymmetricDS's trigger rebuild always
+  -- could (only the pass can tell: it compares the live columns with the
+  -- active sym_trigger_hist, whatever its create_time), events left by a
+  -- failed pass always (sds__sync_run makes it a full pass), a change
+  -- waiting for reloads once none of its requests is left unprocessed.
+  IF p_kind <> 'full' THEN
+    SET v_todo = EXISTS (SELECT 1 FROM sds_schema_event)
+      OR EXISTS (SELECT 1 FROM sds_schema_change WHERE state IN ('pending', 'trigger_refresh'))
+      OR EXISTS (SELECT 1 FROM sds_schema_change c WHERE c.state = 'reload_requested'
+                 AND NOT EXISTS (SELECT 1 FROM sym_table_reload_request q
+                                 WHERE q.trigger_id = c.trigger_id
+                                   AND q.create_time = c.reload_time AND q.processed = 0));
+    IF NOT v_todo THEN
+      SET p_open_before = v_open, p_open_after = v_open;
+      LEAVE pass;
+    END IF;
+  END IF;
+  CALL sds__sync_run(p_kind = 'full');
+  SET p_ran = 1, p_reloads = IFNULL(@sds_sync_reloads, 0), p_open_before = v_open,
+      p_open_after = (SELECT COUNT(*) FROM sds_schema_change
+                      WHERE state IN ('pending', 'trigger_refresh', 'reload_requested'))
+                   + (SELECT COUNT(*) FROM sds_schema_event);
+END//
+
+DROP PROCEDURE IF EXISTS sds__worker_record//
+CREATE PROCEDURE sds__worker_record(IN p_state VARCHAR(20), IN p_kind VARCHAR(10),
+    IN p_started DECIMAL(16,3), IN p_ended DECIMAL(16,3), IN p_outcome VARCHAR(10),
+    IN p_error TEXT, IN p_error_at DECIMAL(16,3), IN p_next_poll DECIMAL(16,3),
+    IN p_events BIGINT UNSIGNED, IN p_coalesced BIGINT UNSIGNED,
+    IN p_overflows BIGINT UNSIGNED, IN p_passes BIGINT UNSIGNED, IN p_errors BIGINT UNSIGNED)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the worker records what it is doing on this site (times: Unix time)'
+BEGIN
+  IF sds__replica_reason() IS NULL THEN
+  INSERT INTO sds_worker (id, state, pass_kind, pass_started_at, pass_ended_at, outcome,
+                          last_error, last_error_at, next_poll_at, events, coalesced,
+                          overflows, passes, errors, updated_at)
+    VALUES (1, p_state, p_kind, FROM_UNIXTIME(p_started), FROM_UNIXTIME(p_ended), p_outcome,
+            p_error, FROM_UNIXTIME(p_error_at), FROM_UNIXTIME(p_next_poll), p_events,
+            p_coalesced, p_overflows, p_passes, p_errors, NOW(3))
+    ON DUPLICATE KEY UPDATE state = VALUES(state), pass_kind = VALUES(pass_kind),
+      pass_started_at = VALUES(pass_started_at), pass_ended_at = VALUES(pass_ended_at),
+      outcome = VALUES(outcome), last_error = VALUES(last_error),
+      last_error_at = VALUES(last_error_at), next_poll_at = VALUES(next_poll_at),
+      events = VALUES(events), coalesced = VALUES(coalesced), overflows = VALUES(overflows),
+      passes = VALUES(passes), errors = VALUES(errors), updated_at = VALUES(updated_at);
+  END IF;
 END//
 
 DROP PROCEDURE IF EXISTS sds_sync_schema//

@@ -1,6 +1,7 @@
 -- Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
 -- Node awareness: sds_node_id(), sds_node_group(), sds_role() and the
--- one-row view sds_status (liveness, backlog, pending reloads and changes).
+-- one-row view sds_status (liveness, backlog, pending reloads and changes,
+-- what the worker does on this site).
 
 -- Facts about SymmetricDS are cited by section of
 -- shared/reference/symmetricds.md.
@@ -138,9 +139,23 @@ SELECT h.node_id, h.node_group, h.external_id, h.role,
        (SELECT COUNT(*) FROM sym_table_reload_request q WHERE q.processed = 0) AS reloads_pending,
        (SELECT COUNT(*) FROM sym_node_security s WHERE s.initial_load_enabled = 1) AS initial_loads_pending,
        (SELECT COUNT(*) FROM sds_schema_change c WHERE c.state NOT IN ('done', 'failed')) AS schema_changes_pending,
-       (SELECT i.version FROM sds_install i WHERE i.id = 1) AS frappe_sds_version
+       (SELECT i.version FROM sds_install i WHERE i.id = 1) AS frappe_sds_version,
+       -- the FRAPPE_SDS worker on this site (its row of sds_worker: this
+       -- site's only; frappe_sds_databases is a global variable anyone
+       -- may read, so whether the site is listed tells nothing new)
+       CASE WHEN NOT EXISTS (SELECT 1 FROM information_schema.plugins
+                             WHERE plugin_name = 'FRAPPE_SDS_WORKER' AND plugin_status = 'ACTIVE')
+              THEN 'not loaded'
+            WHEN NOT EXISTS (SELECT 1 FROM information_schema.global_variables v
+                             WHERE v.variable_name = 'FRAPPE_SDS_DATABASES'
+                               AND FIND_IN_SET(DATABASE(), REPLACE(v.variable_value, ' ', '')) > 0)
+              THEN 'not served'
+            ELSE IFNULL(w.state, 'not seen yet') END AS worker_state,
+       w.pass_ended_at AS worker_pass_ended_at, w.outcome AS worker_outcome,
+       w.last_error AS worker_last_error, w.next_poll_at AS worker_next_poll_at
 FROM (SELECT 1 AS one) d
 LEFT JOIN sds_setup_state st ON st.id = 1
+LEFT JOIN sds_worker w ON w.id = 1
 LEFT JOIN (SELECT sds_node_id() AS node_id, sds_node_group() AS node_group, sds_role() AS role,
                   (SELECT n.external_id FROM sym_node n WHERE n.node_id = sds_node_id()) AS external_id,
                   (SELECT MAX(x.heartbeat_time) FROM sym_node_host x WHERE x.node_id = sds_node_id()) AS heartbeat_time,
