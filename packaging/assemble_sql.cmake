@@ -37,7 +37,8 @@ string(REPLACE "@SDS_VERSION@" "${VERSION}" text "${text}")
 # needs, quoted, and their number (install.sql's precondition and
 # sds__require_sym_tables: one list)
 set(sym_tables sym_node_group sym_node_group_link sym_channel sym_router sym_trigger
-    sym_trigger_router sym_conflict sym_node sym_trigger_hist sym_table_reload_request)
+    sym_trigger_router sym_conflict sym_load_filter sym_node sym_trigger_hist
+    sym_table_reload_request)
 list(LENGTH sym_tables sym_n)
 list(JOIN sym_tables "', '" sym_q)
 string(REPLACE "@SDS_SYM_TABLES@" "'${sym_q}'" text "${text}")

@@ -19,7 +19,7 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-PENDING="docs/errors.md docs/trust-model.md docs/worker.md"
+PENDING=""
 REF=docs/reference.md
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -11,13 +11,7 @@ CREATE PROCEDURE sds__load_filter_compute(IN j LONGTEXT, IN p_now DATETIME)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: wanted sym_load_filter rows into sds__want_load_filter, differences into sds__change'
 BEGIN
-  DECLARE msg VARCHAR(512);
-  IF NOT EXISTS (SELECT 1 FROM information_schema.tables
-                 WHERE table_schema = DATABASE() AND table_name = 'sym_load_filter') THEN
-    SET msg = CONCAT('sds_setup: SymmetricDS table sym_load_filter is missing in ',
-                     QUOTE(DATABASE()), '; run symadmin create-sym-tables first');
-    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
-  END IF;
+  -- sym_load_filter is one of the tables sds__require_sym_tables asks for
   CREATE TEMPORARY TABLE sds__want_load_filter LIKE sym_load_filter;
   INSERT INTO sds__want_load_filter (load_filter_id, load_filter_type,
       source_node_group_id, target_node_group_id, target_table_name,
