@@ -73,13 +73,13 @@ SELECT left_behind, object, to_remove FROM (
   UNION ALL
   SELECT 6, 'grants on this database', p.grantee,
          CONCAT('REVOKE ALL PRIVILEGES ON `', REPLACE(DATABASE(), '`', '``'), '`.* FROM ', p.grantee,
-                ' (SymmetricDS''s account: sds_grant; keep the site user''s own)')
+                ' (SymmetricDS''s account: frappe_sds.sds_grant gave it; keep the site user''s own)')
     FROM (SELECT DISTINCT grantee FROM information_schema.schema_privileges
           WHERE table_schema = REPLACE(REPLACE(DATABASE(), '_', '\\_'), '%', '\\%')
              OR table_schema = DATABASE()) p
   UNION ALL
-  SELECT 7, 'PROCESS, if sds_grant_process gave it', 'SymmetricDS''s account',
-         'REVOKE PROCESS ON *.* FROM <account>, if it holds it for SymmetricDS only'
+  SELECT 7, 'the transaction function and mysql.proc', 'SymmetricDS''s account',
+         CONCAT('DROP FUNCTION `', REPLACE(DATABASE(), '`', '``'), '`.sym_transaction_id_post_5_7_6 once SymmetricDS''s triggers are gone; REVOKE SELECT ON mysql.proc FROM <account>, and PROCESS if an older release (sds_grant_process) gave it')
   UNION ALL
   SELECT 8, 'role, if created for sds_send_sql', 'frappe_sds_sql_sender',
          'DROP ROLE frappe_sds_sql_sender, once no site uses sds_send_sql'
