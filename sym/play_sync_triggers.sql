@@ -49,3 +49,27 @@ BEGIN
   DROP TEMPORARY TABLE symplay_is, symplay_new;
 END//
 DELIMITER ;
+
+-- symplay_reloads_loaded(): SymmetricDS queueing every pending reload
+-- request of this database and the branch acknowledging all of its batches,
+-- as it writes them (docs/proof.md §5): a load id on the request and a
+-- sym_table_reload_status row, processed = 1, then completed = 1.
+-- (processed = 1 alone, without a load id, is what SymmetricDS writes for a
+-- request it cancelled before queueing it: sds_sync_schema then asks again.)
+-- The same play as mysql-test's include/reloads_loaded.inc.
+DROP PROCEDURE IF EXISTS symplay_reloads_loaded;
+DELIMITER //
+CREATE PROCEDURE symplay_reloads_loaded()
+BEGIN
+  SET @symplay_load_id = (SELECT IFNULL(MAX(load_id), 0) FROM sym_table_reload_status);
+  UPDATE sym_table_reload_request SET load_id = (@symplay_load_id := @symplay_load_id + 1)
+    WHERE processed = 0 ORDER BY target_node_id, create_time, trigger_id, router_id;
+  INSERT INTO sym_table_reload_status (load_id, source_node_id, target_node_id, completed,
+                                       last_update_time)
+    SELECT load_id, source_node_id, target_node_id, 1, NOW() FROM sym_table_reload_request
+    WHERE processed = 0 AND load_id IS NOT NULL;
+  UPDATE sym_table_reload_request SET processed = 1, last_update_time = NOW()
+    WHERE processed = 0;
+  SET @symplay_load_id = NULL;
+END//
+DELIMITER ;

@@ -5,14 +5,14 @@
 DELIMITER ;;
 
 -- SymmetricDS's part after a DDL, done promptly: rebuild triggers of tables in
--- state trigger_refresh, and mark reload requests processed (loads done).
+-- state trigger_refresh, and play the reload requests loaded (symplay_reloads_loaded).
 DROP PROCEDURE IF EXISTS bench_emulate_symmetricds;;
 CREATE PROCEDURE bench_emulate_symmetricds()
 BEGIN
   IF EXISTS (SELECT 1 FROM sds_schema_change WHERE state = 'trigger_refresh') THEN
     CALL symplay_sync_triggers();
   END IF;
-  UPDATE sym_table_reload_request SET processed = 1 WHERE processed = 0;
+  CALL symplay_reloads_loaded();
 END;;
 
 -- Loop of bench_emulate_symmetricds every p_sleep seconds until

@@ -10,7 +10,7 @@
 #   repl_play_symmetricds DIR DB   what SymmetricDS does after a schema change: its
 #                             sync-triggers (sym_trigger_hist bookkeeping,
 #                             sym/play_sync_triggers.sql)
-#   repl_process_reloads DIR DB    then it processes the reload requests (processed=1)
+#   repl_process_reloads DIR DB    then it loads the reload requests (symplay_reloads_loaded)
 #   repl_state DIR DB         checksums of every sds_* / sym_* table (one line each)
 #   repl_check_requests DIR DB   one request per table per registered branch per change
 
@@ -79,8 +79,7 @@ repl_play_symmetricds() {
     rq_retry "$1" "$2" "CALL symplay_sync_triggers()" >/dev/null
 }
 repl_process_reloads() {
-    rq_retry "$1" "$2" "UPDATE sym_table_reload_request SET processed = 1, last_update_time = NOW()
-                  WHERE processed = 0" >/dev/null
+    rq_retry "$1" "$2" "CALL symplay_reloads_loaded()" >/dev/null
 }
 
 # rq_retry DIR DB SQL: as rq, in one transaction, retried (for up to ~30 s)
