@@ -37,7 +37,7 @@
 # Then: the branch holds exactly its company's invoices (as many as the master has for
 # it, > 0), and every row of CALL frappe_sds.sds_doctor('site1') is ok.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
-#   GUIDE_KEEP=1 keeps the work dir; GUIDE_BLOCK_TIMEOUT_S per block (600)
+#   GUIDE_KEEP=1 keeps the work dir; GUIDE_BLOCK_TIMEOUT_S per block (1500: the first load of the fixture site, ~960 batches)
 # Exit 77 only when ../shared/symmetricds is absent.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -151,7 +151,9 @@ H=\$(cd "\$(dirname "\$0")/.." && pwd)
 export SYM_HOME=\$H
 [ ${c%%:*} = sym ] && echo \$\$ >"\$H/sym.pid" && set -- --host 127.0.0.1 "\$@"
 exec java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=utf-8 -Duser.language=en \\
-  -Djava.io.tmpdir=\$H/tmp -Djava.net.preferIPv4Stack=true -Djava.util.logging.config.file=/dev/null \\
+  -Djava.io.tmpdir=\$H/tmp -Dorg.eclipse.jetty.server.Request.maxFormContentSize=800000 \\
+  -Dorg.eclipse.jetty.server.Request.maxFormKeys=100000 -Dsun.net.client.defaultReadTimeout=300000 \\
+  -Dsun.net.client.defaultConnectTimeout=300000 -Djava.net.preferIPv4Stack=true -Djava.util.logging.config.file=/dev/null \\
   -Dorg.slf4j.simpleLogger.logFile=\$H/logs/${c%%:*}.log -Dorg.slf4j.simpleLogger.showDateTime=true \\
   -cp "$SCP" org.jumpmind.symmetric.${c#*:} "\$@"
 EOF
@@ -194,7 +196,7 @@ for f in $(find "$W/blocks" -type f | sort); do
         echo "cd '$W/$h/root'"
         map "$h" "$(cat "$f")"
     } >"$f.run"
-    if ! timeout "${GUIDE_BLOCK_TIMEOUT_S:-600}" bash -e "$f.run" >"$f.out" 2>&1 </dev/null; then
+    if ! timeout "${GUIDE_BLOCK_TIMEOUT_S:-1500}" bash -e "$f.run" >"$f.out" 2>&1 </dev/null; then
         sed 's/^/    > /' "$f.out"
         for l in "$W"/*/opt/symmetric-ds/logs/sym.log; do
             [ -f "$l" ] && { echo "--- $l (ERROR/WARN, last 20)"; grep -E 'ERROR|WARN' "$l" | tail -n 20; }
