@@ -41,7 +41,7 @@
 # Exit 77 only when ../shared/symmetricds is absent.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 GUIDE=${INSTALL_GUIDE:-docs/install.md}
 
 . tests/lib/symmetricds.sh
