@@ -22,12 +22,15 @@ void sds_quote_identz(sds_buf *b, const char *s)
   sds_quote_ident(b, s, strlen(s));
 }
 
+/* Well-formed UTF-8 as MariaDB's utf8mb4 takes it: no overlong forms, no
+   surrogates, nothing beyond U+10FFFF (RFC 3629, section 4). */
 static int utf8_valid(const unsigned char *s, size_t n)
 {
   size_t i= 0;
   while (i < n)
   {
     unsigned char c= s[i];
+    unsigned char lo= 0x80, hi= 0xBF;     /* range of the second byte */
     size_t need, k;
     if (c < 0x80)
     {
@@ -37,14 +40,26 @@ static int utf8_valid(const unsigned char *s, size_t n)
     if (c >= 0xC2 && c <= 0xDF)
       need= 1;
     else if (c >= 0xE0 && c <= 0xEF)
+    {
       need= 2;
+      if (c == 0xE0)
+        lo= 0xA0;
+      else if (c == 0xED)
+        hi= 0x9F;
+    }
     else if (c >= 0xF0 && c <= 0xF4)
+    {
       need= 3;
+      if (c == 0xF0)
+        lo= 0x90;
+      else if (c == 0xF4)
+        hi= 0x8F;
+    }
     else
       return 0;
-    if (i + need >= n)
+    if (i + need >= n || s[i + 1] < lo || s[i + 1] > hi)
       return 0;
-    for (k= 1; k <= need; k++)
+    for (k= 2; k <= need; k++)
       if ((s[i + k] & 0xC0) != 0x80)
         return 0;
     i+= need + 1;
@@ -82,7 +97,8 @@ void sds_quote_literal(sds_buf *b, const char *s, size_t n)
     sds_buf_addc(b, '\'');
     return;
   }
-  sds_buf_adds(b, "_utf8mb4 X'");
+  /* text the server would refuse as utf8mb4 is bytes: a binary literal */
+  sds_buf_adds(b, utf8_valid((const unsigned char *) s, n) ? "_utf8mb4 X'" : "_binary X'");
   for (i= 0; i < n; i++)
   {
     unsigned char c= (unsigned char) s[i];

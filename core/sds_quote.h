@@ -16,7 +16,8 @@ void sds_quote_identz(sds_buf *b, const char *s);
 /* A string literal that means the same whatever the sql_mode
    (NO_BACKSLASH_ESCAPES, ANSI_QUOTES) and that never contains "$(":
    'text' with quotes doubled when the text is plain, otherwise the
-   hex form _utf8mb4 X'..'. */
+   hex form _utf8mb4 X'..' (_binary X'..' for bytes that are not
+   well-formed UTF-8: the server refuses them as utf8mb4). */
 void sds_quote_literal(sds_buf *b, const char *s, size_t n);
 void sds_quote_literalz(sds_buf *b, const char *s);
 

@@ -66,7 +66,7 @@ BEGIN NOT ATOMIC
   -- Every column is cast to one character set and collation: the
   -- sources mix utf8mb4 site tables, utf8mb3 information_schema and the
   -- session's literals, which a UNION may not mix.
-  SET @sds_sql = CONCAT(
+  SET @sds__stmt = CONCAT(
     'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds__meta_input AS ',
     'SELECT #(''D'')# AS kind, #(d.name)# AS a1, #(d.module)# AS a2, #(d.istable)# AS a3, ',
     '#(d.issingle)# AS a4, ',
@@ -89,9 +89,9 @@ BEGIN NOT ATOMIC
     'UNION ALL SELECT #(''R'')#, #(r.doctype)#, #(r.scope)#, #(r.company_field)#, #(r.note)#, ',
     '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.sds_doctype_rule r');
   -- #(x)# -> CAST(x AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin
-  SET @sds_sql = REPLACE(REPLACE(@sds_sql, '#(', 'CAST('),
+  SET @sds__stmt = REPLACE(REPLACE(@sds__stmt, '#(', 'CAST('),
                          ')#', ' AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin');
-  PREPARE s FROM @sds_sql;
+  PREPARE s FROM @sds__stmt;
   EXECUTE s;
   DEALLOCATE PREPARE s;
 END//

@@ -313,7 +313,7 @@ BEGIN
         WHERE q.target_node_id = n.node_id AND q.source_node_id = p_me
           AND q.trigger_id = tr.trigger_id AND q.router_id = tr.router_id
           AND q.create_time = p_now);
-    SET @sds_sync_reloads = @sds_sync_reloads + ROW_COUNT();
+    SET @sds__sync_reloads = @sds__sync_reloads + ROW_COUNT();
     -- (a multi-table UPDATE sees the old values of columns it sets: count
     -- first, in one pass over the requests of this pass)
     CREATE TEMPORARY TABLE sds__asked (PRIMARY KEY (trigger_id)) ENGINE=Aria AS
@@ -413,7 +413,7 @@ sync: BEGIN
     END;
     RESIGNAL;
   END;
-  SET @sds_sync_reloads = 0, @sds_sync_role = NULL;
+  SET @sds__sync_reloads = 0, @sds__sync_role = NULL;
   SET p_full = IFNULL(p_full, 1) <> 0;
   -- one writer: the primary (a replica gets every row by replication)
   CALL sds__assert_writer('sds_sync_schema');
@@ -429,10 +429,10 @@ sync: BEGIN
     -- a branch: its schema arrives with the master's reloads, and DDL that
     -- SymmetricDS runs here must not bounce back
     DELETE FROM sds_schema_event;
-    SET @sds_sync_role = 'branch';
+    SET @sds__sync_role = 'branch';
     LEAVE sync;
   END IF;
-  SET @sds_sync_role = 'master';
+  SET @sds__sync_role = 'master';
 
   -- READ COMMITTED: the pass copies sym_trigger_hist, sym_trigger, ... into
   -- temporary tables; in REPEATABLE READ with the binlog on, InnoDB takes
@@ -541,7 +541,7 @@ pass: BEGIN
     END IF;
   END IF;
   CALL sds__sync_run(p_kind = 'full');
-  SET p_ran = 1, p_reloads = IFNULL(@sds_sync_reloads, 0), p_open_before = v_open,
+  SET p_ran = 1, p_reloads = IFNULL(@sds__sync_reloads, 0), p_open_before = v_open,
       p_open_after = (SELECT COUNT(*) FROM sds_schema_change
                       WHERE state IN ('pending', 'trigger_refresh', 'reload_requested'))
                    + (SELECT COUNT(*) FROM sds_schema_event);
@@ -595,7 +595,7 @@ BEGIN
   CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
     SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
   CALL sds__sync_run(1);
-  IF @sds_sync_role = 'branch' THEN
+  IF @sds__sync_role = 'branch' THEN
     SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
   ELSE
     SELECT id, table_name, kind, state, reload_count, message FROM sds_schema_change

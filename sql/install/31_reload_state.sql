@@ -78,7 +78,7 @@ BEGIN
         AND q.router_id = s.router_id AND q.create_time = s.t
       WHERE s.state = 'cancelled' AND s.n = 1 AND s.t < p_now
       ORDER BY q.target_node_id, q.router_id;
-    SET @sds_sync_reloads = IFNULL(@sds_sync_reloads, 0) + ROW_COUNT();
+    SET @sds__sync_reloads = IFNULL(@sds__sync_reloads, 0) + ROW_COUNT();
     UPDATE sds__rs SET state = 'retried' WHERE state = 'cancelled' AND n = 1;
 
     -- per change: a second cancel fails it; all loads completed: done;

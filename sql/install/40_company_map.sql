@@ -30,7 +30,7 @@ BEGIN NOT ATOMIC
   -- SQL SECURITY INVOKER: a site user can replace the tables it reads
   -- (sds_company_node by a view calling their own function): whoever reads
   -- it runs that with their own rights, never with the installer's.
-  SET @sds_sql = CONCAT(
+  SET @sds__stmt = CONCAT(
     'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_company_route AS ',
     IF(has_company,
        CONCAT('SELECT CONVERT(c.abbr USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key, ',
@@ -41,10 +41,10 @@ BEGIN NOT ATOMIC
        ''),
     'SELECT _utf8mb4''~all'' COLLATE utf8mb4_unicode_ci, ',
     '_utf8mb4''~all'' COLLATE utf8mb4_unicode_ci, NULL');
-  PREPARE s FROM @sds_sql;
+  PREPARE s FROM @sds__stmt;
   EXECUTE s;
   DEALLOCATE PREPARE s;
-  SET @sds_sql = NULL;
+  SET @sds__stmt = NULL;
 END//
 
 -- ---------------------------------------------------------------------------

@@ -64,7 +64,7 @@ BEGIN NOT ATOMIC
     WHERE table_schema = db AND table_name = 'tabProperty Setter';
   SELECT COUNT(*) INTO has_series FROM information_schema.tables
     WHERE table_schema = db AND table_name = 'tabSeries';
-  SET @sds_sql = CONCAT(
+  SET @sds__stmt = CONCAT(
     'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds__naming_template AS ',
     IF(has_autoname, CONCAT(
       'SELECT CONVERT(d.name USING utf8mb4) COLLATE utf8mb4_unicode_ci AS doctype, ',
@@ -87,11 +87,11 @@ BEGIN NOT ATOMIC
     'CROSS JOIN JSON_TABLE(CONCAT(''['', REPLACE(JSON_QUOTE(REPLACE(IFNULL(o.options, ''''), CHAR(13), '''')), ',
     'CONCAT(CHAR(92), ''n''), ''","''), '']''), ''$[*]'' COLUMNS (series VARCHAR(255) PATH ''$'')) jt ',
     'WHERE TRIM(jt.series) <> ''''');
-  PREPARE s FROM @sds_sql;
+  PREPARE s FROM @sds__stmt;
   EXECUTE s;
   DEALLOCATE PREPARE s;
 
-  SET @sds_sql = CONCAT(
+  SET @sds__stmt = CONCAT(
     'CREATE OR REPLACE SQL SECURITY INVOKER VIEW sds_naming_series_risk AS ',
     'SELECT t.series, GROUP_CONCAT(DISTINCT t.doctype ORDER BY t.doctype SEPARATOR '', '') AS doctypes, ',
     'GROUP_CONCAT(DISTINCT t.scope ORDER BY t.scope SEPARATOR '', '') AS scope, ',
@@ -109,10 +109,10 @@ BEGIN NOT ATOMIC
               'FROM `tabSeries` s WHERE NOT EXISTS (SELECT 1 FROM sds__naming_template t ',
               'WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')'),
        ''));
-  PREPARE s FROM @sds_sql;
+  PREPARE s FROM @sds__stmt;
   EXECUTE s;
   DEALLOCATE PREPARE s;
-  SET @sds_sql = NULL;
+  SET @sds__stmt = NULL;
 END//
 
 DELIMITER ;

@@ -54,6 +54,16 @@ int main(void)
                  "_utf8mb4 X'242865787465726E616C496429'");
   FREE_CHECK_STR(lit("S\xc3\xb6hne"), "_utf8mb4 X'53C3B6686E65'");
   FREE_CHECK_STR(lit("a\nb"), "_utf8mb4 X'610A62'");
+  /* bytes that are not UTF-8 are not a utf8mb4 string: the server refuses
+     _utf8mb4 X'FF' ("Invalid utf8mb4 character string"), so they are a
+     binary literal, byte for byte; so are overlong forms, surrogates and
+     code points beyond U+10FFFF, which MariaDB refuses as utf8mb4 too */
+  FREE_CHECK_STR(lit("a\xff"), "_binary X'61FF'");
+  FREE_CHECK_STR(lit("\xc3"), "_binary X'C3'");
+  FREE_CHECK_STR(lit("\xe0\x80\xaf"), "_binary X'E080AF'");
+  FREE_CHECK_STR(lit("\xed\xa0\x80"), "_binary X'EDA080'");
+  FREE_CHECK_STR(lit("\xf4\x90\x80\x80"), "_binary X'F4908080'");
+  FREE_CHECK_STR(lit("\xf0\x9f\x98\x80"), "_utf8mb4 X'F09F9880'");
 
   /* identifiers: backticks doubled */
   FREE_CHECK_STR(ident("tabSales Invoice"), "`tabSales Invoice`");
