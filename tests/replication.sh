@@ -8,7 +8,7 @@
 # an ALTER and a new DocType; a burst of ALTERs (REPL_BURST, default 200); each
 # followed by the schema sync (REPL_PATH=client: Frappe's after_migrate
 # CALL sds_sync_schema(); REPL_PATH=worker: the plugin's worker) and
-# SymmetricDS's processing (trigger rebuild, processed=1). After each step:
+# SymmetricDS's processing (trigger rebuild, the loads arriving). After each step:
 # the replica's SQL thread has no error, every sds_*/sym_* table has the same
 # CHECKSUM on both servers, one reload request per table per branch, the
 # replica says role 'replica' in sds_status and refuses a sync pass. Then

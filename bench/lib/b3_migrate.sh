@@ -20,10 +20,11 @@ b3_rebuild_and_count() {
                FROM sym_table_reload_request WHERE processed = 0"
 }
 
-# Mark the loads done (as SymmetricDS would) and clear them.
+# Play the loads arriving (as SymmetricDS writes it: symplay_reloads_loaded)
+# and clear them.
 b3_finish_loads() {
     local db=$1
-    q "$db" "UPDATE sym_table_reload_request SET processed = 1"
+    q "$db" "CALL symplay_reloads_loaded()"
     q "$db" "CALL sds_sync_schema()" >/dev/null
     sql_wait "$db" "SELECT COUNT(*) = 0 FROM sds_schema_change WHERE state <> 'done'" 60
     q "$db" "DELETE FROM sym_table_reload_request"
