@@ -580,6 +580,7 @@ BEGIN
   -- the result: every change still open, and every change this call opened
   -- or moved on ('done' and 'failed' are final: no pass touches them again)
   DECLARE v_max_id BIGINT DEFAULT (SELECT IFNULL(MAX(id), 0) FROM sds_schema_change);
+  DECLARE v_try INT DEFAULT 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     BEGIN   -- the error caught is the one reported, even if this fails
@@ -594,7 +595,25 @@ BEGIN
   DROP TEMPORARY TABLE IF EXISTS sds__open_before;
   CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
     SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
-  CALL sds__sync_run(1);
+  -- A deadlock or a lock wait timeout means another writer won (on Galera
+  -- another node's worker, whose pass the cluster certified first; or
+  -- SymmetricDS's trigger rebuild): the pass was rolled back whole
+  -- (sds__sync_run), and running it again is what the worker would do.
+  -- A few times, then the error goes to the caller.
+  retry: LOOP
+    BEGIN
+      DECLARE EXIT HANDLER FOR 1213, 1205
+      BEGIN
+        SET v_try = v_try + 1;
+        IF v_try >= 5 THEN
+          RESIGNAL;
+        END IF;
+      END;
+      CALL sds__sync_run(1);
+      LEAVE retry;
+    END;
+    DO SLEEP(0.1 * v_try);
+  END LOOP;
   IF @sds__sync_role = 'branch' THEN
     SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
   ELSE

@@ -79,7 +79,11 @@ BEGIN
       WHERE s.state = 'cancelled' AND s.n = 1 AND s.t < p_now
       ORDER BY q.target_node_id, q.router_id;
     SET @sds__sync_reloads = IFNULL(@sds__sync_reloads, 0) + ROW_COUNT();
-    UPDATE sds__rs SET state = 'retried' WHERE state = 'cancelled' AND n = 1;
+    -- asked once more; a cancel seen in the second its request was made
+    -- cannot be asked for yet (a new request would have the same key): it
+    -- waits for the next pass, neither counted nor failed
+    UPDATE sds__rs SET state = IF(t < p_now, 'retried', 'waiting')
+      WHERE state = 'cancelled' AND n = 1;
 
     -- per change: a second cancel fails it; all loads completed: done;
     -- else it stays open, saying what it waits for
