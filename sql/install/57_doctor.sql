@@ -86,6 +86,19 @@ BEGIN
              QUOTE(CONCAT_WS(',', NULLIF(v_dbs, ''), DATABASE())),
              ', and the same in the server configuration'));
   END IF;
+  -- the worker's own record of this site (sds_worker, written by the
+  -- worker): a pass that failed is a problem, with the worker's error
+  IF EXISTS (SELECT 1 FROM sds_worker WHERE id = 1 AND outcome = 'failed') THEN
+    CALL sds__doc_add('worker', 'fail', 'sds_worker',
+      (SELECT CONCAT('the worker''s last pass on this site failed at ',
+                     IFNULL(pass_ended_at, last_error_at), ': ', IFNULL(last_error, 'no error text'),
+                     IFNULL(CONCAT('; it tries again by ', next_poll_at), ''))
+         FROM sds_worker WHERE id = 1),
+      'remove the cause named (as the site''s user, or a DBA for the worker''s account: CALL frappe_sds.sds_doctor(<site>)); CALL sds_sync_schema() runs a pass at once');
+  ELSE
+    CALL sds__doc_add('worker', 'ok', 'sds_worker',
+      'no failed pass of the worker recorded (what it does now: sds_status.worker_state)', NULL);
+  END IF;
 END//
 
 -- SymmetricDS's transaction id function: every capture trigger calls it
