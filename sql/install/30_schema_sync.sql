@@ -592,9 +592,6 @@ BEGIN
   -- first of all: on a replica even a temporary table would be binlogged
   -- (STATEMENT, MIXED) as a transaction of its own
   CALL sds__assert_writer('sds_sync_schema');
-  DROP TEMPORARY TABLE IF EXISTS sds__open_before;
-  CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
-    SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
   -- A deadlock or a lock wait timeout means another writer won (on Galera
   -- another node's worker, whose pass the cluster certified first; or
   -- SymmetricDS's trigger rebuild): the pass was rolled back whole
@@ -605,14 +602,19 @@ BEGIN
       DECLARE EXIT HANDLER FOR 1213, 1205
       BEGIN
         SET v_try = v_try + 1;
-        IF v_try >= 5 THEN
+        IF v_try >= 8 THEN
           RESIGNAL;
         END IF;
       END;
+      -- (the changes open before this call: a locking read, so inside the
+      -- retry too)
+      DROP TEMPORARY TABLE IF EXISTS sds__open_before;
+      CREATE TEMPORARY TABLE sds__open_before (PRIMARY KEY (id)) ENGINE=Aria AS
+        SELECT id FROM sds_schema_change WHERE state NOT IN ('done', 'failed');
       CALL sds__sync_run(1);
       LEAVE retry;
     END;
-    DO SLEEP(0.1 * v_try);
+    DO SLEEP(0.2 * v_try);
   END LOOP;
   IF @sds__sync_role = 'branch' THEN
     SELECT 'branch' AS role, 'nothing to do: schema changes are made on the master' AS note;
