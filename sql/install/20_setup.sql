@@ -381,10 +381,10 @@ BEGIN
   CALL sds__setup_cleanup();
 END//
 
-DROP PROCEDURE IF EXISTS sds_setup//
-CREATE PROCEDURE sds_setup(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
+DROP PROCEDURE IF EXISTS sds__setup_once//
+CREATE PROCEDURE sds__setup_once(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds: write the company-filtered SymmetricDS configuration, in one transaction'
+  COMMENT 'frappe_sds internal: sds_setup, one try'
 BEGIN
   DECLARE j LONGTEXT;
   DECLARE v_saved VARCHAR(2100);
@@ -398,7 +398,6 @@ BEGIN
     END;
     RESIGNAL;
   END;
-  CALL sds__assert_writer('sds_setup');
   -- one configuration writer at a time per site, its writes captured by
   -- SymmetricDS as local changes (15_writers.sql); a first setup's
   -- placeholder row is replaced below, or rolled back
@@ -420,5 +419,33 @@ BEGIN
     FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM sds__change)
   ORDER BY action;
   CALL sds__setup_cleanup();
+END//
+
+-- sds_setup(master_group, branch_group): the configuration, in one
+-- transaction. A deadlock or a lock wait timeout means another writer won
+-- (on Galera another node's transaction, certified first; the worker's
+-- pass): the transaction was rolled back whole and is run again, a few
+-- times, then the error goes to the caller (as sds_sync_schema does).
+DROP PROCEDURE IF EXISTS sds_setup//
+CREATE PROCEDURE sds_setup(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds: write the company-filtered SymmetricDS configuration, in one transaction'
+BEGIN
+  DECLARE v_try INT DEFAULT 0;
+  CALL sds__assert_writer('sds_setup');
+  retry: LOOP
+    BEGIN
+      DECLARE EXIT HANDLER FOR 1213, 1205
+      BEGIN
+        SET v_try = v_try + 1;
+        IF v_try >= 8 THEN
+          RESIGNAL;
+        END IF;
+      END;
+      CALL sds__setup_once(p_master, p_branch);
+      LEAVE retry;
+    END;
+    DO SLEEP(0.2 * v_try);
+  END LOOP;
 END//
 DELIMITER ;
