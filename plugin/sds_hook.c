@@ -130,52 +130,91 @@ void sds_queue_free(sds_queue *q)
   memset(q, 0, sizeof(*q));
 }
 
+/* Put an event into the queue, coalesced by (kind, table): an event
+   already there keeps its place and takes the later time (and, for a
+   later rename, its new name). 1 coalesced, 0 queued, -1 no room (full:
+   frappe_sds_queue_max, or out of memory). */
+static int queue_put(sds_queue *q, const sds_event *src)
+{
+  sds_event *e;
+  size_t i, n= strlen(src->table);
+  if (q->nslot && q->slot[i= queue_slot(q, src->kind, src->table, n)])
+  {
+    e= &q->ev[q->slot[i] - 1];
+    if (src->at.tv_sec > e->at.tv_sec ||
+        (src->at.tv_sec == e->at.tv_sec && src->at.tv_nsec > e->at.tv_nsec))
+    {
+      e->at= src->at;
+      if (src->new_table[0])
+        memcpy(e->new_table, src->new_table, sizeof(e->new_table));
+    }
+    return 1;
+  }
+  if (q->n >= sds_opt_queue_max || queue_reserve(q))
+    return -1;
+  q->slot[queue_slot(q, src->kind, src->table, n)]= (unsigned) q->n + 1;
+  q->ev[q->n++]= *src;
+  sds_stat_queue_depth++;
+  return 0;
+}
+
+/* An event that does not fit: never silent, never lost -- the site's next
+   pass distrusts every signature change from its time on
+   (sds__worker_pass). */
+static void queue_overflow(sds_site *s, const struct timespec *at)
+{
+  s->info.overflows++;
+  sds_stat_overflows++;
+  if (!s->queue.overflow_since)
+    my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: the DDL queue of %s is "
+                    "full (frappe_sds_queue_max = %u): its next pass "
+                    "compares the signature of every table",
+                    ME_ERROR_LOG_ONLY | ME_WARNING, s->name, sds_opt_queue_max);
+  sds_queue_distrust(s, (double) at->tv_sec + at->tv_nsec / 1e9);
+}
+
 /* Queue the event in the site's queue (under lock). */
 static void queue_event(sds_site *s, const struct mysql_event_table *ev,
                         char kind)
 {
-  sds_queue *q= &s->queue;
-  sds_event *e;
-  struct timespec e_now;
-  size_t i= 0;
-  clock_gettime(CLOCK_REALTIME, &e_now);
+  sds_event e;
+  int r;
+  clock_gettime(CLOCK_REALTIME, &e.at);
   s->info.events++;
-  if (q->nslot)
-    i= queue_slot(q, kind, ev->table.str, ev->table.length);
-  if (q->nslot && q->slot[i])
+  e.kind= kind;
+  copy_name(e.table, ev->table);
+  e.new_table[0]= '\0';
+  if (kind == 'r' && name_ok(ev->new_table))
+    copy_name(e.new_table, ev->new_table);
+  if ((r= queue_put(&s->queue, &e)) > 0)
   {
-    e= &q->ev[q->slot[i] - 1];
     s->info.coalesced++;
     sds_stat_coalesced++;
   }
-  else
+  else if (r < 0)
+    queue_overflow(s, &e.at);
+}
+
+/* The events a pass took and did not record (it failed): back into the
+   site's queue, ahead of the events queued since (under lock). Coalesced
+   with those as the hook coalesces; what does not fit is an overflow. */
+void sds_queue_requeue(sds_site *s, const sds_event *ev, size_t n)
+{
+  sds_queue q= s->queue, fresh;
+  size_t i;
+  if (!n)
+    return;
+  memset(&fresh, 0, sizeof(fresh));
+  fresh.overflow_since= q.overflow_since;
+  sds_stat_queue_depth-= q.n;
+  s->queue= fresh;
+  for (i= 0; i < n + q.n; i++)
   {
-    if (q->n >= sds_opt_queue_max || queue_reserve(q))
-    {
-      /* never silent, never lost: the site's next pass distrusts every
-         signature change (sds__worker_pass) */
-      s->info.overflows++;
-      sds_stat_overflows++;
-      if (!q->overflow_since)
-        my_printf_error(ER_UNKNOWN_ERROR, "frappe_sds: the DDL queue of %s is "
-                        "full (frappe_sds_queue_max = %u): its next pass "
-                        "compares the signature of every table",
-                        ME_ERROR_LOG_ONLY | ME_WARNING, s->name,
-                        sds_opt_queue_max);
-      sds_queue_distrust(s, (double) e_now.tv_sec + e_now.tv_nsec / 1e9);
-      return;
-    }
-    i= queue_slot(q, kind, ev->table.str, ev->table.length);
-    e= &q->ev[q->n];
-    q->slot[i]= (unsigned) ++q->n;
-    sds_stat_queue_depth++;
-    e->kind= kind;
-    copy_name(e->table, ev->table);
-    e->new_table[0]= '\0';
-    if (kind == 'r' && name_ok(ev->new_table))
-      copy_name(e->new_table, ev->new_table);
+    const sds_event *e= i < n ? &ev[i] : &q.ev[i - n];
+    if (queue_put(&s->queue, e) < 0)
+      queue_overflow(s, &e->at);
   }
-  e->at= e_now;
+  sds_queue_free(&q);
 }
 
 /* ---- the audit callback ------------------------------------------------- */

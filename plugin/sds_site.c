@@ -167,15 +167,29 @@ static int pass(sds_site *s, MYSQL *m, long long res[4])
       sds_buf_adds(&q, "NULL");
     sds_buf_printf(&q, ", %lld.%02ld)", (long long) e->at.tv_sec,
                    e->at.tv_nsec / 10000000L);
-    rc= run(s, m, &q, NULL, 0, 1);
+    if (!(rc= run(s, m, &q, NULL, 0, 1)))
+      s->nwritten= i + 1;       /* (committed: the next pass finds it) */
   }
   if (!rc)
   {
+    unsigned try;
     sds_buf_reset(&q);
     sds_buf_printf(&q, "CALL sds__worker_pass('%s', %.3f, @sds__w_ran, "
                    "@sds__w_reloads, @sds__w_open_before, @sds__w_open_after)",
                    kinds[s->kind], s->overflow_since);
-    rc= run(s, m, &q, NULL, 0, 1);
+    /* The pass is one transaction: a deadlock or a lock wait timeout rolled
+       it back whole (on Galera: another node's transaction, or a DDL in
+       total order, certified first), so it is run again at once, a few
+       times, with a growing pause; then it has failed (retried later). */
+    for (try= 1;; try++)
+    {
+      unsigned e;
+      if (!(rc= run(s, m, &q, NULL, 0, try == SDS_PASS_TRIES)) ||
+          try == SDS_PASS_TRIES ||
+          ((e= mysql_errno(m)) != ER_LOCK_DEADLOCK && e != ER_LOCK_WAIT_TIMEOUT))
+        break;
+      usleep(50000 * try);
+    }
   }
   if (!rc)
   {
@@ -426,7 +440,8 @@ static void serve(sds_site *s, MYSQL *m)
     pthread_mutex_lock(&sds_worker_lock);
     s->info.ended= sds_unix_now();
     s->info.outcome= rc ? SDS_OUT_FAILED : SDS_OUT_OK;
-    s->follow_up= !rc && res[3] > 0;
+    /* (failed: followed up, backed off, until a pass goes through) */
+    s->follow_up= rc ? !s->absent : res[3] > 0;
     if (s->kind == SDS_PASS_SCAN && res[2] > 0)
       sds_worker_scan_found_open= 1;   /* keep scanning every poll */
     if (!rc && res[0] > 0)
@@ -436,7 +451,7 @@ static void serve(sds_site *s, MYSQL *m)
       sds_stat_reloads+= (unsigned long long) (res[1] > 0 ? res[1] : 0);
     }
     if (rc)
-      sds_site_lost_events(s);  /* not handled: distrust the next pass */
+      sds_site_lost_events(s);  /* not handled: retried */
     else
     {
       free(s->ev);

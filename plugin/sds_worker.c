@@ -136,30 +136,29 @@ sds_site *sds_site_get(const char *db, size_t len)
 
 /* ---- passes -------------------------------------------------------------- */
 
-/* The events the site's pass took are not handled (a pass that failed
-   or could not start): the next full pass, no sooner than a backed-off
-   scan interval, distrusts every signature change since the earliest of
-   them. A site that is not there (no database, no frappe_sds) drops
-   them, as it is not served (under lock). */
+/* The site's pass failed, or could not start, after taking its events:
+   each is retried, none distrusted -- those it recorded in
+   sds_schema_event wait there for the next pass (the site is followed up,
+   sds_site.c), the others go back into the site's queue; only an overflow of the queue
+   (the pass's, or one now) makes the next pass distrust every signature
+   change since. Retried no sooner than a backed-off scan interval, unless
+   new DDL comes. A site that is not there (no database, no frappe_sds)
+   drops them, as it is not served (under lock). */
 void sds_site_lost_events(sds_site *s)
 {
-  size_t i;
-  double t= s->overflow_since;
-  for (i= 0; i < s->nev; i++)
+  if (!s->absent)
   {
-    double at= (double) s->ev[i].at.tv_sec + s->ev[i].at.tv_nsec / 1e9;
-    if (!t || at < t)
-      t= at;
-  }
-  if (t && !s->absent)
-  {
-    sds_queue_distrust(s, t);
+    if (s->nwritten < s->nev)
+      sds_queue_requeue(s, s->ev + s->nwritten, s->nev - s->nwritten);
+    if (s->overflow_since)
+      sds_queue_distrust(s, s->overflow_since);
     s->retry_at= sds_now_ms() +
                  (long long) sds_opt_poll_ms * SDS_IDLE_SCAN_MAX;
   }
   free(s->ev);
   s->ev= NULL;
   s->nev= 0;
+  s->nwritten= 0;
   s->overflow_since= 0;
 }
 
@@ -177,6 +176,7 @@ static void start_pass(sds_site *s, sds_pass_kind kind)
     return;
   s->ev= s->queue.ev;
   s->nev= s->queue.n;
+  s->nwritten= 0;
   s->overflow_since= s->queue.overflow_since;
   sds_stat_queue_depth-= s->queue.n;
   s->queue.ev= NULL;
@@ -252,7 +252,11 @@ static void dispatch_due(long long *next)
         due= s->retry_at;
     }
     else if (s->follow_up)
+    {
       due= s->pass_start_ms + (long long) sds_opt_poll_ms;
+      if (due < s->retry_at)    /* (after a failed pass: backed off) */
+        due= s->retry_at;
+    }
     else
       continue;
     if (due > now)

@@ -15,6 +15,7 @@
 
 #define SDS_NAME_MAX 64           /* characters, as the server counts them */
 #define SDS_NAME_BYTES (4 * SDS_NAME_MAX) /* the same in UTF-8 bytes */
+#define SDS_PASS_TRIES 4          /* a pass deadlocked: run again at once */
 #define SDS_IDLE_SCAN_MAX 12      /* idle scans: at most every 12 polls */
 #define SDS_ERROR_MAX 512
 
@@ -88,6 +89,7 @@ typedef struct sds_site
   long long pass_start_ms;      /* ms (monotonic) its last pass began */
   sds_event *ev;                /* the running pass's events */
   size_t nev;
+  size_t nwritten;              /* of them, recorded in sds_schema_event */
   double overflow_since;        /* of the running pass's queue; 0: none */
   int absent;                   /* the pass found no site (no database, no
                                    frappe_sds): nothing to serve */
@@ -126,6 +128,8 @@ void sds_queue_free(sds_queue *q);
 /* The queue of the site lost events (a full queue, a pass that failed
    after taking them) from time t on: distrust (under lock). */
 void sds_queue_distrust(sds_site *s, double t);
+/* The events a failed pass did not record, back into the site's queue. */
+void sds_queue_requeue(sds_site *s, const sds_event *ev, size_t n);
 void sds_site_lost_events(sds_site *s);
 /* Record an error in the log and Frappe_sds_last_error (and the site's
    own row when s is not NULL). */
