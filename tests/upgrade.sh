@@ -214,7 +214,15 @@ udfs=$(sql -e "SELECT name FROM mysql.func WHERE dl = 'frappe_sds.so'" | LC_ALL=
 want=$(grep -o "FUNCTION IF NOT EXISTS [a-z_]* RETURNS" "$NEW_SQL" | awk '{print $5}' | LC_ALL=C sort | paste -sd' ')
 [ -n "$want" ] && [ "$udfs" = "$want" ] || fail "UDFs after the upgrade: '$udfs', expected '$want'"
 echo "   UDFs: $udfs"
-# a second run changes nothing
+# a second run changes nothing (install.sql's doing: the worker, which
+# follows the open change up every poll interval and writes its record and
+# the change's state, is stopped from serving the site meanwhile)
+sql -e "SET GLOBAL frappe_sds_databases = ''"
+for i in $(seq 1 300); do
+    [ "$(sql -e "SELECT COUNT(*) FROM information_schema.processlist
+                 WHERE user = '$WORKER_USER' AND command <> 'Sleep'")" = 0 ] && break
+    sleep 0.1
+done
 snapshot "$T/run1"
 i1=$(sql site -e "SELECT * FROM sds_install")
 sql site <"$NEW_SQL" || fail "second run of install.sql"
@@ -224,6 +232,7 @@ cmp -s "$T/run1" "$T/run2" || { diff "$T/run1" "$T/run2" | head; fail "the secon
 api_shape site >"$T/shape.site2"
 cmp -s "$T/shape.site" "$T/shape.site2" || fail "the second run changed the SQL API"
 echo "   second run: no change"
+sql -e "SET GLOBAL frappe_sds_databases = 'site'"
 # sds_setup works on the upgraded site (it may bring SymmetricDS's rows to
 # this release's configuration), and the result isolates the companies
 sql site -e "CALL sds_setup('master', 'branch')" >"$T/setup.out" || fail "sds_setup after the upgrade"

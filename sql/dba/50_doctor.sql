@@ -175,6 +175,34 @@ BEGIN
     CONCAT('CALL frappe_sds.sds_grant_worker(', v_q, '); revoke its rights elsewhere (SHOW GRANTS FOR ', v_acc,
            '); one account per site: frappe_sds_worker_user = frappe_sds_worker_%s'));
 
+  -- who can change the DBA's own routines and tables: an account that can
+  -- replace a routine of frappe_sds runs its own code as the next DBA who
+  -- calls it (a database-level grant on frappe_sds, or on a pattern that
+  -- matches it, e.g. `%` or `frappe%`; table- and routine-level grants).
+  -- Accounts with such rights on *.* are DBAs already. The locked accounts
+  -- of dba.sql hold only what it gives them.
+  SELECT COUNT(*), GROUP_CONCAT(DISTINCT acc ORDER BY acc SEPARATOR ', ')
+    INTO v_n, v_acc
+    FROM (SELECT CONCAT(QUOTE(d.user), '@', QUOTE(d.host), ' (ON ', QUOTE(d.db), '.*)') AS acc
+          FROM mysql.db d
+          WHERE 'frappe_sds' LIKE d.db
+            AND 'Y' IN (d.insert_priv, d.update_priv, d.delete_priv, d.create_priv, d.drop_priv,
+                        d.alter_priv, d.create_routine_priv, d.alter_routine_priv, d.grant_priv,
+                        d.create_view_priv, d.trigger_priv, d.index_priv, d.references_priv)
+          UNION ALL
+          SELECT CONCAT(QUOTE(t.user), '@', QUOTE(t.host), ' (ON frappe_sds.', t.table_name, ')')
+          FROM mysql.tables_priv t
+          WHERE t.db = 'frappe_sds' AND t.table_priv <> '' AND t.table_priv <> 'Select'
+          UNION ALL
+          SELECT CONCAT(QUOTE(r.user), '@', QUOTE(r.host), ' (ON ', r.routine_type, ' frappe_sds.', r.routine_name, ')')
+          FROM mysql.procs_priv r
+          WHERE r.db = 'frappe_sds' AND (FIND_IN_SET('Alter Routine', r.proc_priv)
+                                         OR FIND_IN_SET('Grant', r.proc_priv))) a;
+  CALL sds__doctor_row('DBA database writers', v_n = 0, 'fail', 'frappe_sds',
+    IF(v_n = 0, 'only accounts with rights on *.* (DBAs) can change frappe_sds''s routines and tables',
+       CONCAT('can change frappe_sds''s routines or tables, which DBAs run with their rights: ', v_acc)),
+    'REVOKE those rights (SHOW GRANTS FOR each account); grant a site user rights on its own database only, named without wildcards');
+
   SELECT check_name, status, object, detail, fix FROM sds__doctor ORDER BY id;
   DROP TEMPORARY TABLE sds__doctor;
 END//
