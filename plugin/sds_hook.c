@@ -67,55 +67,6 @@ void sds_ddl_reload_lists(void)
 
 /* ---- a site's queue ------------------------------------------------------ */
 
-static size_t event_hash(char kind, const char *t, size_t n)
-{
-  return (size_t) sds_fnv1a(t, n) * 31u + (unsigned char) kind;
-}
-
-/* The slot of (kind, table) in the queue's hash set: the event's, or the
-   empty one where it would go. */
-static size_t queue_slot(const sds_queue *q, char kind, const char *t,
-                         size_t n)
-{
-  size_t mask= q->nslot - 1, i;
-  for (i= event_hash(kind, t, n) & mask; q->slot[i]; i= (i + 1) & mask)
-  {
-    const sds_event *e= &q->ev[q->slot[i] - 1];
-    if (e->kind == kind && memcmp(e->table, t, n) == 0 && !e->table[n])
-      break;
-  }
-  return i;
-}
-
-/* Room for one more event: the array and, at half full, a hash set twice
-   as big. 0, or -1 (out of memory). */
-static int queue_reserve(sds_queue *q)
-{
-  size_t i;
-  if (q->n == q->cap)
-  {
-    size_t nc= q->cap ? q->cap * 2 : 64;
-    sds_event *p= realloc(q->ev, nc * sizeof(*p));
-    if (!p)
-      return -1;
-    q->ev= p;
-    q->cap= nc;
-  }
-  if (2 * (q->n + 1) > q->nslot)
-  {
-    sds_queue g= *q;
-    g.nslot= q->nslot ? q->nslot * 2 : 128;
-    if (!(g.slot= calloc(g.nslot, sizeof(*g.slot))))
-      return -1;
-    for (i= 0; i < q->n; i++)
-      g.slot[queue_slot(&g, g.ev[i].kind, g.ev[i].table,
-                        strlen(g.ev[i].table))]= (unsigned) i + 1;
-    free(q->slot);
-    *q= g;
-  }
-  return 0;
-}
-
 void sds_queue_distrust(sds_site *s, double t)
 {
   if (!s->queue.overflow_since || t < s->queue.overflow_since)
@@ -123,39 +74,13 @@ void sds_queue_distrust(sds_site *s, double t)
   s->last_event= sds_now_ms();
 }
 
-void sds_queue_free(sds_queue *q)
+/* Put an event into the site's queue (the gauge counts it). */
+static int queue_put(sds_queue *q, const sds_event *e)
 {
-  free(q->ev);
-  free(q->slot);
-  memset(q, 0, sizeof(*q));
-}
-
-/* Put an event into the queue, coalesced by (kind, table): an event
-   already there keeps its place and takes the later time (and, for a
-   later rename, its new name). 1 coalesced, 0 queued, -1 no room (full:
-   frappe_sds_queue_max, or out of memory). */
-static int queue_put(sds_queue *q, const sds_event *src)
-{
-  sds_event *e;
-  size_t i, n= strlen(src->table);
-  if (q->nslot && q->slot[i= queue_slot(q, src->kind, src->table, n)])
-  {
-    e= &q->ev[q->slot[i] - 1];
-    if (src->at.tv_sec > e->at.tv_sec ||
-        (src->at.tv_sec == e->at.tv_sec && src->at.tv_nsec > e->at.tv_nsec))
-    {
-      e->at= src->at;
-      if (src->new_table[0])
-        memcpy(e->new_table, src->new_table, sizeof(e->new_table));
-    }
-    return 1;
-  }
-  if (q->n >= sds_opt_queue_max || queue_reserve(q))
-    return -1;
-  q->slot[queue_slot(q, src->kind, src->table, n)]= (unsigned) q->n + 1;
-  q->ev[q->n++]= *src;
-  sds_stat_queue_depth++;
-  return 0;
+  int r= sds_queue_put(q, e, sds_opt_queue_max);
+  if (r == 0)
+    sds_stat_queue_depth++;
+  return r;
 }
 
 /* An event that does not fit: never silent, never lost -- the site's next

@@ -12,36 +12,16 @@
 #include <stddef.h>
 #include <time.h>
 #include "../core/sds_quote.h"
+#include "../core/sds_queue.h"
 
-#define SDS_NAME_MAX 64           /* characters, as the server counts them */
-#define SDS_NAME_BYTES (4 * SDS_NAME_MAX) /* the same in UTF-8 bytes */
 #define SDS_PASS_TRIES 4          /* a pass deadlocked: run again at once */
 #define SDS_IDLE_SCAN_MAX 12      /* idle scans: at most every 12 polls */
 #define SDS_ERROR_MAX 512
 
-/* One DDL event of a site, coalesced by (kind, table). */
-typedef struct sds_event
-{
-  char kind;                    /* c, a, r, d */
-  char table[SDS_NAME_BYTES + 1];
-  char new_table[SDS_NAME_BYTES + 1];
-  struct timespec at;           /* wall clock of the latest such DDL */
-} sds_event;
-
-/* A site's queue: the events in arrival order, and a hash set over them
-   (open addressing, index + 1; 0 is empty) so that the hook's cost per
-   event does not grow with the queue. At most frappe_sds_queue_max
-   events: beyond, `overflow_since` is set (the Unix time of the first
+/* A site's queue (core/sds_queue.h) holds at most frappe_sds_queue_max
+   events: beyond, its `overflow_since` is set (the Unix time of the first
    event not queued) and the site's next pass distrusts every signature
    change since then (sds__worker_pass). */
-typedef struct sds_queue
-{
-  sds_event *ev;
-  size_t n, cap;
-  unsigned *slot;
-  size_t nslot;                 /* a power of two, or 0 */
-  double overflow_since;        /* 0: none */
-} sds_queue;
 
 /* Where a site is (pg_cron's task states play the same part). */
 typedef enum sds_site_state
@@ -124,7 +104,6 @@ int sds_thread_begin(sds_thread_ctx *c);
 void sds_thread_end(sds_thread_ctx *c);
 
 sds_site *sds_site_get(const char *db, size_t len);  /* under lock */
-void sds_queue_free(sds_queue *q);
 /* The queue of the site lost events (a full queue, a pass that failed
    after taking them) from time t on: distrust (under lock). */
 void sds_queue_distrust(sds_site *s, double t);
