@@ -25,6 +25,8 @@
 #   cmake -DSRC=<sql/install dir> -DOUT=<install.sql> -DVERSION=<x.y.z>
 #         [-DUNINSTALL_IN=<sql/uninstall.sql> -DUNINSTALL_OUT=<uninstall.sql>]
 #         -P assemble_sql.cmake
+# With -DPARTS_ONLY=ON (dba.sql, the frappe_sds DBA database, from
+# sql/dba/*.sql) only the parts in name order and @SDS_VERSION@.
 file(GLOB parts "${SRC}/*.sql")
 list(SORT parts)
 set(text "")
@@ -33,6 +35,11 @@ foreach(p IN LISTS parts)
   string(APPEND text "${t}")
 endforeach()
 string(REPLACE "@SDS_VERSION@" "${VERSION}" text "${text}")
+if(PARTS_ONLY)
+  file(WRITE "${OUT}.tmp" "${text}")
+  file(RENAME "${OUT}.tmp" "${OUT}")
+  return()
+endif()
 # @SDS_SYM_TABLES@ / @SDS_SYM_TABLES_N@: the SymmetricDS tables frappe_sds
 # needs, quoted, and their number (install.sql's precondition and
 # sds__require_sym_tables: one list)

@@ -34,8 +34,8 @@ cmake -DSRC=sql/install -DOUT="$T/install.sql" -DVERSION="$VERSION" \
   { echo "FAIL: cannot assemble install.sql"; exit 1; }
 # the DBA's database (frappe_sds.*), when this tree has one
 if [ -d sql/dba ]; then
-  cmake -DSRC=sql/dba -DOUT="$T/dba.sql" -DVERSION="$VERSION" \
-        -P sql/dba/assemble.cmake >/dev/null ||
+  cmake -DSRC=sql/dba -DOUT="$T/dba.sql" -DVERSION="$VERSION" -DPARTS_ONLY=ON \
+        -P packaging/assemble_sql.cmake >/dev/null ||
     { echo "FAIL: cannot assemble dba.sql"; exit 1; }
 else
   : > "$T/dba.sql"
