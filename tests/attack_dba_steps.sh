@@ -14,16 +14,10 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-D=$(mktemp -d /dev/shm/frappe_sds_atkdba.XXXXXX 2>/dev/null || mktemp -d)
-trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
 . tests/lib/attack.sh
+atk_workdir atkdba
 
-atk_start site
-worker_account "$D" site || fail "worker account"
-sql -e "SET GLOBAL frappe_sds_ddl_watch = OFF"
-atk_other
-atk_site site
-sql -e "CREATE USER sym@localhost IDENTIFIED BY 'pw'" || fail "sym user"
+atk_one_site
 
 # dba_steps: every step the docs give the DBA (docs/trust-model.md, "The
 # DBA's steps"), as the DBA runs it; each

@@ -12,9 +12,8 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-D=$(mktemp -d /dev/shm/frappe_sds_atk3.XXXXXX 2>/dev/null || mktemp -d)
-trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
 . tests/lib/attack.sh
+atk_workdir atk3
 
 atk_start site
 worker_account "$D" site || fail "worker account"

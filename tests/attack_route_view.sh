@@ -13,16 +13,10 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-D=$(mktemp -d /dev/shm/frappe_sds_atk2.XXXXXX 2>/dev/null || mktemp -d)
-trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
 . tests/lib/attack.sh
+atk_workdir atk2
 
-atk_start site
-worker_account "$D" site || fail "worker account"
-sql -e "SET GLOBAL frappe_sds_ddl_watch = OFF"
-atk_other
-atk_site site
-sql -e "CREATE USER sym@localhost IDENTIFIED BY 'pw'" || fail "sym user"
+atk_one_site
 sql < "$FRAPPE_SDS_SQL/dba.sql" || fail "dba.sql"
 sql -e "CALL frappe_sds.sds_grant('site', 'sym', 'localhost')" >/dev/null || fail "sds_grant"
 # the view works for SymmetricDS's account before anything happens

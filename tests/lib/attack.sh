@@ -3,7 +3,8 @@
 # plugin and the worker account (tests/lib/worker.sh), sites loaded from
 # the fixtures, and per-site users with ALL on their own database only —
 # the threat model of the README ("Schema changes", "Security"). Source
-# after setting ROOT and cd "$ROOT"; needs D (the server's mktemp dir).
+# after setting ROOT and cd "$ROOT"; then atk_workdir NAME makes D (the
+# server's own directory), or set D before.
 # FRAPPE_SDS_PLUGIN_DIR / FRAPPE_SDS_SQL may point at another build (e.g.
 # an older release, to see a test fail there).
 export FRAPPE_SDS_SRC="$ROOT"
@@ -12,6 +13,13 @@ export FRAPPE_SDS_PLUGIN_DIR="${FRAPPE_SDS_PLUGIN_DIR:-$ROOT/build}"
 export FRAPPE_SDS_SQL
 . scripts/lib/server.sh
 . tests/lib/worker.sh
+
+# atk_workdir <name>: D, the server's directory (on /dev/shm when it can);
+# at exit the server stops and D goes (KEEP=1 keeps both)
+atk_workdir() {
+    D=$(mktemp -d "/dev/shm/frappe_sds_$1.XXXXXX" 2>/dev/null || mktemp -d)
+    [ -n "${KEEP:-}" ] || trap 'srv_stop "$D" >/dev/null 2>&1; rm -rf "$D"' EXIT
+}
 
 fail() { echo "FAIL: $*"; tail -n 20 "$D/error.log" 2>/dev/null; exit 1; }
 # root (the DBA)
@@ -117,4 +125,16 @@ $extra
 END;;
 DELIMITER ;
 SQL
+}
+
+# atk_one_site: the server serving `site` with its worker account, the hook
+# off; another site's data nobody but root may touch (atk_other); the site
+# (atk_site); SymmetricDS's account sym@localhost (password pw), no grant yet
+atk_one_site() {
+    atk_start site
+    worker_account "$D" site || fail "worker account"
+    sql -e "SET GLOBAL frappe_sds_ddl_watch = OFF"
+    atk_other
+    atk_site site
+    sql -e "CREATE USER sym@localhost IDENTIFIED BY 'pw'" || fail "sym user"
 }
