@@ -104,6 +104,10 @@ int sds_thread_begin(sds_thread_ctx *c);
 void sds_thread_end(sds_thread_ctx *c);
 
 sds_site *sds_site_get(const char *db, size_t len);  /* under lock */
+/* sds_account.c: the account that serves the site, into out; its
+   password. 0, or -1 (the error recorded for the site). */
+int sds_worker_account(sds_site *s, sds_buf *out);
+int sds_read_password(sds_site *s, char *pw, size_t pwsz);
 /* The queue of the site lost events (a full queue, a pass that failed
    after taking them) from time t on: distrust (under lock). */
 void sds_queue_distrust(sds_site *s, double t);
