@@ -363,6 +363,11 @@ public class E2E {
                 "-Xmx" + System.getProperty("e2e.nodeHeap", "768m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dfile.encoding=utf-8", "-Duser.language=en", "-Djava.io.tmpdir=" + h + "/tmp",
                 "-Djava.net.preferIPv4Stack=true", "-Djava.util.logging.config.file=/dev/null",
+                // what bin/setenv sets (docs/install.md): an ack of many batches is a form of
+                // more than Jetty's default 1,000 keys ("400: Unable to parse form content")
+                "-Dorg.eclipse.jetty.server.Request.maxFormContentSize=800000",
+                "-Dorg.eclipse.jetty.server.Request.maxFormKeys=100000",
+                "-Dsun.net.client.defaultReadTimeout=300000", "-Dsun.net.client.defaultConnectTimeout=300000",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.showThreadName=true",
                 "-cp", System.getProperty("e2e.serverCp"), main));
