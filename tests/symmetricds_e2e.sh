@@ -3,7 +3,8 @@
 # test: end to end on SymmetricDS 3.15.9's own engine: master + 2 branches on separate servers
 # The master site and two branch sites, each on its OWN mariadbd with its OWN database
 # name, replicate through SymmetricDS's real engine (built from its source by
-# shared/symmetricds/build.sh; one JVM, internal transport, engines started from the text
+# shared/symmetricds/build.sh and build-server.sh; each node its own SymmetricDS server
+# process over HTTP on 127.0.0.1, started from the engine file
 # frappe_sds.sds_engine_properties() writes). tests/e2e/E2E.java proves company isolation of first
 # loads and live changes both ways (child rows, a company name full of quotes, backslash,
 # backtick and "$("), hub forwarding between two branches of one company, ALTERs of every
@@ -11,6 +12,8 @@
 # DocType, remote SQL and branch onboarding from sds_add_branch.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   E2E_KEEP=1         keep the work dir (logs) ; E2E_ROUTING_MS routing job period (1000)
+#   E2E_TRANSPORT=internal  the engines in the driver's JVM over SymmetricDS's internal
+#                      transport (default http: one server process per node)
 # Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,7 +21,12 @@ cd "$ROOT"
 
 # --- SymmetricDS's source build ------------------------------------------------------
 . tests/lib/symmetricds.sh
-symmetricds_build build.sh
+symmetricds_build build-server.sh
+( flock 9; "$SDS/build-server.sh" "$BUILD" ) 9>"$(dirname "$BUILD")/.symmetricds.lock" \
+    >"$(dirname "$BUILD")/symmetricds-server-build.log" 2>&1 || {
+    tail -n 20 "$(dirname "$BUILD")/symmetricds-server-build.log"; echo "FAIL: building SymmetricDS's server"; exit 1; }
+SCP=$(cat "$BUILD/server-classpath.txt")
+TRANSPORT=${E2E_TRANSPORT:-http}
 
 # --- the project's build -------------------------------------------------------------
 export FRAPPE_SDS_SRC="$ROOT"
@@ -36,6 +44,8 @@ javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.j
 
 cleanup() {
     [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
+    # the nodes' server processes, should the driver not have stopped them
+    pkill -f -- "-Djava.io.tmpdir=$W/work/home-" 2>/dev/null
     for s in m b1 b2; do srv_stop "$W/$s" >/dev/null 2>&1; done
     if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
 }
@@ -68,10 +78,14 @@ site "$W/b2" br_beta "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.
 worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
 echo "sites loaded in $(( $(date +%s) - t0 )) s"
 
+# the nodes' log (HTTP: the server processes append to it; internal: the driver's engines);
+# the driver's own SymmetricDS log lines (the bootstrap of the sym_* tables) apart
 LOG=$W/engines.log
+DLOG=$LOG; [ "$TRANSPORT" = internal ] || DLOG=$W/driver.log
 java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
+     -Dorg.slf4j.simpleLogger.logFile="$DLOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
+     -De2e.transport="$TRANSPORT" -De2e.serverCp="$SCP" \
      -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
      -cp "$W/classes:$CP" e2e.E2E "$W/m/sock" erp_master "$W/b1/sock" site_alpha "$W/b2/sock" br_beta \
      "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
@@ -92,7 +106,7 @@ sleep 0.5; kill "$TPID" 2>/dev/null
 echo "total $(( $(date +%s) - t0 )) s"
 if [ "$rc" -ne 0 ] || ! grep -q '^RESULT PASS' "$W/out.txt" || grep -q '^RESULT FAIL' "$W/out.txt"; then
     echo "--- engines.log (errors, last 40)"
-    grep -E ' (ERROR|WARN) ' "$LOG" | tail -n 40
+    grep -hE ' (ERROR|WARN) ' "$LOG" "$DLOG" | tail -n 40
     echo "FAIL: the end-to-end scenario failed (rc=$rc)"
     exit 1
 fi

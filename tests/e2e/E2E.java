@@ -1,9 +1,12 @@
 /* Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
    End-to-end test on SymmetricDS's own engine (3.15.9, built from its source by
-   shared/symmetricds/build.sh): one master and two branch engines
-   (ClientSymmetricEngine, every job running) in one JVM over SymmetricDS's internal
-   transport, each on its OWN mariadbd with its OWN database name, so nothing a branch
-   runs can resolve to the master's database by accident. Run by tests/symmetricds_e2e.sh.
+   shared/symmetricds/build.sh and build-server.sh): one master and two branch nodes, each
+   its own SymmetricDS server process (SymmetricLauncher, as bin/sym runs it, on Jetty on
+   127.0.0.1) speaking HTTP -- registration, pull, push, acks -- as deployed; each on its OWN
+   mariadbd with its OWN database name, so nothing a branch runs can resolve to the master's
+   database by accident. -De2e.transport=internal runs the engines in this JVM over
+   SymmetricDS's internal transport instead (quicker to debug; not what is deployed).
+   This JVM drives the scenario over JDBC. Run by tests/symmetricds_e2e.sh.
 
    args: MASTER_SOCKET MASTER_DB B1_SOCKET B1_DB B2_SOCKET B2_DB WORKDIR PROJECT_DIR LOGFILE
    Prints "  ok   ..." / "  FAIL ..." per check, "RESULT PASS|FAIL <step>" per step,
@@ -39,6 +42,13 @@ public class E2E {
     static final Map<String, String> SOCK = new HashMap<>(); // database -> socket of its server
     static String work, proj, logFile;
     static final Map<String, ISymmetricEngine> engines = new LinkedHashMap<>();
+    /** e2e.transport=http (default): each node its own SymmetricDS server process (SymmetricLauncher
+     *  on Jetty, as bin/sym runs it) on 127.0.0.1, registration, pull, push and acks over HTTP;
+     *  internal: engines in this JVM over SymmetricDS's internal transport (faster to debug). */
+    static final boolean HTTP = !"internal".equals(System.getProperty("e2e.transport", "http"));
+    static final Map<String, Process> servers = new LinkedHashMap<>();
+    static final Map<String, Properties> props = new HashMap<>();
+    static final Map<String, Integer> ports = new HashMap<>();
     static final Map<String, String> results = new LinkedHashMap<>();
     // branch node -> database, companies (JSON for sds_add_branch)
     static final Map<String, String> BDB = new LinkedHashMap<>();
@@ -93,6 +103,10 @@ public class E2E {
                 } catch (Throwable t) {
                     say("stop " + e.getKey() + ": " + t);
                 }
+            }
+            for (Process p : servers.values()) p.destroy();
+            for (Process p : servers.values()) {
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
             }
             say("================ SUMMARY ================");
             for (Map.Entry<String, String> r : results.entrySet()) {
@@ -281,11 +295,15 @@ public class E2E {
     }
 
     // ---------------------------------------------------------------- engines
-    /** test-only settings: short job periods, internal transport (the rest comes from sds_engine_properties). */
-    static void testSettings(Properties p, String engine) {
-        p.setProperty("transport.type", "internal");
-        p.setProperty("sync.url", "internal://" + engine);
-        p.setProperty("staging.dir", work + "/staging");
+    /** test-only settings: short job periods, the node's URL on this machine (the rest comes from sds_engine_properties). */
+    static void testSettings(Properties p, String engine) throws IOException {
+        if (HTTP) {
+            p.setProperty("sync.url", syncUrl(engine));
+        } else {
+            p.setProperty("transport.type", "internal");
+            p.setProperty("sync.url", "internal://" + engine);
+        }
+        p.setProperty("staging.dir", work + "/staging/" + engine);
         p.setProperty("job.random.max.start.time.ms", "100");
         p.setProperty("job.routing.period.time.ms", System.getProperty("e2e.routingMs", "1000"));
         p.setProperty("job.push.period.time.ms", "1000");
@@ -320,12 +338,121 @@ public class E2E {
         return p;
     }
 
-    static ISymmetricEngine start(String name, Properties p) {
-        ClientSymmetricEngine e = new ClientSymmetricEngine(p, true);
-        engines.put(name, e);
-        if (!e.start()) throw new RuntimeException("engine " + name + " did not start: " + e.getLastException());
-        say("  engine " + name + " started (" + p.getProperty("group.id") + "/" + p.getProperty("external.id") + ", " + p.getProperty("db.url") + ")");
-        return e;
+    /** the node's sync URL: its own server's port (HTTP), or the internal transport's name */
+    static String syncUrl(String engine) throws IOException {
+        if (!HTTP) return "internal://" + engine;
+        Integer port = ports.get(engine);
+        if (port == null) {
+            try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                port = ss.getLocalPort();
+            }
+            ports.put(engine, port);
+        }
+        return "http://127.0.0.1:" + port + "/sync/" + engine;
+    }
+
+    /** SYM_HOME of a node's server: engines/, conf/, tmp/ */
+    static File home(String name) {
+        return new File(work, "home-" + name);
+    }
+
+    /** the java command of a SymmetricDS process of node `name` (its class path: e2e.serverCp) */
+    static List<String> javaCommand(String name, String main) {
+        File h = home(name);
+        List<String> c = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
+                "-Xmx" + System.getProperty("e2e.nodeHeap", "768m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dfile.encoding=utf-8", "-Duser.language=en", "-Djava.io.tmpdir=" + h + "/tmp",
+                "-Djava.net.preferIPv4Stack=true", "-Djava.util.logging.config.file=/dev/null",
+                // what bin/setenv sets (docs/install.md): an ack of many batches is a form of
+                // more than Jetty's default 1,000 keys ("400: Unable to parse form content")
+                "-Dorg.eclipse.jetty.server.Request.maxFormContentSize=800000",
+                "-Dorg.eclipse.jetty.server.Request.maxFormKeys=100000",
+                "-Dsun.net.client.defaultReadTimeout=300000", "-Dsun.net.client.defaultConnectTimeout=300000",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.showThreadName=true",
+                "-cp", System.getProperty("e2e.serverCp"), main));
+        return c;
+    }
+
+    /** The node: in HTTP mode its own server process (SYM_HOME with its engine file, Jetty on
+     *  127.0.0.1:port), logging into the shared log file; started once its ping answers. */
+    static ISymmetricEngine start(String name, Properties p) throws Exception {
+        if (!HTTP) {
+            ClientSymmetricEngine e = new ClientSymmetricEngine(p, true);
+            engines.put(name, e);
+            if (!e.start()) throw new RuntimeException("engine " + name + " did not start: " + e.getLastException());
+            say("  engine " + name + " started (" + p.getProperty("group.id") + "/" + p.getProperty("external.id") + ", " + p.getProperty("db.url") + ")");
+            return e;
+        }
+        props.put(name, (Properties) p.clone());
+        File h = home(name);
+        new File(h, "engines").mkdirs();
+        new File(h, "conf").mkdirs();
+        new File(h, "tmp").mkdirs();
+        p.setProperty("engine.name", name);
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.io.FileOutputStream(new File(h, "engines/" + name + ".properties")),
+                StandardCharsets.UTF_8)) {
+            p.store(w, "frappe_sds.sds_engine_properties + the test's settings");
+        }
+        int port = ports.get(name);
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.io.FileOutputStream(new File(h, "conf/symmetric-server.properties")),
+                StandardCharsets.UTF_8)) {
+            w.write("host.bind.name=127.0.0.1\nhttp.enable=true\nhttp.port=" + port + "\nhttps.enable=false\nhttps2.enable=false\n"
+                    + "jmx.http.enable=false\nserver.http.session.timeout=1800\n");
+        }
+        List<String> cmd = javaCommand(name, "org.jumpmind.symmetric.SymmetricLauncher");
+        cmd.addAll(List.of("--server", "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(h);
+        pb.environment().put("SYM_HOME", h.getPath());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(logFile)));
+        servers.put(name, pb.start());
+        String ping = syncUrl(name) + "/ping";
+        boolean up = waitFor(name + " answers " + ping, 900, () -> {   // (it answers once started: trigger builds first)
+            if (!servers.get(name).isAlive()) throw new RuntimeException("the server process of " + name + " ended");
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) new URL(ping).openConnection();
+                c.setConnectTimeout(2000);
+                c.setReadTimeout(5000);
+                return c.getResponseCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        if (!up) throw new RuntimeException("node " + name + " did not answer " + ping);
+        say("  node " + name + " started: its own SymmetricDS server process on 127.0.0.1:" + port + " ("
+                + p.getProperty("group.id") + "/" + p.getProperty("external.id") + ", " + p.getProperty("db.url") + ")");
+        return null;
+    }
+
+    /** The node's engine in this JVM, for a check that calls into SymmetricDS itself: the
+     *  running one (internal transport), or (HTTP) an instance on the node's engine file that
+     *  is never started -- no job, no HTTP; its services (extensions read from sym_extension,
+     *  node service, SQL template) work on the node's database like the server's do. */
+    static ISymmetricEngine engine(String name) {
+        if (!HTTP) return engines.get(name);
+        return engines.computeIfAbsent(name, n -> new ClientSymmetricEngine(props.get(n), false));
+    }
+
+    /** SymmetricDS's sync-triggers on a node now (what a changed configuration makes its next
+     *  sync-triggers job do): in HTTP mode `symadmin sync-triggers` against the node's engine file */
+    static void syncTriggers(String name) throws Exception {
+        if (!HTTP) {
+            engines.get(name).syncTriggers();
+            return;
+        }
+        List<String> cmd = javaCommand(name, "org.jumpmind.symmetric.SymmetricAdmin");
+        cmd.addAll(List.of("--engine", name, "sync-triggers"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home(name));
+        pb.environment().put("SYM_HOME", home(name).getPath());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File(logFile)));
+        Process pr = pb.start();
+        if (!pr.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+            pr.destroyForcibly();
+            throw new RuntimeException("symadmin sync-triggers on " + name + " did not end in 300 s");
+        }
+        if (pr.exitValue() != 0) throw new RuntimeException("symadmin sync-triggers on " + name + " exited " + pr.exitValue());
     }
 
     static long logOffset() {
@@ -493,10 +620,10 @@ public class E2E {
             String text = one(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), '" + n + "', '" + n + "', '" + db + "', "
                     + lit(SOCK.get(db)) + ", 'root', '', 'http://localhost:31415/sync/master')");
             Properties p = parse(text);
-            // internal transport: the client connects to the branch's own server
+            // the branch's own server (the test's socket url)
             p.setProperty("db.url", url(db));
             testSettings(p, n);
-            p.setProperty("registration.url", "internal://master");
+            p.setProperty("registration.url", syncUrl("master"));
             start(n, p);
         }
         for (String n : BDB.keySet()) {
@@ -618,7 +745,7 @@ public class E2E {
                 + " VALUES ('e2e_hostile_ps', 'tabProperty Setter', 'frappe', 'frappe_reload', 'e2e', NOW(), NOW())");
         exec(a, "INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, last_update_by, create_time, last_update_time)"
                 + " VALUES ('e2e_hostile_ps', 'sds_b2m', 1, 'e2e', NOW(), NOW())");
-        engines.get("branch-a").syncTriggers();
+        syncTriggers("branch-a");
         show(a, "select trigger_hist_id, trigger_id, source_table_name, inactive_time from sym_trigger_hist where source_table_name = 'tabProperty Setter'");
         exec(a, "INSERT INTO `tabProperty Setter` (name, creation, modified, modified_by, owner, docstatus, idx, doctype_or_field, doc_type, field_name,"
                 + " property, property_type, value) VALUES ('e2e-hostile-ps', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'DocField',"
@@ -651,7 +778,7 @@ public class E2E {
         // branch-a undoes its changes (as a site user would; the key it restores is the master's)
         exec(a, "DELETE FROM sym_trigger_router WHERE trigger_id = 'e2e_hostile_ps'");
         exec(a, "DELETE FROM sym_trigger WHERE trigger_id = 'e2e_hostile_ps'");
-        engines.get("branch-a").syncTriggers();
+        syncTriggers("branch-a");
         exec(a, "DELETE FROM `tabProperty Setter` WHERE name = 'e2e-hostile-ps'");
         exec(a, "DELETE FROM `tabSales Invoice Item` WHERE parent = 'E2E-A-STEAL'");
         exec(a, "DELETE FROM `tabSales Invoice` WHERE name = 'E2E-A-STEAL'");
