@@ -42,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/E2E.java bench/scale/FirstLoad.java \
+javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java bench/scale/FirstLoad.java \
     >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
 # shellcheck disable=SC2046
 srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 \
@@ -73,7 +73,7 @@ java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.routingMs=1000 \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000 \
      -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" site_alpha \
      "$W/work" "$ROOT" "$LOG" "$bcomp" >"$W/out.txt" 2>&1 &
 JPID=$!
