@@ -320,7 +320,7 @@ BEGIN
           SELECT 'sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', v_lis) w
     WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = w.id AND e.extension_type = 'bsh'
                         AND e.interface_name = w.iface AND e.node_group_id = p_master AND e.enabled = 1
-                        AND e.extension_text = w.txt)
+                        AND BINARY e.extension_text = BINARY w.txt)
     ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
       node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
       last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
