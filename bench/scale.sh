@@ -11,7 +11,8 @@
 #     --branch-companies  the companies the branch hosts, a JSON array for sds_add_branch
 #                  (default: ["Wind Power LLC", "O'Brien & Söhne GmbH"], as the e2e's branch-a)
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh; SCALE_KEEP=1 keeps
-#   the work dir (engine log, data dirs).
+#   the work dir (engine log, data dirs); SCALE_SERVER_OPTS: more mariadbd options for both
+#   servers (e.g. --table-definition-cache=4000, to measure a server setting).
 # Prints the FIGURE lines (seconds are from the branch engine's start) and the log's
 # trigger-sync and load lines. Exit 77 = SymmetricDS not available.
 set -u
@@ -42,13 +43,13 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/E2E.java bench/scale/FirstLoad.java \
+javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java bench/scale/FirstLoad.java \
     >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
 # shellcheck disable=SC2046
 srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 \
-    $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master >/dev/null 2>&1 \
+    $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master ${SCALE_SERVER_OPTS:-} >/dev/null 2>&1 \
     || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
-srv_start "$W/b1" --max-connections=300 --table-open-cache=4000 >/dev/null 2>&1 \
+srv_start "$W/b1" --max-connections=300 --table-open-cache=4000 ${SCALE_SERVER_OPTS:-} >/dev/null 2>&1 \
     || { tail -n 20 "$W/b1/error.log"; echo "FAIL: branch server start"; exit 1; }
 FX=$ROOT/fixtures
 site() {  # the fixture site without sym_* tables: each engine makes its own
@@ -66,6 +67,7 @@ if [ "$rows" -gt 0 ]; then
     bench/gen/generate.sh --rows "$rows" --companies "$companies" --seed "$seed" erp_master -- \
         --socket="$W/m/sock" --user=root || { echo "FAIL: generating the master's rows"; exit 1; }
 fi
+echo "INFO server options: --table-open-cache=4000 ${SCALE_SERVER_OPTS:-}; table_definition_cache $(srv_sql "$W/b1" -N -e 'SELECT @@table_definition_cache')"
 echo "INFO master rows $(srv_sql "$W/m" -N -e "SELECT SUM(table_rows) FROM information_schema.tables WHERE table_schema = 'erp_master'") (estimate), sites ready in $(( $(date +%s) - t0 )) s"
 
 LOG=$W/engines.log
@@ -73,7 +75,7 @@ java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.routingMs=1000 \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000 \
      -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" site_alpha \
      "$W/work" "$ROOT" "$LOG" "$bcomp" >"$W/out.txt" 2>&1 &
 JPID=$!

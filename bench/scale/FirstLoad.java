@@ -40,8 +40,8 @@ public class FirstLoad {
             // (step 1 checks that "both" branches were opened: one here; its other checks hold)
             E2E.step("1 master", E2E::step1);
             String M = E2E.M, db = a[3];
-            String text = E2E.one(M, "select sds_engine_properties('" + B + "', '" + B + "', '" + db
-                    + "', 'root', '', 'http://localhost:31415/sync/master')");
+            String text = E2E.one(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), '" + B + "', '" + B + "', '" + db
+                    + "', " + E2E.lit(E2E.SOCK.get(db)) + ", 'root', '', 'http://localhost:31415/sync/master')");
             Properties p = E2E.parse(text);
             p.setProperty("db.url", E2E.url(db));
             E2E.testSettings(p, B);

@@ -45,7 +45,7 @@ BEGIN
       SET v_key = SUBSTRING_INDEX(v_line, '=', 1);
       IF v_key NOT IN ('engine.name', 'db.driver', 'db.url', 'db.user', 'db.password', 'group.id',
                        'external.id', 'registration.url', 'sync.url', 'initial.load.create.first',
-                       'cache.table.time.ms')
+                       'cache.table.time.ms', 'sync.triggers.thread.count.per.server')
          OR INSTR(v_line, '=') = 0 OR INSTR(v_seen, CONCAT(',', v_key, ',')) > 0 THEN
         SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
           'sds_engine_properties: the engine file would set a key twice or a key of its own (a bug: every value is checked before)';
@@ -168,6 +168,10 @@ BEGIN
     CONCAT('registration.url=', p_registration_url),
     IF(p_sync_url = '', '# sync.url: SymmetricDS default (branches are never called: they push and pull)',
        CONCAT('sync.url=', p_sync_url)),
+    CONCAT('# a Frappe site has ~1,000 replicated tables, 3 capture triggers each: they are created by', v_lf,
+           '# 4 threads (default 1; SymmetricDS reads the table models before, one by one).', v_lf,
+           '# A branch completes its registration, and gets its first load, only once they exist.', v_lf,
+           'sync.triggers.thread.count.per.server=4'),
     IF(v_group = v_master,
        CONCAT('# first loads send data only: a branch site is a Frappe site with the same apps, so its', v_lf,
               '# tables exist; =true compared and re-created every table first (dropping and re-creating', v_lf,

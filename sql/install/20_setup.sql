@@ -406,6 +406,7 @@ BEGIN
   CALL sds__setup_compute(p_master, p_branch, j);
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
+  CALL sds__load_extensions(p_master);   -- 51_onboarding.sql: first loads without empty batches
   CALL sds__sig_take(p_master);   -- 30_schema_sync.sql: what the first ALTER is compared with
   INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)
     VALUES (1, p_master, p_branch, NOW())

@@ -58,6 +58,274 @@ BEGIN
   END IF;
 END//
 
+-- ---------------------------------------------------------------------------
+-- First loads without empty batches (issue 20)
+-- ---------------------------------------------------------------------------
+-- SymmetricDS gives every table of a full load a batch, empty or not
+-- (DataService.insertLoadBatchesForReload); on a Frappe site ~97 % of them
+-- are empty. Two BeanShell extensions of the master's engine (sym_extension,
+-- ExtensionService: type bsh, interfaces IReloadGenerator, IReloadListener):
+-- the generator keeps, of frappe_sds's trigger routers, the tables where the
+-- load select finds a row for the target node (the select and the
+-- $(externalId) substitution of SymmetricDS's own count, read uncommitted
+-- like it); the listener, called once the load's batches are queued and the
+-- node's older batches marked sent, requests a table load for a table that
+-- got its first row for the node meanwhile. A table with no row for the
+-- branch needs no load: a later row reaches the branch as a captured change
+-- (the node is routed to once it has registered). Off (a plain full load)
+-- when the engine file sets initial.load.create.first or
+-- initial.load.delete.first, or turns the extract job off. Written by
+-- sds_setup, sds_add_branch and sds_reload_branch in their transaction, only
+-- when the text differs (a change is a configuration change SymmetricDS
+-- routes: its ExtensionService reloads the extensions).
+DROP PROCEDURE IF EXISTS sds__load_extensions//
+CREATE PROCEDURE sds__load_extensions(IN p_master VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the master engine''s load extensions (no batch for a table without a row for the branch)'
+BEGIN
+  DECLARE v_gen, v_lis MEDIUMTEXT;
+  SET v_gen = CONCAT_WS(CHAR(10),
+      'import org.jumpmind.symmetric.model.*;',
+      'import org.jumpmind.util.FormatUtils;',
+      'import java.util.*;',
+      'boolean sdsShortcutOk() {',
+      '  p = engine.getParameterService();',
+      '  return !p.is("initial.load.create.first", false) && !p.is("initial.load.delete.first", false)',
+      '    && p.is("initial.load.use.extract.job.enabled", true);',
+      '}',
+      'String sdsSelect(TriggerHistory h, TriggerRouter tr, Node target) {',
+      '  sel = tr.getInitialLoadSelect();',
+      '  if (sel == null || sel.trim().length() == 0) sel = "1=1";',
+      '  tbl = "`" + h.getSourceTableName().replace("`", "``") + "`";',
+      '  if (h.getSourceSchemaName() != null && h.getSourceSchemaName().length() > 0)',
+      '    tbl = "`" + h.getSourceSchemaName().replace("`", "``") + "`." + tbl;',
+      '  if (h.getSourceCatalogName() != null && h.getSourceCatalogName().length() > 0)',
+      '    tbl = "`" + h.getSourceCatalogName().replace("`", "``") + "`." + tbl;',
+      '  sql = "select 1 from " + tbl + " t where " + sel;',
+      '  sql = FormatUtils.replace("groupId", target.getNodeGroupId(), sql);',
+      '  sql = FormatUtils.replace("externalId", target.getExternalId(), sql);',
+      '  sql = FormatUtils.replace("nodeId", target.getNodeId(), sql);',
+      '  return sql;',
+      '}',
+      '/* the indexes of cand (pairs {TriggerHistory, TriggerRouter}) whose load select finds a row',
+      '   for target, read uncommitted like the count of SymmetricDS (an uncommitted row counts);',
+      '   100 tables a statement; a statement that fails is done table by table, and a table whose',
+      '   select fails counts as having rows */',
+      'Set sdsWithRows(List cand, Node target) {',
+      '  found = new HashSet();',
+      '  tmpl = engine.getDatabasePlatform().getSqlTemplateDirty();',
+      '  for (int from = 0; from < cand.size(); from += 100) {',
+      '    int to = Math.min(cand.size(), from + 100);',
+      '    sb = new StringBuilder();',
+      '    for (int i = from; i < to; i++) {',
+      '      pair = cand.get(i);',
+      '      if (i > from) sb.append(" union all ");',
+      '      sb.append("select " + i + " as i from dual where exists (" + sdsSelect(pair[0], pair[1], target) + ")");',
+      '    }',
+      '    try {',
+      '      rows = tmpl.query(sb.toString());',
+      '      for (int k = 0; k < rows.size(); k++) found.add(Integer.valueOf(rows.get(k).getString("i")));',
+      '    } catch (Exception e) {',
+      '      for (int i = from; i < to; i++) {',
+      '        pair = cand.get(i);',
+      '        try {',
+      '          if (tmpl.queryForInt("select count(*) from (" + sdsSelect(pair[0], pair[1], target) + " limit 1) x", new Object[0]) > 0)',
+      '            found.add(Integer.valueOf(i));',
+      '        } catch (Exception e2) {',
+      '          log.warn("frappe_sds: could not tell whether " + pair[0].getSourceTableName() + " has rows for "',
+      '            + target.getNodeId() + ", loading it: " + e2);',
+      '          found.add(Integer.valueOf(i));',
+      '        }',
+      '      }',
+      '    }',
+      '  }',
+      '  return found;',
+      '}',
+      '/* frappe_sds (sds_load_tables): a full load to a branch takes the tables with a row for it */',
+      'boolean sdsCreatingLoad() {',
+      '  st = Thread.currentThread().getStackTrace();',
+      '  for (int i = 0; i < st.length; i++)',
+      '    if ("insertReloadEvents".equals(st[i].getMethodName())) return true;',
+      '  return false;',
+      '}',
+      'List getActiveTriggerHistories(Node target) {',
+      '  hists = engine.getTriggerRouterService().getActiveTriggerHistories();',
+      '  if (!sdsShortcutOk() || !sdsCreatingLoad()) return hists;',
+      '  long t0 = System.currentTimeMillis();',
+      '  /* routing runs from now on read the nodes again: the target is among them */',
+      '  engine.getNodeService().flushNodeGroupCache();',
+      '  /* a row the checks below miss is written after them: its capture gets a data_id above this',
+      '     (sds_load_late_rows looks at the tables of those rows only) */',
+      '  long w = engine.getDatabasePlatform().getSqlTemplate().queryForLong(',
+      '    "select coalesce(max(data_id), 0) from " + engine.getTablePrefix() + "_data", new Object[0]);',
+      '  System.setProperty("frappe_sds.load." + engine.getEngineName() + "." + target.getNodeId(), String.valueOf(w));',
+      '  all = engine.getTriggerRouterService().getAllTriggerRoutersForReloadForCurrentNode(',
+      '    engine.getParameterService().getNodeGroupId(), target.getNodeGroupId());',
+      '  byTrigger = new HashMap();',
+      '  for (int i = 0; i < all.size(); i++) {',
+      '    tr = all.get(i);',
+      '    if (!"frappe_sds".equals(tr.getLastUpdateBy())) continue;',
+      '    id = tr.getTrigger().getTriggerId();',
+      '    l = byTrigger.get(id);',
+      '    if (l == null) { l = new ArrayList(); byTrigger.put(id, l); }',
+      '    l.add(tr);',
+      '  }',
+      '  cand = new ArrayList();',
+      '  for (int i = 0; i < hists.size(); i++) {',
+      '    h = hists.get(i);',
+      '    trs = byTrigger.get(h.getTriggerId());',
+      '    if (trs == null) continue;',
+      '    for (int j = 0; j < trs.size(); j++)',
+      '      if (trs.get(j).getInitialLoadOrder() >= 0) cand.add(new Object[] { h, trs.get(j) });',
+      '  }',
+      '  found = sdsWithRows(cand, target);',
+      '  keep = new HashSet();',
+      '  for (int i = 0; i < cand.size(); i++)',
+      '    if (found.contains(Integer.valueOf(i))) keep.add(cand.get(i)[0].getTriggerId());',
+      '  out = new ArrayList();',
+      '  int skipped = 0;',
+      '  for (int i = 0; i < hists.size(); i++) {',
+      '    h = hists.get(i);',
+      '    if (byTrigger.get(h.getTriggerId()) == null || keep.contains(h.getTriggerId())) out.add(h); else skipped++;',
+      '  }',
+      '  log.info("frappe_sds: load to " + target.getNodeId() + ": " + skipped',
+      '    + " tables without a row for it get no batch; " + out.size() + " trigger histories loaded (checked "',
+      '    + cand.size() + " tables in " + (System.currentTimeMillis() - t0) + " ms)");',
+      '  return out;',
+      '}');
+  SET v_lis = CONCAT_WS(CHAR(10),
+      'import org.jumpmind.symmetric.model.*;',
+      'import org.jumpmind.util.FormatUtils;',
+      'import java.util.*;',
+      'boolean sdsShortcutOk() {',
+      '  p = engine.getParameterService();',
+      '  return !p.is("initial.load.create.first", false) && !p.is("initial.load.delete.first", false)',
+      '    && p.is("initial.load.use.extract.job.enabled", true);',
+      '}',
+      'String sdsSelect(TriggerHistory h, TriggerRouter tr, Node target) {',
+      '  sel = tr.getInitialLoadSelect();',
+      '  if (sel == null || sel.trim().length() == 0) sel = "1=1";',
+      '  tbl = "`" + h.getSourceTableName().replace("`", "``") + "`";',
+      '  if (h.getSourceSchemaName() != null && h.getSourceSchemaName().length() > 0)',
+      '    tbl = "`" + h.getSourceSchemaName().replace("`", "``") + "`." + tbl;',
+      '  if (h.getSourceCatalogName() != null && h.getSourceCatalogName().length() > 0)',
+      '    tbl = "`" + h.getSourceCatalogName().replace("`", "``") + "`." + tbl;',
+      '  sql = "select 1 from " + tbl + " t where " + sel;',
+      '  sql = FormatUtils.replace("groupId", target.getNodeGroupId(), sql);',
+      '  sql = FormatUtils.replace("externalId", target.getExternalId(), sql);',
+      '  sql = FormatUtils.replace("nodeId", target.getNodeId(), sql);',
+      '  return sql;',
+      '}',
+      '/* the indexes of cand (pairs {TriggerHistory, TriggerRouter}) whose load select finds a row',
+      '   for target, read uncommitted like the count of SymmetricDS (an uncommitted row counts);',
+      '   100 tables a statement; a statement that fails is done table by table, and a table whose',
+      '   select fails counts as having rows */',
+      'Set sdsWithRows(List cand, Node target) {',
+      '  found = new HashSet();',
+      '  tmpl = engine.getDatabasePlatform().getSqlTemplateDirty();',
+      '  for (int from = 0; from < cand.size(); from += 100) {',
+      '    int to = Math.min(cand.size(), from + 100);',
+      '    sb = new StringBuilder();',
+      '    for (int i = from; i < to; i++) {',
+      '      pair = cand.get(i);',
+      '      if (i > from) sb.append(" union all ");',
+      '      sb.append("select " + i + " as i from dual where exists (" + sdsSelect(pair[0], pair[1], target) + ")");',
+      '    }',
+      '    try {',
+      '      rows = tmpl.query(sb.toString());',
+      '      for (int k = 0; k < rows.size(); k++) found.add(Integer.valueOf(rows.get(k).getString("i")));',
+      '    } catch (Exception e) {',
+      '      for (int i = from; i < to; i++) {',
+      '        pair = cand.get(i);',
+      '        try {',
+      '          if (tmpl.queryForInt("select count(*) from (" + sdsSelect(pair[0], pair[1], target) + " limit 1) x", new Object[0]) > 0)',
+      '            found.add(Integer.valueOf(i));',
+      '        } catch (Exception e2) {',
+      '          log.warn("frappe_sds: could not tell whether " + pair[0].getSourceTableName() + " has rows for "',
+      '            + target.getNodeId() + ", loading it: " + e2);',
+      '          found.add(Integer.valueOf(i));',
+      '        }',
+      '      }',
+      '    }',
+      '  }',
+      '  return found;',
+      '}',
+      '/* frappe_sds (sds_load_late_rows): once a full load to a branch is queued (and the older',
+      '   batches of the node marked sent), a table that has a row for the branch but no batch in',
+      '   the load got its first row meanwhile: it is requested as a table load of its own. Only the',
+      '   tables with a capture since the watermark of sds_load_tables are looked at (every table',
+      '   when there is none) */',
+      'void beforeReload(transaction, Node node, long loadId) {',
+      '}',
+      'void afterReload(transaction, Node node, long loadId) {',
+      '  if (!sdsShortcutOk()) return;',
+      '  prefix = engine.getTablePrefix();',
+      '  me = engine.getNodeService().findIdentityNodeId();',
+      '  hists = engine.getTriggerRouterService().getActiveTriggerHistories();',
+      '  byTrigger = new HashMap();',
+      '  for (int i = 0; i < hists.size(); i++) byTrigger.put(hists.get(i).getTriggerId(), hists.get(i));',
+      '  all = engine.getTriggerRouterService().getAllTriggerRoutersForReloadForCurrentNode(',
+      '    engine.getParameterService().getNodeGroupId(), node.getNodeGroupId());',
+      '  now = new java.sql.Timestamp(System.currentTimeMillis());',
+      '  cand = new ArrayList();',
+      '  for (int i = 0; i < all.size(); i++) {',
+      '    tr = all.get(i);',
+      '    if (!"frappe_sds".equals(tr.getLastUpdateBy()) || tr.getInitialLoadOrder() < 0) continue;',
+      '    h = byTrigger.get(tr.getTrigger().getTriggerId());',
+      '    if (h != null) cand.add(new Object[] { h, tr });',
+      '  }',
+      '  /* the trigger routers that have a batch in this load */',
+      '  inLoad = new HashSet();',
+      '  /* (its extract requests are written in the transaction of the load: read uncommitted) */',
+      '  rows = engine.getDatabasePlatform().getSqlTemplateDirty().query("select trigger_id, router_id from " + prefix',
+      '    + "_extract_request where load_id = ? and node_id = ?", new Object[] { new Long(loadId), node.getNodeId() });',
+      '  for (int i = 0; i < rows.size(); i++) inLoad.add(rows.get(i).getString("trigger_id") + " " + rows.get(i).getString("router_id"));',
+      '  /* the tables written since sds_load_tables took its watermark (all of them without one) */',
+      '  key = "frappe_sds.load." + engine.getEngineName() + "." + node.getNodeId();',
+      '  ws = System.getProperty(key);',
+      '  System.clearProperty(key);',
+      '  written = null;',
+      '  if (ws != null) {',
+      '    written = new HashSet();',
+      '    rows = engine.getDatabasePlatform().getSqlTemplateDirty().query("select distinct h.trigger_id from " + prefix',
+      '      + "_data d join " + prefix + "_trigger_hist h on h.trigger_hist_id = d.trigger_hist_id where d.data_id > ?",',
+      '      new Object[] { new Long(ws) });',
+      '    for (int i = 0; i < rows.size(); i++) written.add(rows.get(i).getString("trigger_id"));',
+      '  }',
+      '  rest = new ArrayList();',
+      '  for (int i = 0; i < cand.size(); i++) {',
+      '    tr = cand.get(i)[1];',
+      '    if (written != null && !written.contains(tr.getTrigger().getTriggerId())) continue;',
+      '    if (!inLoad.contains(tr.getTrigger().getTriggerId() + " " + tr.getRouter().getRouterId())) rest.add(cand.get(i));',
+      '  }',
+      '  found = sdsWithRows(rest, node);',
+      '  int n = 0;',
+      '  for (int i = 0; i < rest.size(); i++) {',
+      '    if (!found.contains(Integer.valueOf(i))) continue;',
+      '    tr = rest.get(i)[1];',
+      '    transaction.prepareAndExecute("insert into " + prefix + "_table_reload_request (target_node_id, source_node_id,"',
+      '      + " trigger_id, router_id, create_time, create_table, delete_first, processed, last_update_by, last_update_time)"',
+      '      + " values (?, ?, ?, ?, ?, 0, 0, 0, ?, ?)", new Object[] { node.getNodeId(), me,',
+      '      tr.getTrigger().getTriggerId(), tr.getRouter().getRouterId(), now, "frappe_sds", now });',
+      '    n++;',
+      '  }',
+      '  if (n > 0) log.info("frappe_sds: load " + loadId + " to " + node.getNodeId() + ": " + n',
+      '    + " tables got their first row for it while it was queued; requested as a table load");',
+      '}');
+  INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,
+                             extension_order, extension_text, create_time, last_update_by, last_update_time)
+    SELECT w.id, 'bsh', w.iface, p_master, 1, 1, w.txt, NOW(), 'frappe_sds', NOW()
+    FROM (SELECT 'sds_load_tables' AS id, 'org.jumpmind.symmetric.load.IReloadGenerator' AS iface, v_gen AS txt
+          UNION ALL
+          SELECT 'sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', v_lis) w
+    WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = w.id AND e.extension_type = 'bsh'
+                        AND e.interface_name = w.iface AND e.node_group_id = p_master AND e.enabled = 1
+                        AND BINARY e.extension_text = BINARY w.txt)
+    ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
+      node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
+      last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+END//
+
 DROP PROCEDURE IF EXISTS sds_add_branch//
 CREATE PROCEDURE sds_add_branch(IN p_node VARCHAR(255), IN p_companies LONGTEXT)
   SQL SECURITY INVOKER
@@ -153,6 +421,7 @@ BEGIN
     END IF;
     SET i = i + 1;
   END WHILE;
+  CALL sds__load_extensions(v_master);
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
@@ -186,6 +455,7 @@ BEGIN
   -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
   -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
   UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
+  CALL sds__load_extensions(v_master);
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, 'reload queued' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
