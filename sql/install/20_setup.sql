@@ -69,6 +69,7 @@ CREATE FUNCTION sds__sym_tables() RETURNS LONGTEXT CHARSET utf8mb4
             {"label": "external_select", "cols": ["external_select"]},
             {"label": "conditions", "cols": ["sync_on_insert_condition",
                       "sync_on_update_condition", "sync_on_delete_condition"]},
+            {"label": "moves", "cols": ["custom_on_update_text"]},
             {"label": "description", "cols": ["description"]}]},
   {"table": "sym_trigger_router", "seq": 6, "del_seq": 30, "del_early": 1,
    "key": ["trigger_id", "router_id"],
