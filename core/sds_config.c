@@ -35,6 +35,9 @@
    have no dot) */
 #define SDS_UP_SUFFIX ".up"
 #define KEY_ALL "'~all'"
+/* stands for the company in the texts of company_where() (the SQL side
+   replaces it by the company's name as a literal) */
+#define COMPANY_PH "\001"
 
 /* The output has one array per SymmetricDS table, in this order (parents
    before children), so that the SQL side reads each with a JSON_TABLE of
@@ -53,8 +56,13 @@ typedef struct gen
   sds_buf *out;                 /* the array of the row being written */
   int oom;                      /* a scratch buffer ran out of memory */
   /* how external-select texts refer to the row's columns (see cur()) */
-  enum { REF_TRIGGER, REF_PARAM, REF_ROW } ref;
+  enum { REF_TRIGGER, REF_PARAM, REF_ROW, REF_OLD, REF_NEW } ref;
   int param_bad;                /* REF_PARAM: a column no parameter can name */
+  /* company_where(): the load text selects the rows of one company, the
+     placeholder COMPANY_PH standing for it (nph: how many were written) */
+  int one_company, nph;
+  sds_buf cw;                   /* the "sds_company_where" array */
+  int ncw;
   /* reusable scratch buffers */
   sds_buf a, b, c;
 } gen;
@@ -149,6 +157,9 @@ static int script_names_ok(const char *s)
   return !in_lit && !in_id;
 }
 
+static int sent_names_ok(const char *s);
+static void hex_literal(sds_buf *b, const char *s);
+
 /* Column reference of the row the text is about: in external_select the
    row being captured; in a load filter's script the incoming row, as a
    named parameter SymmetricDS binds (SQLDatabaseWriterFilter), or the
@@ -170,6 +181,12 @@ static void cur(gen *g, sds_buf *b, const char *col)
     break;
   case REF_ROW:
     sds_buf_adds(b, "x0.");
+    sds_quote_identz(b, col);
+    break;
+  case REF_OLD:
+  case REF_NEW:
+    /* a capture trigger's custom text: the row before / after the UPDATE */
+    sds_buf_adds(b, g->ref == REF_OLD ? "old." : "new.");
     sds_quote_identz(b, col);
     break;
   }
@@ -216,6 +233,12 @@ static int key_of_document(gen *g, sds_buf *b, const sds_doctype *d,
    substituted by SymmetricDS, and external ids are checked to be plain. */
 static void node_companies(gen *g, sds_buf *b)
 {
+  if (g->one_company)
+  {
+    g->nph++;
+    sds_buf_adds(b, "(" COMPANY_PH ")");
+    return;
+  }
   sds_buf_adds(b, "(select r.`company` from ");
   qtab(g, b, "sds_company_route");
   sds_buf_adds(b, " r where r.`node_external_id` = '$(externalId)')");
@@ -276,10 +299,18 @@ static void company_arms(gen *g, sds_buf *ext, sds_buf *load, int *nload,
     sds_quote_literalz(ext, p->name);
     sds_buf_adds(ext, " then ");
     key_of_document(g, ext, p, name_expr);
+    if (g->one_company && !sent_names_ok(cond.data))
+    {
+      sds_buf_free(&cond);      /* a statement could not carry it */
+      continue;
+    }
     sds_buf_adds(load, (*nload)++ ? " or (" : "(");
     sds_buf_adds(load, type_col);
     sds_buf_adds(load, " = ");
-    sds_quote_literalz(load, p->name);
+    if (g->one_company)
+      hex_literal(load, p->name);
+    else
+      sds_quote_literalz(load, p->name);
     sds_buf_adds(load, " and ");
     sds_buf_add(load, cond.data, cond.len);
     sds_buf_addc(load, ')');
@@ -361,8 +392,11 @@ static void company_texts(gen *g, const sds_doctype *dt,
         sds_buf_adds(ext, " else case when ");
         cur(g, ext, "parenttype");
         sds_buf_printf(ext, " in (%s) then " KEY_ALL " end", list.data);
-        sds_buf_adds(load, nload++ ? " or " : "");
-        sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
+        if (!g->one_company)
+        {
+          sds_buf_adds(load, nload++ ? " or " : "");
+          sds_buf_printf(load, "t.`parenttype` in (%s)", list.data);
+        }
       }
       sds_buf_adds(ext, " end");
     }
@@ -406,15 +440,21 @@ static void company_texts(gen *g, const sds_doctype *dt,
     sds_buf_adds(ext, " else case when coalesce(");
     cur(g, ext, d->dyn_type_field);
     sds_buf_adds(ext, ", '') = '' then " KEY_ALL);
-    sds_buf_adds(load, nload++ ? " or " : "");
-    sds_buf_printf(load, "coalesce(%s, '') = ''", tcol.data);
+    if (!g->one_company)
+    {
+      sds_buf_adds(load, nload++ ? " or " : "");
+      sds_buf_printf(load, "coalesce(%s, '') = ''", tcol.data);
+    }
     if (list.len)
     {
       sds_buf_adds(ext, " when ");
       cur(g, ext, d->dyn_type_field);
       sds_buf_printf(ext, " in (%s) then " KEY_ALL, list.data);
-      sds_buf_printf(load, " or %s in (%s)", tcol.data, list.data);
+      if (!g->one_company)
+        sds_buf_printf(load, " or %s in (%s)", tcol.data, list.data);
     }
+    if (!nload)
+      sds_buf_adds(load, "1=0");
     sds_buf_adds(ext, " end end");
     if (tcol.oom)
       ext->oom= 1;
@@ -430,6 +470,266 @@ static void company_texts(gen *g, const sds_doctype *dt,
     ext->oom= 1;
   sds_buf_free(&e);
   sds_buf_free(&list);
+}
+
+/* ---- moves (docs/routing.md, "Moves") ------------------------------------ */
+
+/* Text that the statements sent to branches (SymmetricDS's SQL events and
+   reload events) may carry: SymmetricDS splits a SQL event into statements
+   and strips comments (SqlScriptReader), and substitutes "$(" anywhere. So
+   no `quoted` name of it holds a quote, ';', '#', a backslash, a comment opener,
+   "$(" or a control character; literals are hex (no quote inside). */
+static int sent_names_ok(const char *s)
+{
+  int in_id= 0;
+  for (; *s; s++)
+  {
+    unsigned char c= (unsigned char) *s;
+    if (c < 0x20 && !(c == 1 && !in_id))
+      return 0;
+    if (*s == '$' && s[1] == '(')
+      return 0;
+    if (in_id)
+    {
+      if (*s == '`')
+        in_id= 0;
+      else if (*s == '\'' || *s == '"' || *s == ';' || *s == '#' ||
+               *s == '\\' || (*s == '-' && s[1] == '-') ||
+               (*s == '/' && s[1] == '*'))
+        return 0;
+    }
+    else if (*s == '`')
+      in_id= 1;
+  }
+  return !in_id;
+}
+
+/* _utf8mb4 X'..': a literal without quote, "$(" or backslash inside. */
+static void hex_literal(sds_buf *b, const char *s)
+{
+  static const char hx[]= "0123456789ABCDEF";
+  sds_buf_adds(b, "_utf8mb4 X'");
+  for (; *s; s++)
+  {
+    sds_buf_addc(b, hx[(unsigned char) *s >> 4]);
+    sds_buf_addc(b, hx[(unsigned char) *s & 15]);
+  }
+  sds_buf_addc(b, '\'');
+}
+
+/* The rows of one company in a company-routed table: a WHERE on alias t
+   with COMPANY_PH for the company's name (tabCompany.name), the table's
+   initial_load_select without the arms of shared documents. 0 when the
+   table has none the statements can carry. */
+static int company_where(gen *g, const sds_doctype *dt, const sds_decision *d,
+                         sds_buf *where)
+{
+  sds_buf ext;
+  int ok;
+  sds_buf_init(&ext);
+  g->one_company= 1;
+  g->nph= 0;
+  company_texts(g, dt, d, &ext, where);
+  g->one_company= 0;
+  ok= g->nph > 0 && !ext.oom && !where->oom && strchr(where->data, 1) &&
+      sent_names_ok(where->data);
+  if (ext.oom || where->oom)
+    g->oom= 1;
+  sds_buf_free(&ext);
+  return ok;
+}
+
+/* {"trigger_id", "table_name", "ord", "where"}: what sds_map_company loads
+   and sds_unmap_company deletes at a branch (sql/install/22_moves.sql).
+   ord: the order of the deletes, rows that find their document through
+   another table's row (Dynamic Links, then child rows) before it. */
+static void company_where_row(gen *g, const sds_table *t, const sds_doctype *dt,
+                              const sds_decision *d)
+{
+  sds_buf w;
+  int ord= d->source == SDS_SRC_DYNAMIC ? 1 : d->source == SDS_SRC_PARENT ? 2
+         : d->source == SDS_SRC_FIELD ? 3 : 4;
+  sds_buf_init(&w);
+  if (company_where(g, dt, d, &w))
+  {
+    sds_buf_adds(&g->cw, g->ncw++ ? ",\n{" : "\n{");
+    sds_buf_adds(&g->cw, "\"trigger_id\":");
+    sds_buf_json_strz(&g->cw, d->trigger_id);
+    sds_buf_adds(&g->cw, ",\"table_name\":");
+    sds_buf_json_strz(&g->cw, t->name);
+    sds_buf_printf(&g->cw, ",\"ord\":%d,\"where\":", ord);
+    sds_buf_json_strz(&g->cw, w.data);
+    sds_buf_addc(&g->cw, '}');
+  }
+  sds_buf_free(&w);
+}
+
+/* A branch node s (alias of sym_node) hosts the company key in var. */
+static void node_hosts(gen *g, sds_buf *b, const char *var)
+{
+  sds_buf_printf(b, "(%s = " KEY_ALL " or exists (select 1 from ", var);
+  qtab(g, b, "sds_company_route");
+  sds_buf_printf(b, " r where r.`company_key` = %s and r.`node_external_id` = "
+                    "convert(s.`external_id` using utf8mb4) collate "
+                    "utf8mb4_unicode_ci))", var);
+}
+
+/* One line of the moved row's events: event type ev on the table of
+   trigger tid, for the rows where (text of a WHERE, as a string literal)
+   followed by the document's name, as a hex literal built at run time
+   from column col of the old or the new row. */
+static void move_event(gen *g, sds_buf *b, char ev, int ord, const char *tid,
+                       const char *where, const char *row, const char *col)
+{
+  sds_buf_printf(b, " union all select '%c', %d, ", ev, ord);
+  sds_quote_literalz(b, tid);
+  sds_buf_adds(b, ", concat(");
+  sds_quote_literalz(b, where);
+  sds_buf_printf(b, ", '_utf8mb4 X''', hex(%s.", row);
+  sds_quote_identz(b, col);
+  sds_buf_adds(b, "), '''')");
+  (void) g;
+}
+
+/* The rows that go with document dt wherever it goes: child rows routed by
+   their parent, and Dynamic-Link rows (File, Comment, ...). For each, the
+   WHERE on its table, up to the document's name. */
+static void move_related(gen *g, sds_buf *b, const sds_doctype *dt, char ev,
+                         const char *row)
+{
+  size_t i, k;
+  sds_buf w;
+  sds_buf_init(&w);
+  for (i= 0; i < g->m->ndoctypes; i++)
+  {
+    const sds_doctype *c= g->m->doctypes[i];
+    const sds_decision *cd= &c->d;
+    if (!c->table || !cd->trigger_id || c == dt ||
+        !sds_table_has_column(c->table, "name"))
+      continue;
+    sds_buf_reset(&w);
+    if (cd->source == SDS_SRC_PARENT && cd->scope == SDS_SCOPE_CHILD)
+    {
+      for (k= 0; k < c->nparents && c->parents[k].doctype != dt; k++)
+        ;
+      if (k == c->nparents)
+        continue;
+      sds_buf_adds(&w, "`parenttype` = ");
+      hex_literal(&w, dt->name);
+      sds_buf_adds(&w, " and `parent` = ");
+    }
+    else if (cd->source == SDS_SRC_DYNAMIC && dt->declared)
+    {
+      sds_quote_identz(&w, cd->dyn_type_field);
+      sds_buf_adds(&w, " = ");
+      hex_literal(&w, dt->name);
+      sds_buf_adds(&w, " and ");
+      sds_quote_identz(&w, cd->dyn_name_field);
+      sds_buf_adds(&w, " = ");
+    }
+    else
+      continue;
+    if (!sent_names_ok(w.data))
+      continue;
+    move_event(g, b, ev, ev == 'S' ? 1 : 3, cd->trigger_id, w.data, row,
+               "name");
+  }
+  if (w.oom)
+    b->oom= 1;
+  sds_buf_free(&w);
+}
+
+/* sym_trigger.custom_on_update_text of the master's trigger of a
+   company-routed table (SymmetricDS pastes it after the capture insert of
+   its UPDATE trigger, MySqlTriggerTemplate): when the row's company key
+   changes, SQL events that delete it (and the rows that go with it) at the
+   branches that hosted it and no longer do, and reload events that bring
+   the rows that go with it to the branches that host it now (the row
+   itself arrives there as the UPDATE, applied as an insert). Each event
+   is one sym_data row per node, routed by node_list (RouterService:
+   node_list restricts the trigger router's target nodes). An ordinary
+   UPDATE costs the comparison of the columns the key comes from. NULL
+   text for tables without one (tabCompany: its key is its own name). */
+static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
+                      const sds_decision *d, sds_buf *out)
+{
+  sds_buf load;
+  const char *c1, *c2= NULL;
+  int save= g->ref;
+  if (!sds_table_has_column(t, "name"))
+    return;
+  switch (d->source)
+  {
+  case SDS_SRC_FIELD:
+    c1= d->company_field;
+    break;
+  case SDS_SRC_PARENT:
+    c1= "parent", c2= "parenttype";
+    break;
+  case SDS_SRC_DYNAMIC:
+    c1= d->dyn_name_field, c2= d->dyn_type_field;
+    break;
+  default:
+    return;
+  }
+  sds_buf_init(&load);
+  sds_buf_adds(out, "begin declare sds_ok, sds_nk varchar(50) character set "
+                    "utf8mb4 collate utf8mb4_unicode_ci; if not (old.");
+  sds_quote_identz(out, c1);
+  sds_buf_adds(out, " <=> new.");
+  sds_quote_identz(out, c1);
+  if (c2)
+  {
+    sds_buf_adds(out, " and old.");
+    sds_quote_identz(out, c2);
+    sds_buf_adds(out, " <=> new.");
+    sds_quote_identz(out, c2);
+  }
+  sds_buf_adds(out, ") then set sds_ok = (");
+  g->ref= REF_OLD;
+  company_texts(g, dt, d, out, &load);
+  sds_buf_adds(out, "), sds_nk = (");
+  sds_buf_reset(&load);
+  g->ref= REF_NEW;
+  company_texts(g, dt, d, out, &load);
+  g->ref= save;
+  sds_buf_adds(out, "); if not (sds_ok <=> sds_nk) then insert into ");
+  qtab(g, out, "sym_data");
+  sds_buf_adds(out, " (`table_name`, `event_type`, `trigger_hist_id`, "
+                    "`row_data`, `channel_id`, `transaction_id`, "
+                    "`source_node_id`, `external_data`, `node_list`, "
+                    "`create_time`) select h.`source_table_name`, e.ev, "
+                    "h.`trigger_hist_id`, if(e.ev = 'S', concat('\"delete "
+                    "from $', '(tableName) where ', e.w, '\"'), e.w), '"
+                    CHANNEL_DATA "', null, null, null, s.`node_id`, "
+                    "current_timestamp from (select 'S' ev, 2 o, ");
+  sds_quote_literalz(out, d->trigger_id);
+  sds_buf_adds(out, " tid, concat('`name` = _utf8mb4 X''', hex(old.`name`), "
+                    "'''') w");
+  if (d->scope == SDS_SCOPE_COMPANY)
+  {
+    move_related(g, out, dt, 'S', "old");
+    move_related(g, out, dt, 'R', "new");
+  }
+  sds_buf_adds(out, ") e join ");
+  qtab(g, out, "sym_trigger_hist");
+  sds_buf_adds(out, " h on h.`trigger_id` = e.tid and h.`inactive_time` is "
+                    "null join ");
+  qtab(g, out, "sym_node");
+  sds_buf_adds(out, " s on s.`node_group_id` = ");
+  sds_quote_literalz(out, g->branch);
+  sds_buf_adds(out, " and if(e.ev = 'S', ");
+  node_hosts(g, out, "sds_ok");
+  sds_buf_adds(out, " and not ");
+  node_hosts(g, out, "sds_nk");
+  sds_buf_adds(out, ", ");
+  node_hosts(g, out, "sds_nk");
+  sds_buf_adds(out, " and not ");
+  node_hosts(g, out, "sds_ok");
+  sds_buf_adds(out, ") order by e.o, s.`node_id`; end if; end if; end;");
+  if (load.oom)
+    out->oom= 1;
+  sds_buf_free(&load);
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -738,7 +1038,7 @@ end:
 static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
                        const sds_doctype *dt)
 {
-  sds_buf ext, load, desc, cid;
+  sds_buf ext, load, desc, cid, mv;
   int company= d->scope == SDS_SCOPE_COMPANY || d->scope == SDS_SCOPE_CHILD;
   int singles= d->scope == SDS_SCOPE_SINGLES;
   const char *links[2][2]= {{NULL, NULL}, {NULL, NULL}};
@@ -747,8 +1047,13 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   sds_buf_init(&load);
   sds_buf_init(&desc);
   sds_buf_init(&cid);
+  sds_buf_init(&mv);
   if (company)
+  {
     company_texts(g, dt, d, &ext, &load);
+    move_text(g, t, dt, d, &mv);
+    company_where_row(g, t, dt, d);
+  }
   sds_buf_printf(&desc, SDS_OWNER ": %s", sds_scope_name(d->scope));
   if (company)
   {
@@ -772,6 +1077,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   col_s(g, "sync_on_insert_condition", singles ? singles_condition_new : NULL);
   col_s(g, "sync_on_update_condition", singles ? singles_condition_new : NULL);
   col_s(g, "sync_on_delete_condition", singles ? singles_condition_old : NULL);
+  col_s(g, "custom_on_update_text", mv.len ? mv.data : NULL);
   col_s(g, "description", desc.data);
   row_end(g);
 
@@ -803,6 +1109,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     col_s(g, "sync_on_insert_condition", NULL);
     col_s(g, "sync_on_update_condition", NULL);
     col_s(g, "sync_on_delete_condition", NULL);
+    col_s(g, "custom_on_update_text", NULL);
     sds_buf_adds(&desc, "; branch capture");
     col_s(g, "description", desc.data);
     row_end(g);
@@ -824,8 +1131,9 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
                    "USE_CHANGED_DATA", NULL);
     }
   }
-  if (ext.oom || load.oom || desc.oom || cid.oom)
+  if (ext.oom || load.oom || desc.oom || cid.oom || mv.oom)
     g->oom= 1;
+  sds_buf_free(&mv);
   sds_buf_free(&ext);
   sds_buf_free(&load);
   sds_buf_free(&desc);
@@ -917,11 +1225,13 @@ char *sds_config_json(sds_meta *m, size_t *len)
   sds_buf_init(&out);
   for (i= 0; i < NSYM; i++)
     sds_buf_init(&g.tab[i]);
+  sds_buf_init(&g.cw);
   if (sds_meta_plan(m) || check_params(&g))
   {
     sds_buf_adds(&out, "{\"error\":");
     sds_buf_json_strz(&out, m->err.len ? m->err.data : "frappe_sds: out of memory");
     sds_buf_addc(&out, '}');
+    sds_buf_free(&g.cw);
     return sds_buf_steal(&out, len);
   }
   node_group(&g, g.master, SDS_OWNER ": master (registration) node group");
@@ -975,6 +1285,12 @@ char *sds_config_json(sds_meta *m, size_t *len)
     oom|= g.tab[i].oom;
     sds_buf_free(&g.tab[i]);
   }
+  /* the rows of one company per table (sds_map_company, sds_unmap_company) */
+  sds_buf_adds(&out, "\n],\"sds_company_where\":[");
+  if (g.cw.len)
+    sds_buf_add(&out, g.cw.data, g.cw.len);
+  oom|= g.cw.oom;
+  sds_buf_free(&g.cw);
   sds_buf_adds(&out, "\n],\"plan\":[");
   sds_meta_plan_rows(m, &out);
   sds_buf_adds(&out, "]}");

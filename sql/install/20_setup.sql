@@ -69,6 +69,7 @@ CREATE FUNCTION sds__sym_tables() RETURNS LONGTEXT CHARSET utf8mb4
             {"label": "external_select", "cols": ["external_select"]},
             {"label": "conditions", "cols": ["sync_on_insert_condition",
                       "sync_on_update_condition", "sync_on_delete_condition"]},
+            {"label": "moves", "cols": ["custom_on_update_text"]},
             {"label": "description", "cols": ["description"]}]},
   {"table": "sym_trigger_router", "seq": 6, "del_seq": 30, "del_early": 1,
    "key": ["trigger_id", "router_id"],
@@ -329,6 +330,8 @@ BEGIN
 
   -- sym_load_filter (21_load_filter.sql)
   CALL sds__load_filter_compute(j, v_now);
+  -- sds_company_where (22_moves.sql)
+  CALL sds__moves_compute(j, v_now);
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_apply//
@@ -342,6 +345,7 @@ BEGIN
   CALL sds__sym_run_steps('apply', 0, 199);
   CALL sds__load_filter_apply();     -- 21_load_filter.sql
   CALL sds__sym_run_steps('apply', 200, 2147483647);
+  CALL sds__moves_apply();           -- 22_moves.sql
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_cleanup//
@@ -355,7 +359,8 @@ BEGIN
     sds__want_node_group_link, sds__want_channel, sds__want_router,
     sds__want_trigger, sds__want_trigger_router, sds__want_conflict, sds__want_load_filter, sds__change,
     sds__sym, sds__sym_col, sds__sym_grp, sds__sym_stmt,
-    sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads, sds__sig_tables;
+    sds__cols, sds__live, sds__hist, sds__ready, sds__asked, sds__loads, sds__sig_tables,
+    sds__want_company_where;
   SET sql_notes = v_notes;
 END//
 

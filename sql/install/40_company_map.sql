@@ -100,6 +100,11 @@ CREATE PROCEDURE sds_map_company(IN p_company VARCHAR(255), IN p_node VARCHAR(25
   COMMENT 'frappe_sds: let branch node p_node host company p_company'
 BEGIN
   CALL sds__check_company('sds_map_company', p_company, p_node);
+  -- a registered branch gets the company's rows (22_moves.sql; the events
+  -- do not depend on the mapping, and fail before anything is written)
+  IF NOT EXISTS (SELECT 1 FROM sds_company_node WHERE company = p_company AND node_external_id = p_node) THEN
+    CALL sds__company_rows_send('sds_map_company', p_company, p_node, 'R');
+  END IF;
   INSERT INTO sds_company_node (company, node_external_id)
     SELECT p_company, p_node FROM DUAL WHERE NOT EXISTS
       (SELECT 1 FROM sds_company_node WHERE company = p_company AND node_external_id = p_node);
@@ -111,11 +116,14 @@ CREATE PROCEDURE sds_unmap_company(IN p_company VARCHAR(255), IN p_node VARCHAR(
   COMMENT 'frappe_sds: stop sending company p_company to branch node p_node'
 BEGIN
   DECLARE msg VARCHAR(512);
-  DELETE FROM sds_company_node WHERE company = p_company AND node_external_id = p_node;
-  IF ROW_COUNT() = 0 THEN
+  IF NOT EXISTS (SELECT 1 FROM sds_company_node WHERE company = p_company AND node_external_id = p_node) THEN
     SET msg = CONCAT('sds_unmap_company: company ', IFNULL(QUOTE(LEFT(p_company, 200)), 'NULL'),
                      ' is not mapped to node ', IFNULL(QUOTE(LEFT(p_node, 60)), 'NULL'));
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
+  -- its rows leave a registered branch (22_moves.sql; the events do not
+  -- depend on the mapping, and fail before anything is written)
+  CALL sds__company_rows_send('sds_unmap_company', p_company, p_node, 'S');
+  DELETE FROM sds_company_node WHERE company = p_company AND node_external_id = p_node;
 END//
 DELIMITER ;

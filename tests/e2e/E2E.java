@@ -94,7 +94,8 @@ public class E2E {
             step("6 a new DocType reaches the branches with its company's rows", E2E::step6);
             step("7 sds_send_sql runs on its target only", E2E::step7);
             step("8 capture rate on the master and on a branch (figures)", E2E::step8);
-            step("first loads without empty batches: no miss in any routed table; tables empty at load time fill live", LoadShortcut::run);
+            step("9 first loads without empty batches: no miss in any routed table; tables empty at load time fill live (issue 20)", LoadShortcut::run);
+            step("10 moves: documents that change company, a company mapped and unmapped (issue 21.1)", Moves::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
         } finally {
@@ -114,7 +115,7 @@ public class E2E {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 9) rc = 1;
+            if (results.size() < 11) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);

@@ -74,7 +74,7 @@ public class LoadShortcut {
         E2E.check("O'Brien's project and its child row did not reach branch-b",
                 E2E.cnt(b, "tabProject", "E2E-PROJ-OBS") + E2E.cnt(b, "tabProject User", "E2E-PROJ-OBS-u1") == 0);
         // the listener, as SymmetricDS calls it after queueing branch-a's first load
-        ISymmetricEngine me = E2E.engines.get("master");
+        ISymmetricEngine me = E2E.engine("master");   // (HTTP: an instance on the master's file, never started)
         IReloadListener late = null;
         for (IReloadListener l : me.getExtensionService().getExtensionPointList(IReloadListener.class))
             if (java.lang.reflect.Proxy.isProxyClass(l.getClass())) late = l;

@@ -187,6 +187,92 @@ int main(void)
   free(j);
   sds_meta_free(m);
 
+  /* moves (docs/routing.md, "Moves"): the master's company-routed
+     triggers get a custom_on_update_text; sds_company_where has each
+     table's rows of one company (\u0001 = the company) */
+  m= site("master", "branch");
+  doctype(m, "Semi;Colon", "");           /* ';' would split a SQL event */
+  field(m, "Semi;Colon", "company", "Link", "Company");
+  field(m, "Semi;Colon", "items", "Table", "Semi Item");
+  doctype(m, "Semi Item", "t");
+  j= sds_config_json(m, NULL);
+  CHECK(j != NULL);
+  /* a document: compares its company column, then the keys; deletes it,
+     its child rows and its File / Communication rows where it left, loads
+     the rows that go with it where it arrived; never "$(" */
+  CHECK_HAS(j, "\"custom_on_update_text\":\"begin declare sds_ok, sds_nk "
+               "varchar(50) character set utf8mb4 collate utf8mb4_unicode_ci; "
+               "if not (old.`company` <=> new.`company`) then set sds_ok = "
+               "(select coalesce((select k.`abbr` from `tabCompany` k where "
+               "k.`name` = old.`company` and");
+  CHECK_HAS(j, "concat('\\\"delete from $', '(tableName) where ', e.w, "
+               "'\\\"'), e.w), 'frappe', null, null, null, s.`node_id`");
+  CHECK_HAS(j, "select 'S' ev, 2 o, 'tabsales_invoice' tid, concat('`name` = "
+               "_utf8mb4 X''', hex(old.`name`), '''') w union all select 'S', "
+               "1, 'tabsales_taxes_and_charges', concat('`parenttype` = "
+               "_utf8mb4 X''53616C657320496E766F696365'' and `parent` = ', "
+               "'_utf8mb4 X''', hex(old.`name`), '''')");
+  CHECK_HAS(j, "union all select 'R', 3, 'tabfile', concat('`attached_to_doctype` "
+               "= _utf8mb4 X''53616C657320496E766F696365'' and `attached_to_name` "
+               "= ', '_utf8mb4 X''', hex(new.`name`), '''')");
+  CHECK_HAS(j, "join `sym_node` s on s.`node_group_id` = 'branch' and if(e.ev = 'S', "
+               "(sds_ok = '~all' or exists (select 1 from `sds_company_route` r "
+               "where r.`company_key` = sds_ok and");
+  {
+    const char *p= j;
+    int n= 0, texts= 0;
+    while ((p= strstr(p, "custom_on_update_text\":\"begin")))
+    {
+      const char *e= strstr(p, "end if; end if; end;\"");
+      CHECK(e != NULL);
+      if (!e)
+        break;
+      texts++;
+      for (; p < e; p++)
+        if (p[0] == '$' && p[1] == '(')
+          n++;
+    }
+    CHECK(texts >= 4);
+    CHECK(n == 0);
+  }
+  /* a child row: the row only; tabCompany and shared tables: none */
+  CHECK_HAS(j, "if not (old.`parent` <=> new.`parent` and old.`parenttype` "
+               "<=> new.`parenttype`) then");
+  CHECK_HAS(j, "\"custom_on_update_text\":null,\"description\":\"frappe_sds: "
+               "company, company from self:name\"");
+  CHECK_HAS(j, "\"custom_on_update_text\":null,\"description\":\"frappe_sds: "
+               "global\"");
+  /* the rows of one company, in delete order */
+  CHECK_HAS(j, "\"sds_company_where\":[");
+  CHECK_HAS(j, "{\"trigger_id\":\"tabsales_invoice\",\"table_name\":"
+               "\"tabSales Invoice\",\"ord\":3,\"where\":\"t.`company` in "
+               "(\\u0001)\"}");
+  CHECK_HAS(j, "{\"trigger_id\":\"tabcompany\",\"table_name\":\"tabCompany\","
+               "\"ord\":4,\"where\":\"t.`name` in (\\u0001)\"}");
+  CHECK_HAS(j, "\"table_name\":\"tabFile\",\"ord\":1,\"where\":\"(t."
+               "`attached_to_doctype` = _utf8mb4 X'436F6D70616E79' and t."
+               "`attached_to_name` in (\\u0001)) or (t.`attached_to_doctype` = "
+               "_utf8mb4 X'53616C657320496E766F696365' and t.`attached_to_name` "
+               "in (select p.`name` from `tabSales Invoice` p where p.`company` "
+               "in (\\u0001)))\"}");
+  /* no arm for shared or unattached rows: those stay */
+  {
+    const char *w= strstr(j, "\"table_name\":\"tabFile\",\"ord\":1");
+    const char *e= w ? strstr(w, "\"}") : NULL;
+    CHECK(w && e);
+    if (w && e)
+    {
+      const char *c= strstr(w, "coalesce(");
+      CHECK(c == NULL || c > e);
+    }
+  }
+  /* ';' in a name the statement would carry: no row; the table itself is
+     $(tableName) and has one */
+  CHECK_HAS(j, "\"table_name\":\"tabSemi;Colon\",\"ord\":3");
+  CHECK(strstr(j, "{\"trigger_id\":\"tabsemi_item\",\"table_name\"") == NULL);
+  free(j);
+  sds_meta_free(m);
+
   /* parameter errors */
   {
     static const char *const bad[][3]= {
