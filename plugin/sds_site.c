@@ -172,24 +172,14 @@ static int pass(sds_site *s, MYSQL *m, long long res[4])
   }
   if (!rc)
   {
-    unsigned try;
     sds_buf_reset(&q);
     sds_buf_printf(&q, "CALL sds__worker_pass('%s', %.3f, @sds__w_ran, "
                    "@sds__w_reloads, @sds__w_open_before, @sds__w_open_after)",
                    kinds[s->kind], s->overflow_since);
-    /* The pass is one transaction: a deadlock or a lock wait timeout rolled
-       it back whole (on Galera: another node's transaction, or a DDL in
-       total order, certified first), so it is run again at once, a few
-       times, with a growing pause; then it has failed (retried later). */
-    for (try= 1;; try++)
-    {
-      unsigned e;
-      if (!(rc= run(s, m, &q, NULL, 0, try == SDS_PASS_TRIES)) ||
-          try == SDS_PASS_TRIES ||
-          ((e= mysql_errno(m)) != ER_LOCK_DEADLOCK && e != ER_LOCK_WAIT_TIMEOUT))
-        break;
-      usleep(50000 * try);
-    }
+    /* (a deadlock or a lock wait rolled the pass back whole: it fails, and
+       its events are retried by the site's next pass, backed off -- not at
+       once, which on Galera only adds to the conflicts) */
+    rc= run(s, m, &q, NULL, 0, 1);
   }
   if (!rc)
   {

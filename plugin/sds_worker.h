@@ -14,7 +14,6 @@
 #include "../core/sds_quote.h"
 #include "../core/sds_queue.h"
 
-#define SDS_PASS_TRIES 4          /* a pass deadlocked: run again at once */
 #define SDS_IDLE_SCAN_MAX 12      /* idle scans: at most every 12 polls */
 #define SDS_ERROR_MAX 512
 

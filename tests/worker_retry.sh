@@ -61,7 +61,7 @@ sql -e "SET GLOBAL frappe_sds_ddl_watch = ON"
 [ "$(changes tabCurrency)" = 0 ] || fail "tabCurrency has changes before the test"
 
 # fail_pass <locked table> <table to alter>: the worker's pass of the ALTER
-# waits 2 s for the lock (lock_wait_timeout), four times, and fails; the lock
+# waits 2 s for the lock (lock_wait_timeout) and fails; the lock
 # then goes
 fail_pass() {
     local errs i
