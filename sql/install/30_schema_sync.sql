@@ -493,6 +493,19 @@ BEGIN
   END IF;
 END//
 
+-- 1 on a Galera node that is not the one (index 0 in the primary
+-- component) that follows up changes opened anywhere in the cluster
+DROP FUNCTION IF EXISTS sds__galera_follower//
+CREATE FUNCTION sds__galera_follower() RETURNS TINYINT
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: 1 on a Galera node other than the one with index 0 (it leaves follow-ups and scans to that one)'
+BEGIN
+  RETURN (SELECT variable_value FROM information_schema.global_variables
+          WHERE variable_name = 'WSREP_ON') <=> 'ON'
+     AND NOT (SELECT variable_value FROM information_schema.global_status
+              WHERE variable_name = 'WSREP_LOCAL_INDEX') <=> '0';
+END//
+
 DROP PROCEDURE IF EXISTS sds__worker_pass//
 CREATE PROCEDURE sds__worker_pass(IN p_kind VARCHAR(10), IN p_overflow_since DECIMAL(16,3),
     OUT p_ran TINYINT, OUT p_reloads BIGINT, OUT p_open_before BIGINT, OUT p_open_after BIGINT)
@@ -507,6 +520,14 @@ pass: BEGIN
   -- installed but not set up: nothing to keep in sync yet; a server that
   -- must not write (a replica): the primary's passes reach it
   IF NOT EXISTS (SELECT 1 FROM sds_setup_state) OR sds__replica_reason() IS NOT NULL THEN
+    LEAVE pass;
+  END IF;
+  -- On Galera every node's worker sees the changes every other node opened:
+  -- one node follows them up (and scans), the one with index 0 in the
+  -- primary component (another takes index 0 when it leaves), so that the
+  -- work is done once and the nodes' passes do not fail each other's
+  -- certification; a node's own DDL is still handled where it was run.
+  IF p_kind <> 'full' AND sds__galera_follower() THEN
     LEAVE pass;
   END IF;
   IF p_overflow_since > 0 THEN
@@ -556,7 +577,9 @@ CREATE PROCEDURE sds__worker_record(IN p_state VARCHAR(20), IN p_kind VARCHAR(10
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the worker records what it is doing on this site (times: Unix time)'
 BEGIN
-  IF sds__replica_reason() IS NULL THEN
+  -- (one row, replicated: on Galera the nodes that leave follow-ups to
+  -- another write it only for their own DDL's passes)
+  IF sds__replica_reason() IS NULL AND (p_kind = 'full' OR NOT sds__galera_follower()) THEN
   INSERT INTO sds_worker (id, state, pass_kind, pass_started_at, pass_ended_at, outcome,
                           last_error, last_error_at, next_poll_at, events, coalesced,
                           overflows, passes, errors, updated_at)
