@@ -95,18 +95,25 @@ LIMIT=${E2E_TIMEOUT_S:-2400}
 : >>"$W/out.txt"
 ( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
 TPID=$!
-s=0
+s=0 TIMEDOUT=
 while kill -0 "$JPID" 2>/dev/null; do
     sleep 2; s=$((s + 2))
-    if [ $s -ge "$LIMIT" ]; then echo "FAIL: timed out after $LIMIT s"; kill "$JPID"; break; fi
+    if [ $s -ge "$LIMIT" ]; then TIMEDOUT="FAIL: timed out after $LIMIT s"; echo "$TIMEDOUT"; kill "$JPID"; break; fi
 done
 wait "$JPID"; rc=$?
 JPID=
 sleep 0.5; kill "$TPID" 2>/dev/null
 echo "total $(( $(date +%s) - t0 )) s"
 if [ "$rc" -ne 0 ] || ! grep -q '^RESULT PASS' "$W/out.txt" || grep -q '^RESULT FAIL' "$W/out.txt"; then
+    # (SymmetricDS warns once per load batch a branch receives without a load status row:
+    # thousands of lines that would hide the rest)
     echo "--- engines.log (errors, last 40)"
-    grep -hE ' (ERROR|WARN) ' "$LOG" "$DLOG" | tail -n 40
+    grep -hE ' (ERROR|WARN) ' "$LOG" "$DLOG" | grep -v 'No load status updated' | tail -n 40
+    # last, where a CI log's tail shows it: what failed, in which step
+    echo "--- what failed"
+    grep -E '^(######## |  FAIL|  gave up|RESULT FAIL)' "$W/out.txt" \
+        | grep -B1 -E '^(  FAIL|  gave up|RESULT FAIL|FAIL)' | grep -v '^--$' | tail -n 30
+    [ -n "${TIMEDOUT:-}" ] && echo "$TIMEDOUT"
     echo "FAIL: the end-to-end scenario failed (rc=$rc)"
     exit 1
 fi

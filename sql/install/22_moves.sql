@@ -75,27 +75,61 @@ CREATE PROCEDURE sds__company_rows_send(IN p_proc VARCHAR(64), IN p_company VARC
 BEGIN
   DECLARE v_branch VARCHAR(50);
   DECLARE v_lit TEXT;
+  DECLARE v_done INT DEFAULT 0;
+  DECLARE v_hist INT;
+  DECLARE v_table VARCHAR(255);
+  DECLARE v_where LONGTEXT;
+  DECLARE cur CURSOR FOR SELECT trigger_hist_id, table_name, where_text FROM sds__rows_send;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   -- (no row: not set up yet, nothing is replicated)
   SET v_branch = (SELECT branch_group FROM sds_setup_state WHERE id = 1);
   IF v_branch IS NOT NULL AND v_branch <> ''
      AND EXISTS (SELECT 1 FROM sym_node WHERE node_id = p_node AND node_group_id = v_branch
                  AND sync_enabled = 1) THEN
     SET v_lit = CONCAT('_utf8mb4 X''', HEX(CONVERT(p_company USING utf8mb4)), '''');
+    DROP TEMPORARY TABLE IF EXISTS sds__rows_send;
+    CREATE TEMPORARY TABLE sds__rows_send (
+      trigger_hist_id INT NOT NULL PRIMARY KEY, table_name VARCHAR(255) NOT NULL,
+      channel_id VARCHAR(128) NOT NULL, ord INT NOT NULL, where_text LONGTEXT NOT NULL);
+    INSERT INTO sds__rows_send
+      SELECT h.trigger_hist_id, h.source_table_name,
+             IF(p_kind = 'S', t.channel_id, t.reload_channel_id), w.ord,
+             REPLACE(w.where_text, CHAR(1 USING utf8mb4), v_lit)
+      FROM sds_company_where w
+      JOIN sym_trigger t ON t.trigger_id = w.trigger_id
+      JOIN sym_trigger_hist h ON h.trigger_id = w.trigger_id AND h.inactive_time IS NULL;
+    -- a load: only the tables that hold a row of the company now. Each R event
+    -- is a load batch of its own at the branch, and most tables hold none
+    -- (~350 tables, ~20 with rows, on the bundled site); a row written from
+    -- here on is routed live by the mapping already in place.
+    IF p_kind = 'R' THEN
+      OPEN cur;
+      rows_loop: LOOP
+        FETCH cur INTO v_hist, v_table, v_where;
+        IF v_done THEN LEAVE rows_loop; END IF;
+        SET @sds__stmt = CONCAT('SELECT EXISTS (SELECT 1 FROM `', REPLACE(v_table, '`', '``'),
+                                '` t WHERE ', v_where, ') INTO @sds__has');
+        PREPARE s FROM @sds__stmt;
+        EXECUTE s;
+        DEALLOCATE PREPARE s;
+        IF NOT @sds__has THEN
+          DELETE FROM sds__rows_send WHERE trigger_hist_id = v_hist;
+        END IF;
+      END LOOP;
+      CLOSE cur;
+      SET @sds__stmt = NULL, @sds__has = NULL;
+    END IF;
     -- deletes: rows that find their document through another row first
     -- (ord); loads: documents first
     INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id,
                           transaction_id, source_node_id, external_data, node_list, create_time)
-      SELECT h.source_table_name, p_kind,
-             IF(p_kind = 'S',
-                CONCAT('"delete t from $(tableName) t where ',
-                       REPLACE(w.where_text, CHAR(1 USING utf8mb4), v_lit), '"'),
-                REPLACE(w.where_text, CHAR(1 USING utf8mb4), v_lit)),
-             h.trigger_hist_id, IF(p_kind = 'S', t.channel_id, t.reload_channel_id),
-             NULL, NULL, NULL, p_node, NOW()
-      FROM sds_company_where w
-      JOIN sym_trigger t ON t.trigger_id = w.trigger_id
-      JOIN sym_trigger_hist h ON h.trigger_id = w.trigger_id AND h.inactive_time IS NULL
-      ORDER BY IF(p_kind = 'S', w.ord, -w.ord), h.trigger_hist_id;
+      SELECT r.table_name, p_kind,
+             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ', r.where_text, '"'),
+                r.where_text),
+             r.trigger_hist_id, r.channel_id, NULL, NULL, NULL, p_node, NOW()
+      FROM sds__rows_send r
+      ORDER BY IF(p_kind = 'S', r.ord, -r.ord), r.trigger_hist_id;
+    DROP TEMPORARY TABLE sds__rows_send;
   END IF;
 END//
 DELIMITER ;
