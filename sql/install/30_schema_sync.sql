@@ -189,6 +189,17 @@ BEGIN
     JOIN sds__hist h ON h.trigger_id = c.trigger_id
     SET c.had_drift = 1, c.updated_at = NOW(2)
     WHERE c.state IN ('pending', 'trigger_refresh') AND l.cols <> h.cols AND c.had_drift = 0;
+  -- ... and a later ALTER of their table: SymmetricDS's table-cache wait (3.)
+  -- and "rebuilt after the DDL" (4.) count from the last DDL, and a change
+  -- handed over before it is handed over again once that wait is past (a
+  -- rebuild from the cache of before the ALTER would capture the old
+  -- columns, and a reload then would follow a trigger that misses it)
+  UPDATE sds_schema_change c
+    JOIN (SELECT e.table_name, MAX(e.seen_at) AS seen_at FROM sds_schema_event e
+          WHERE e.id <= IFNULL(v_max_event, 0) AND e.kind = 'alter'
+          GROUP BY e.table_name) e ON e.table_name = c.table_name
+    SET c.ddl_at = e.seen_at, c.needs_rebuild = 1, c.state = 'pending', c.updated_at = NOW(2)
+    WHERE c.state IN ('pending', 'trigger_refresh') AND e.seen_at > IFNULL(c.ddl_at, c.detected_at);
   INSERT INTO sds_schema_change (table_name, trigger_id, kind, state, had_drift,
                                  detected_at, ddl_at, updated_at, message)
     SELECT l.table_name, l.trigger_id,
@@ -289,9 +300,11 @@ BEGIN
     WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
       -- a rebuilt trigger: the columns it lists changed, or (an ALTER that
       -- kept the column names, e.g. a type change) it was built after the
-      -- DDL; or one SymmetricDS keeps (2b)
+      -- hand-over (3.), which came after SymmetricDS's table cache had
+      -- expired since the last DDL (a rebuild between the DDL and the
+      -- hand-over may have read the old table); or one SymmetricDS keeps (2b)
       AND (c.needs_rebuild = 0 OR c.had_drift = 1 OR c.kind IN ('create', 'rename')
-           OR h.create_time >= DATE_FORMAT(c.ddl_at, '%Y-%m-%d %H:%i:%s'));
+           OR h.create_time >= c.refresh_at);
   IF p_me IS NULL THEN
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
       SET c.message = 'trigger rebuilt; waiting for sym_node_identity (is SymmetricDS started?)',
