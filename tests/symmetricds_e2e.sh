@@ -12,6 +12,7 @@
 # DocType, remote SQL and branch onboarding from sds_add_branch.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   E2E_KEEP=1         keep the work dir (logs) ; E2E_ROUTING_MS routing job period (1000)
+#   E2E_STEPS="5 12"   only those steps after 1 and 2 (working on a step; not for the test command)
 #   E2E_TRANSPORT=internal  the engines in the driver's JVM over SymmetricDS's internal
 #                      transport (default http: one server process per node)
 # Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.

@@ -412,6 +412,7 @@ BEGIN
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
   CALL sds__load_extensions(p_master);   -- 51_onboarding.sql: first loads without empty batches
+  CALL sds__branch_extensions(p_branch);   -- 32_schema_ahead.sql: rows ahead of their schema change
   CALL sds__sig_take(p_master);   -- 30_schema_sync.sql: what the first ALTER is compared with
   INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)
     VALUES (1, p_master, p_branch, NOW())

@@ -368,6 +368,7 @@ BEGIN
     SET i = i + 1;
   END WHILE;
   CALL sds__load_extensions(v_master);
+  CALL sds__branch_extensions(v_branch);   -- 32_schema_ahead.sql
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
@@ -402,6 +403,7 @@ BEGIN
   -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
   UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
   CALL sds__load_extensions(v_master);
+  CALL sds__branch_extensions(v_branch);   -- 32_schema_ahead.sql
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, 'reload queued' AS state,
          (SELECT GROUP_CONCAT(c.company ORDER BY c.company SEPARATOR ', ') FROM sds_company_node c
