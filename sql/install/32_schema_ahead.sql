@@ -9,8 +9,10 @@
 -- before its table is altered. SymmetricDS's own loader already copes with
 -- the column lists: a column the branch lacks is left out of the statement
 -- (DefaultDatabaseWriter.lookupTableAtTarget, Table.copyAndFilterColumns)
--- and a table it lacks is skipped (DatabaseWriterSettings.ignoreMissingTables).
--- What it does not cope with is a VALUE the branch's older column cannot
+-- and a table it lacks is skipped
+-- (dataloader.ignore.missing.tables, which frappe_sds sets for the branch
+-- group below: SymmetricDS's default is false). What it does not cope with
+-- is a VALUE the branch's older column cannot
 -- hold: a widened VARCHAR (1406 "Data too long"), a wider or other numeric
 -- type (1264, 1265, 1366), a date column turned text (1292), a column made
 -- nullable (1048) or one the master dropped that the branch still has NOT
@@ -82,5 +84,21 @@ BEGIN
     ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
       node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
       last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+  -- A new table: the rows captured at the master between its capture
+  -- trigger's build and the reload that creates it at the branches reach
+  -- them first. SymmetricDS fails such a batch ("Could not find the target
+  -- table", AbstractDatabaseWriter.write, before any error handler) unless
+  -- dataloader.ignore.missing.tables is true (default false); then it skips
+  -- the rows and logs "Did not find the … table in the target database".
+  -- The reload brings them (it reads the table as it is when extracted).
+  -- The price: a table a branch lacks for good (an app the branch site does
+  -- not have) is skipped there rather than stopping the channel.
+  INSERT INTO sym_parameter (external_id, node_group_id, param_key, param_value, create_time,
+                             last_update_by, last_update_time)
+    VALUES ('ALL', p_branch, 'dataloader.ignore.missing.tables', 'true', NOW(), 'frappe_sds', NOW())
+    ON DUPLICATE KEY UPDATE
+      last_update_time = IF(param_value <=> 'true', last_update_time, VALUES(last_update_time)),
+      last_update_by = IF(param_value <=> 'true', last_update_by, 'frappe_sds'),
+      param_value = 'true';
 END//
 DELIMITER ;
