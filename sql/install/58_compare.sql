@@ -173,7 +173,7 @@ DROP FUNCTION IF EXISTS sds__compare_script//
 CREATE FUNCTION sds__compare_script(p_run BIGINT, p_node VARCHAR(50), p_no INT,
                                     p_table VARCHAR(64), p_cols MEDIUMTEXT, p_ncols INT,
                                     p_key MEDIUMTEXT, p_hash MEDIUMTEXT, p_buckets INT,
-                                    p_sums LONGTEXT)
+                                    p_sums LONGTEXT, p_local MEDIUMTEXT)
   RETURNS LONGTEXT CHARSET utf8mb4
   NO SQL SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the branch statements of one table of a sds_compare run'
@@ -193,7 +193,8 @@ BEGIN
     'SET @sds_cmp_q = IF(@sds_cmp_t = 0, ''SELECT 1 FROM sds_compare_answer_has_no_capture_trigger_yet'', IF(@sds_cmp_n = ',
     p_ncols, ', ',
     sds__hexlit(CONCAT('CREATE TEMPORARY TABLE sds__cmp_r (KEY (b)) ENGINE=Aria SELECT CRC32(k) % ', p_buckets,
-                       ' AS b, k, h FROM (SELECT ', p_key, ' AS k, ', p_hash, ' AS h FROM ', v_t, ' t) x')), ', ',
+                       ' AS b, k, h FROM (SELECT ', p_key, ' AS k, ', p_hash, ' AS h FROM ', v_t, ' t',
+                       IFNULL(CONCAT(' WHERE ', p_local), ''), ') x')), ', ',
     sds__hexlit('CREATE TEMPORARY TABLE sds__cmp_r (b INT, k MEDIUMTEXT, h BIGINT, KEY (b)) ENGINE=Aria'), '));', CHAR(10),
     'PREPARE sds_cmp FROM @sds_cmp_q;', CHAR(10),
     'EXECUTE sds_cmp;', CHAR(10),
@@ -237,14 +238,19 @@ BEGIN
   DECLARE v_ncols, v_buckets INT;
   DECLARE v_rows BIGINT;
   DECLARE v_sums LONGTEXT;
-  DECLARE cur CURSOR FOR SELECT trigger_id, table_name, load_select FROM sds__cmp_tables ORDER BY table_name;
+  DECLARE v_local MEDIUMTEXT;
+  DECLARE cur CURSOR FOR SELECT trigger_id, table_name, load_select, node_local FROM sds__cmp_tables ORDER BY table_name;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   DROP TEMPORARY TABLE IF EXISTS sds__cmp_tables;
   -- every table the master routes to the branch group (the answer table's
   -- own trigger excluded), that exists here
   CREATE TEMPORARY TABLE sds__cmp_tables ENGINE=Aria
     SELECT MIN(tr.trigger_id) AS trigger_id, t.source_table_name AS table_name,
-           MIN(IFNULL(NULLIF(TRIM(tr.initial_load_select), ''), '1=1')) AS load_select
+           MIN(IFNULL(NULLIF(TRIM(tr.initial_load_select), ''), '1=1')) AS load_select,
+           -- rows the capture never sends (tabSingles' per-node settings)
+           -- are not compared on either side
+           MIN(IF(t.last_update_by = 'frappe_sds', REPLACE(t.sync_on_insert_condition, 'new.', 't.'), NULL))
+             AS node_local
     FROM sym_trigger_router tr
     JOIN sym_router r ON r.router_id = tr.router_id
     JOIN sym_trigger t ON t.trigger_id = tr.trigger_id
@@ -270,7 +276,7 @@ BEGIN
     VALUES ('sds_compare_answer', 'C', NULL, p_hist, 'frappe_compare', NULL, NULL, NULL, p_node, NOW());
   OPEN cur;
   tables_loop: LOOP
-    FETCH cur INTO v_tid, v_table, v_sel;
+    FETCH cur INTO v_tid, v_table, v_sel, v_local;
     IF v_done THEN LEAVE tables_loop; END IF;
     SET v_no = v_no + 1;
     -- the master's columns in their order; the key: the primary key (all
@@ -294,6 +300,9 @@ BEGIN
     -- 60 bits of MD5 of every column, QUOTEd (NULL stays NULL, unlike 'NULL')
     SET v_hash = CONCAT('CAST(CONV(LEFT(MD5(CONCAT_WS('','', ', v_cols, ')), 15), 16, 10) AS SIGNED)');
     SET v_sel = REPLACE(REPLACE(REPLACE(v_sel, '$(externalId)', p_ext), '$(nodeId)', p_node), '$(groupId)', p_branch);
+    IF v_local IS NOT NULL THEN
+      SET v_sel = CONCAT('(', v_sel, ') and (', v_local, ')');
+    END IF;
     SET @sds__stmt = CONCAT('SELECT COUNT(*) INTO @sds__cmp_rows FROM `', REPLACE(v_table, '`', '``'),
                             '` t WHERE ', v_sel);
     PREPARE s FROM @sds__stmt;
@@ -319,7 +328,7 @@ BEGIN
                           transaction_id, source_node_id, external_data, node_list, create_time)
       VALUES ('sds_compare_answer', 'S',
               sds__sql_field(sds__compare_script(v_run, p_node, v_no, v_table, v_colslit, v_ncols,
-                                                 v_key, v_hash, v_buckets, v_sums)),
+                                                 v_key, v_hash, v_buckets, v_sums, v_local)),
               p_hist, 'frappe_compare', NULL, NULL, NULL, p_node, NOW());
   END LOOP;
   CLOSE cur;
