@@ -25,7 +25,11 @@
 -- frappe_sds): every name and value in them is a hex literal.
 
 -- the branch's answers, as the branch wrote them (the same table at the
--- master, where SymmetricDS's loader writes what the branches send)
+-- master, where SymmetricDS's loader writes what the branches send). Not a
+-- binary collation: MariaDB's JDBC driver reports a TEXT column of a _bin
+-- collation as binary, which SymmetricDS then sends hex-encoded from one
+-- side and reads as text on the other ("Odd number of characters", seen
+-- on the e2e); keys compare with BINARY where they are read.
 CREATE TABLE IF NOT EXISTS sds_compare_answer (
   run_id BIGINT NOT NULL,
   node_id VARCHAR(50) NOT NULL COMMENT 'the branch that answered (the master''s load filter checks it)',
@@ -39,7 +43,7 @@ CREATE TABLE IF NOT EXISTS sds_compare_answer (
   row_count BIGINT NULL COMMENT 'T: the table''s rows at the branch; B: the bucket''s',
   note VARCHAR(255) NULL COMMENT 'T: why the table could not be compared',
   PRIMARY KEY (run_id, node_id, table_no, kind, seq)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: sds_compare answers of the branches (written at a branch, sent up by SymmetricDS)';
 
 CREATE TABLE IF NOT EXISTS sds_compare_run (
