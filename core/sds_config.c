@@ -27,6 +27,8 @@
 #define SDS_OWNER "frappe_sds"
 #define CHANNEL_DATA "frappe"
 #define CHANNEL_RELOAD "frappe_reload"
+#define CHANNEL_COMPARE "frappe_compare"
+#define COMPARE_TABLE "sds_compare_answer"
 #define ROUTER_COMPANY "sds_m2b_company"
 #define ROUTER_ALL "sds_m2b_all"
 #define ROUTER_UP "sds_b2m"
@@ -1140,6 +1142,44 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   sds_buf_free(&cid);
 }
 
+/* sds_compare (sql/install/58_compare.sql, docs/operations.md "Comparing
+   a branch"): a branch's answers are rows of sds_compare_answer, written
+   at the branch by the compare's SQL events and sent up by a capture
+   trigger of their own, on a channel of their own (a failing check blocks
+   no data). The master's trigger row captures nothing (conditions 1=0):
+   it exists for the table's trigger_hist, which the compare's events ride
+   (its create event makes the branch create the table and build the
+   branch trigger at once: ConfigurationChangedDatabaseWriterFilter). Never
+   in a load (initial_load_order -1). The master takes an answer only as
+   an insert carrying the id of the node that sent the batch. */
+static void compare_rows(gen *g)
+{
+  int k;
+  for (k= 0; k < 2; k++)
+  {
+    row_begin(g, "sym_trigger");
+    col_s(g, "trigger_id", k ? COMPARE_TABLE SDS_UP_SUFFIX : COMPARE_TABLE);
+    col_s(g, "source_table_name", COMPARE_TABLE);
+    col_s(g, "channel_id", CHANNEL_COMPARE);
+    col_s(g, "reload_channel_id", CHANNEL_RELOAD);
+    col_i(g, "sync_on_incoming_batch", 0);
+    col_s(g, "external_select", NULL);
+    col_s(g, "sync_on_insert_condition", k ? NULL : "1=0");
+    col_s(g, "sync_on_update_condition", k ? NULL : "1=0");
+    col_s(g, "sync_on_delete_condition", k ? NULL : "1=0");
+    col_s(g, "custom_on_update_text", NULL);
+    col_s(g, "description", k ? SDS_OWNER ": sds_compare answers, branch capture"
+                              : SDS_OWNER ": sds_compare answers (captures nothing)");
+    row_end(g);
+    trigger_router_row(g, k ? COMPARE_TABLE SDS_UP_SUFFIX : COMPARE_TABLE,
+                       k ? ROUTER_UP : ROUTER_ALL, -1, NULL);
+  }
+  load_filter_row(g, "sds_in_" COMPARE_TABLE, COMPARE_TABLE, 1, 0, 0,
+                  "select convert(:node_id using utf8mb4) collate utf8mb4_bin = "
+                  "convert(@sync_node_disabled using utf8mb4) collate utf8mb4_bin",
+                  2);
+}
+
 static int param_error(gen *g, const char *what, const char *v)
 {
   sds_buf *e= &g->m->err;
@@ -1247,6 +1287,8 @@ char *sds_config_json(sds_meta *m, size_t *len)
               SDS_OWNER ": all Frappe data, so transactions stay whole");
   channel_row(&g, CHANNEL_RELOAD, 1, 1,
               SDS_OWNER ": initial loads and reloads of Frappe tables");
+  channel_row(&g, CHANNEL_COMPARE, 20, 0,
+              SDS_OWNER ": sds_compare's checks, answers and repairs");
   router_row(&g, ROUTER_COMPANY, g.master, g.branch, "lookuptable",
              "LOOKUP_TABLE=sds_company_route KEY_COLUMN=EXTERNAL_DATA "
              "LOOKUP_KEY_COLUMN=company_key EXTERNAL_ID_COLUMN=node_external_id "
@@ -1273,6 +1315,7 @@ char *sds_config_json(sds_meta *m, size_t *len)
     if (d->trigger_id)
       table_rows(&g, t, d, dt);
   }
+  compare_rows(&g);
   /* {"sym_node_group":[...], ..., "plan":[...]}: the plan it was made
      from, for sds_plan (one pass over the input) */
   oom= g.oom;

@@ -467,6 +467,7 @@ BEGIN
     IF v_role = 'master' THEN
       CALL sds__doc_reloads();
       CALL sds__doc_schema();
+      CALL sds__doc_compare();   -- 58_compare.sql
     END IF;
   END IF;
   SELECT check_name, status, object, detail, fix FROM sds__doctor ORDER BY n;

@@ -96,6 +96,7 @@ public class E2E {
             step("8 capture rate on the master and on a branch (figures)", E2E::step8);
             step("9 first loads without empty batches: no miss in any routed table; tables empty at load time fill live (issue 20)", LoadShortcut::run);
             step("10 moves: documents that change company, a company mapped and unmapped (issue 21.1)", Moves::run);
+            step("11 compare: a branch holds exactly its rows; tampering found by table and key, repaired (issue 21.4)", Compare::run);
             step("12 rows ahead of their schema change: a widening, a new NOT NULL column, a new DocType, each written at once: no batch in error, every row arrives (issue 21.2)", SchemaAhead::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
