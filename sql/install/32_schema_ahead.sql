@@ -42,6 +42,28 @@
 -- branches as configuration; their ExtensionService reloads extensions).
 
 DELIMITER //
+-- sds__extension_put(id, interface, group, text): one of frappe_sds's own
+-- BeanShell extensions (this file, 51_onboarding.sql) as sym_extension row
+-- `id`: written only when it differs (a change is a configuration change
+-- that SymmetricDS routes, and its ExtensionService reloads the extensions),
+-- written back when it was changed, disabled or moved to another group.
+DROP PROCEDURE IF EXISTS sds__extension_put//
+CREATE PROCEDURE sds__extension_put(IN p_id VARCHAR(50), IN p_iface VARCHAR(255),
+                                    IN p_group VARCHAR(50), IN p_txt MEDIUMTEXT)
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: write one of frappe_sds''s BeanShell extensions when it differs'
+BEGIN
+  INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,
+                             extension_order, extension_text, create_time, last_update_by, last_update_time)
+    SELECT p_id, 'bsh', p_iface, p_group, 1, 1, p_txt, NOW(), 'frappe_sds', NOW() FROM DUAL
+    WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = p_id AND e.extension_type = 'bsh'
+                        AND e.interface_name = p_iface AND e.node_group_id = p_group AND e.enabled = 1
+                        AND BINARY e.extension_text = BINARY p_txt)
+    ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
+      node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
+      last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+END//
+
 DROP PROCEDURE IF EXISTS sds__branch_extensions//
 CREATE PROCEDURE sds__branch_extensions(IN p_branch VARCHAR(50))
   SQL SECURITY INVOKER
@@ -72,18 +94,8 @@ BEGIN
       '    + "): skipped; the reload of the schema change of the table brings it");',
       '  return false;',
       '}');
-  INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,
-                             extension_order, extension_text, create_time, last_update_by, last_update_time)
-    SELECT 'sds_schema_ahead', 'bsh', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterErrorHandler',
-           p_branch, 1, 1, v_txt, NOW(), 'frappe_sds', NOW()
-    FROM DUAL
-    WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = 'sds_schema_ahead'
-                        AND e.extension_type = 'bsh' AND e.node_group_id = p_branch AND e.enabled = 1
-                        AND e.interface_name = 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterErrorHandler'
-                        AND BINARY e.extension_text = BINARY v_txt)
-    ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
-      node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
-      last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+  CALL sds__extension_put('sds_schema_ahead', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterErrorHandler',
+                           p_branch, v_txt);
   -- A new table: the rows captured at the master between its capture
   -- trigger's build and the reload that creates it at the branches reach
   -- them first. SymmetricDS fails such a batch ("Could not find the target

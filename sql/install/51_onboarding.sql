@@ -258,18 +258,8 @@ BEGIN
       '  if (n > 0) log.info("frappe_sds: load " + loadId + " to " + node.getNodeId() + ": " + n',
       '    + " tables got their first row for it while it was queued; requested as a table load");',
       '}');
-  INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,
-                             extension_order, extension_text, create_time, last_update_by, last_update_time)
-    SELECT w.id, 'bsh', w.iface, p_master, 1, 1, w.txt, NOW(), 'frappe_sds', NOW()
-    FROM (SELECT 'sds_load_tables' AS id, 'org.jumpmind.symmetric.load.IReloadGenerator' AS iface, v_gen AS txt
-          UNION ALL
-          SELECT 'sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', v_lis) w
-    WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = w.id AND e.extension_type = 'bsh'
-                        AND e.interface_name = w.iface AND e.node_group_id = p_master AND e.enabled = 1
-                        AND BINARY e.extension_text = BINARY w.txt)
-    ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
-      node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
-      last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+  CALL sds__extension_put('sds_load_tables', 'org.jumpmind.symmetric.load.IReloadGenerator', p_master, v_gen);
+  CALL sds__extension_put('sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', p_master, v_lis);
 END//
 
 DROP PROCEDURE IF EXISTS sds_add_branch//
