@@ -300,11 +300,11 @@ BEGIN
     WHERE c.state = 'trigger_refresh' AND l.cols = h.cols
       -- a rebuilt trigger: the columns it lists changed, or (an ALTER that
       -- kept the column names, e.g. a type change) it was built after the
-      -- hand-over (3.), which came after SymmetricDS's table cache had
-      -- expired since the last DDL (a rebuild between the DDL and the
-      -- hand-over may have read the old table); or one SymmetricDS keeps (2b)
+      -- table's last DDL (ddl_at: a later ALTER moves it on, 2.); or one
+      -- SymmetricDS keeps (2b). (A rebuild SymmetricDS made on its own before
+      -- the hand-over counts: issue 14, tests/followup_early_rebuild.sh.)
       AND (c.needs_rebuild = 0 OR c.had_drift = 1 OR c.kind IN ('create', 'rename')
-           OR h.create_time >= c.refresh_at);
+           OR h.create_time >= DATE_FORMAT(c.ddl_at, '%Y-%m-%d %H:%i:%s'));
   IF p_me IS NULL THEN
     UPDATE sds_schema_change c JOIN sds__ready r ON r.id = c.id
       SET c.message = 'trigger rebuilt; waiting for sym_node_identity (is SymmetricDS started?)',
