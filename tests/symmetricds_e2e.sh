@@ -76,6 +76,18 @@ site "$W/b1" site_alpha "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.
     || { echo "FAIL: branch-a site load"; exit 1; }
 site "$W/b2" br_beta "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
     || { echo "FAIL: branch-b site load"; exit 1; }
+# A branch site is made by `bench new-site` with the same apps, not copied from the master:
+# Frappe names child rows by a random hash, so its DocField and DocPerm rows have names of
+# their own, and its setup wrote settings of its own (tabSingles, which has no key). The
+# first load must leave it with the master's rows only (E2E.isolation, step 2).
+for s in "b1 site_alpha" "b2 br_beta"; do
+    set -- $s
+    srv_sql "$W/$1" "$2" -e "UPDATE tabDocField SET name = LEFT(SHA1(CONCAT('$2:', name)), 10);
+        UPDATE tabDocPerm SET name = LEFT(SHA1(CONCAT('$2:', name)), 10);
+        INSERT INTO tabSingles (doctype, field, value) VALUES ('System Settings', 'time_zone', 'Asia/Kolkata'),
+            ('System Settings', 'country', 'India'), ('Global Defaults', 'default_currency', 'INR')" \
+        || { echo "FAIL: $2: a site of its own"; exit 1; }
+done
 worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
 echo "sites loaded in $(( $(date +%s) - t0 )) s"
 

@@ -73,4 +73,24 @@ BEGIN
   END IF;
 END//
 
+-- sds__parameter_put(group, key, value): one of frappe_sds's SymmetricDS
+-- parameters for a node group (sym_parameter, external_id ALL), written only
+-- when it differs: an unchanged row is no configuration change for
+-- SymmetricDS to route. The engines read sym_parameter at start and again
+-- when a configuration change for it arrives (ParameterService).
+DROP PROCEDURE IF EXISTS sds__parameter_put//
+CREATE PROCEDURE sds__parameter_put(IN p_group VARCHAR(50), IN p_key VARCHAR(80),
+                                    IN p_value VARCHAR(255))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: write one of frappe_sds''s SymmetricDS parameters for a node group when it differs'
+BEGIN
+  INSERT INTO sym_parameter (external_id, node_group_id, param_key, param_value, create_time,
+                             last_update_by, last_update_time)
+    VALUES ('ALL', p_group, p_key, p_value, NOW(), 'frappe_sds', NOW())
+    ON DUPLICATE KEY UPDATE
+      last_update_time = IF(param_value <=> VALUES(param_value), last_update_time, VALUES(last_update_time)),
+      last_update_by = IF(param_value <=> VALUES(param_value), last_update_by, 'frappe_sds'),
+      param_value = VALUES(param_value);
+END//
+
 DELIMITER ;

@@ -73,8 +73,8 @@ END//
 -- got its first row for the node meanwhile. A table with no row for the
 -- branch needs no load: a later row reaches the branch as a captured change
 -- (the node is routed to once it has registered). Off (a plain full load)
--- when the engine file sets initial.load.create.first or
--- initial.load.delete.first, or turns the extract job off. Written by
+-- when the engine file sets initial.load.create.first or turns the extract
+-- job off. Written by
 -- sds_setup, sds_add_branch and sds_reload_branch in their transaction, only
 -- when the text differs (a change is a configuration change SymmetricDS
 -- routes: its ExtensionService reloads the extensions).
@@ -91,8 +91,7 @@ BEGIN
       'import java.util.*;',
       'boolean sdsShortcutOk() {',
       '  p = engine.getParameterService();',
-      '  return !p.is("initial.load.create.first", false) && !p.is("initial.load.delete.first", false)',
-      '    && p.is("initial.load.use.extract.job.enabled", true);',
+      '  return !p.is("initial.load.create.first", false) && p.is("initial.load.use.extract.job.enabled", true);',
       '}',
       'String sdsSelect(TriggerHistory h, TriggerRouter tr, Node target) {',
       '  sel = tr.getInitialLoadSelect();',
@@ -260,6 +259,24 @@ BEGIN
       '}');
   CALL sds__extension_put('sds_load_tables', 'org.jumpmind.symmetric.load.IReloadGenerator', p_master, v_gen);
   CALL sds__extension_put('sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', p_master, v_lis);
+  -- A branch's first load replaces what the branch's own site holds in the
+  -- tables it loads. A branch site is made with `bench new-site` and the
+  -- same apps, not copied from the master: it has its own rows of the
+  -- shared tables, and Frappe names child rows by a random hash, so its
+  -- DocField, DocPerm, Has Role ... rows have other names than the master's
+  -- rows for the same fields, and tabSingles has no key at all. A load adds
+  -- the master's rows next to them (SymmetricDS inserts by primary key):
+  -- every field of every DocType twice, two values of one setting. With
+  -- this parameter the master puts, before the load, a `delete from` event
+  -- of each table the load carries (DataService.insertDeleteBatchesForReload,
+  -- table by table for the tables the load takes: sds_load_tables above).
+  -- It counts for the full loads SymmetricDS queues from
+  -- sym_node_security.initial_load_enabled: the first load that
+  -- sds_add_branch queues, and `symadmin reload-node`
+  -- (InitialLoadService.queueLoads). sds_reload_branch asks for its full
+  -- load with delete_first = 0 (below), and every other load frappe_sds
+  -- asks for names delete_first = 0 in its request.
+  CALL sds__parameter_put(p_master, 'initial.load.delete.first', 'true');   -- 15_writers.sql
 END//
 
 DROP PROCEDURE IF EXISTS sds_add_branch//
@@ -369,7 +386,7 @@ END//
 DROP PROCEDURE IF EXISTS sds_reload_branch//
 CREATE PROCEDURE sds_reload_branch(IN p_node VARCHAR(255))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds: company-filtered full reload of a registered branch (what symadmin reload-node does)'
+  COMMENT 'frappe_sds: company-filtered full reload of a registered branch, its unsent rows kept'
 BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_me, v_master, v_branch VARCHAR(50);
@@ -389,9 +406,22 @@ BEGIN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__writer_begin(0, v_saved);
-  -- §5: `symadmin reload-node <id>` just sets initial_load_enabled=1; the
-  -- Initial Load Queue job then inserts the ALL/ALL request (§5, §10)
-  UPDATE sym_node_security SET initial_load_enabled = 1 WHERE node_id = p_node;
+  -- A full load request (trigger and router ALL) with delete_first = 0:
+  -- the branch keeps what it wrote and has not sent yet; rows the load
+  -- carries replace theirs by primary key. (`symadmin reload-node` sets
+  -- initial_load_enabled = 1 instead, and the request SymmetricDS then
+  -- writes takes delete_first from initial.load.delete.first, which is true
+  -- for a first load: sds__load_extensions.) SymmetricDS processes the
+  -- request as a full load (InitialLoadService.processTableRequestLoads).
+  -- One request while one is waiting: a second call asks for nothing more.
+  IF NOT EXISTS (SELECT 1 FROM sym_table_reload_request
+                 WHERE target_node_id = p_node AND source_node_id = v_me
+                   AND trigger_id = 'ALL' AND router_id = 'ALL' AND processed = 0) THEN
+    INSERT INTO sym_table_reload_request (target_node_id, source_node_id, trigger_id, router_id,
+                                          create_time, create_table, delete_first, processed,
+                                          last_update_by, last_update_time)
+      VALUES (p_node, v_me, 'ALL', 'ALL', NOW(), 0, 0, 0, 'frappe_sds', NOW());
+  END IF;
   CALL sds__load_extensions(v_master);
   CALL sds__branch_extensions(v_branch);   -- 32_schema_ahead.sql
   CALL sds__writer_end(1, v_saved);

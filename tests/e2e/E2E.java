@@ -589,7 +589,10 @@ public class E2E {
     }
 
     // ---------------------------------------------------------------- step 2
-    static final String[] GLOBAL_TABLES = { "tabItem", "tabCustomer", "tabDocType", "tabUOM", "tabItem Group" };
+    /** shared tables compared by count; tabDocField and tabDocPerm are rows both a branch's own
+     *  site and the master's have, under other names (tests/symmetricds_e2e.sh) */
+    static final String[] GLOBAL_TABLES = { "tabItem", "tabCustomer", "tabDocType", "tabUOM", "tabItem Group",
+            "tabDocField", "tabDocPerm" };
 
     /** expected names on a branch for a company table, computed on the master. */
     static TreeSet<String> expected(String node, String table) throws Exception {
@@ -635,9 +638,17 @@ public class E2E {
         for (String t : GLOBAL_TABLES) {
             if (!"global".equals(one(M, "select scope from sds_plan where table_name = " + lit(t)))) continue;
             long m = num(M, "select count(*) from `" + t + "`"), b = num(db, "select count(*) from `" + t + "`");
-            if (print || m != b) say(String.format("    %-10s %-28s master %4d  branch %4d (global)", node, t, m, b));
+            if (print || m != b) say(String.format("    %-10s %-28s master %5d  branch %5d (global)", node, t, m, b));
             all &= m == b;
         }
+        // settings: one value per field, the master's (tabSingles has no key: a load that does not
+        // empty it first adds the master's rows next to the branch's own)
+        long twice = num(db, "select count(*) from (select doctype, field from tabSingles group by 1, 2 having count(*) > 1) x");
+        String tz = one(db, "select group_concat(value) from tabSingles where doctype = 'System Settings' and field = 'time_zone'"),
+               mtz = one(M, "select group_concat(value) from tabSingles where doctype = 'System Settings' and field = 'time_zone'");
+        if (print || twice != 0 || !Objects.equals(tz, mtz))
+            say(String.format("    %-10s %-28s %d fields twice; time_zone %s (master %s)", node, "tabSingles", twice, tz, mtz));
+        all &= twice == 0 && Objects.equals(tz, mtz);
         return all;
     }
 
