@@ -99,6 +99,7 @@ public class E2E {
             step("10 moves: documents that change company, a company mapped and unmapped (issue 21.1)", Moves::run);
             step("11 compare: a branch holds exactly its rows; tampering found by table and key, repaired (issue 21.4)", Compare::run);
             step("12 rows ahead of their schema change: a widening, a new NOT NULL column, a new DocType, each written at once: no batch in error, every row arrives (issue 21.2)", SchemaAhead::run);
+            step("13 a first load empties the tables it carries first, a full reload (sds_reload_branch) does not: what a branch has not sent stays", ReloadKeeps::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
             rc = 1;
@@ -669,6 +670,9 @@ public class E2E {
     static boolean branchesUp;
 
     static void step2() throws Exception {
+        // (the branches' first loads empty the tables they carry first, at the branches: the
+        // master keeps its rows)
+        long mFields = num(M, "select count(*) from tabDocField"), mPerms = num(M, "select count(*) from tabDocPerm");
         Map<String, Map<String, Long>> ddl0 = new HashMap<>();
         long t0 = System.currentTimeMillis();
         for (String n : BDB.keySet()) {
@@ -697,6 +701,8 @@ public class E2E {
             Map<String, Long> d1 = ddlCounters(BDB.get(n)), d0 = ddl0.get(n);
             for (String k : d1.keySet()) figure("first_load_" + k.toLowerCase() + "_" + n, d1.get(k) - d0.getOrDefault(k, 0L));
         }
+        check("the master kept its DocField and DocPerm rows through the first loads",
+                num(M, "select count(*) from tabDocField") == mFields && num(M, "select count(*) from tabDocPerm") == mPerms);
         branchesUp = stepOk;
         show(M, "select node_id, channel_id, status, count(*) batches, sum(data_row_count) data_rows from sym_outgoing_batch where node_id like 'branch-%' group by 1, 2, 3");
         for (String n : BDB.keySet()) check(n + ": exactly its companies' rows and every global row", isolation(n, true));
