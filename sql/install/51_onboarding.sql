@@ -276,7 +276,16 @@ BEGIN
   -- (InitialLoadService.queueLoads). sds_reload_branch asks for its full
   -- load with delete_first = 0 (below), and every other load frappe_sds
   -- asks for names delete_first = 0 in its request.
+  -- SymmetricDS pastes the table's name into its purge statement as it is
+  -- (AbstractSymmetricDialect.createPurgeSqlForMultipleTables, String.format
+  -- of initial.load.delete.first.sql, default `delete from %s`): every
+  -- Frappe table name has a space ("delete from tabParty Account" failed at
+  -- the branch with 1064 and held the load). The name is the bare table
+  -- name -- frappe_sds's routers name no target catalog or schema -- so a
+  -- quoted %s is the table. (A name with a backtick would break it: Frappe
+  -- allows none in a DocType's name.)
   CALL sds__parameter_put(p_master, 'initial.load.delete.first', 'true');   -- 15_writers.sql
+  CALL sds__parameter_put(p_master, 'initial.load.delete.first.sql', 'delete from `%s`');
 END//
 
 DROP PROCEDURE IF EXISTS sds_add_branch//
