@@ -37,7 +37,8 @@
 -- no reload behind it: it fails as before, docs/schema-changes.md says
 -- what a narrowing asks of the branches).
 --
--- Written by sds_setup, sds_add_branch and sds_reload_branch for the branch
+-- With it, a writer filter for new tables (sds_new_tables, issue 21 point 3:
+-- below). Written by sds_setup, sds_add_branch and sds_reload_branch for the branch
 -- group, only when the text differs (SymmetricDS routes the row to the
 -- branches as configuration; their ExtensionService reloads extensions).
 
@@ -67,7 +68,7 @@ END//
 DROP PROCEDURE IF EXISTS sds__branch_extensions//
 CREATE PROCEDURE sds__branch_extensions(IN p_branch VARCHAR(50))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the branch engines'' error handler for rows ahead of their table''s schema change'
+  COMMENT 'frappe_sds internal: the branch engines'' extensions for rows ahead of their table''s schema change and for new tables'
 BEGIN
   DECLARE v_txt MEDIUMTEXT;
   SET v_txt = CONCAT_WS(CHAR(10),
@@ -112,5 +113,207 @@ BEGIN
       last_update_time = IF(param_value <=> 'true', last_update_time, VALUES(last_update_time)),
       last_update_by = IF(param_value <=> 'true', last_update_by, 'frappe_sds'),
       param_value = 'true';
+
+  -- New tables at branches (issue 21, point 3; docs/schema-changes.md, "New
+  -- tables at branches"). A branch gets a new table from the create_table=1
+  -- load of its schema change: SymmetricDS's loader runs the load's CREATE
+  -- event (DefaultDatabaseWriter.create) and builds the branch's capture
+  -- trigger for the table only when the whole pull ends
+  -- (ConfigurationChangedDatabaseWriterFilter collects the created tables in
+  -- afterWrite and syncs their triggers in syncEnded). A row the branch's
+  -- application wrote to the table in between was never captured.
+  --
+  -- The branches' engines therefore get a writer filter (a BeanShell
+  -- extension, interface IDatabaseWriterFilter; BeanShell's proxy needs every
+  -- method of the interface defined): a CREATE event for a table this node
+  -- does not have yet notes the table; every row the loader writes to a
+  -- noted table is remembered by its key; once the batch commits, the filter
+  -- builds the table's capture triggers at once
+  -- (TriggerRouterService.syncTriggers, what syncEnded does later: it then
+  -- finds them built), and then deletes and writes again, in one transaction
+  -- on a connection of its own (not the loader's: the trigger captures it),
+  -- every row of the table the loader did not write -- the rows the branch's
+  -- application wrote before the trigger existed. They travel to the master
+  -- as a delete and an insert (the master ignores an update of a row it
+  -- lacks). Rows written after the trigger exists are captured as usual.
+  -- Only under the conditions syncEnded itself builds triggers for created
+  -- tables (auto.sync.triggers, and the node's initial load done unless
+  -- trigger.create.before.initial.load): otherwise nothing changes. A table
+  -- the branch has already (the CREATE of a later change, a reload run
+  -- again) is altered by the load, and nothing is done. When the trigger
+  -- cannot be built yet (the trigger's row has not reached the branch), the
+  -- table stays noted and is tried again after each later batch, for up to
+  -- 10 minutes. A failure never fails the batch: it is logged (a warning).
+  -- (No SQL quote and no two slashes in the text: the mtr test
+  -- ops_load_ext checks it.)
+  SET v_txt = CONCAT_WS(CHAR(10),
+      'import java.util.ArrayList;',
+      'import java.util.Collections;',
+      'import java.util.HashSet;',
+      'import java.util.Iterator;',
+      'import java.util.List;',
+      'import java.util.Set;',
+      'import org.jumpmind.symmetric.io.data.DataEventType;',
+      '/* frappe_sds: a table created by a load gets its capture trigger as soon as the batch',
+      '   commits, and the rows this node wrote to it before are captured then',
+      '   (sql/install/32_schema_ahead.sql) */',
+      'sdsNew = new java.util.concurrent.ConcurrentHashMap();',
+      '',
+      'String sdsQ(String n) { return "`" + n.replace("`", "``") + "`"; }',
+      '',
+      'String sdsKey(String[] v) {',
+      '  StringBuilder b = new StringBuilder();',
+      '  for (int i = 0; i < v.length; i++) {',
+      '    if (i > 0) b.append((char) 1);',
+      '    b.append(v[i] == null ? "(null)" : v[i]);',
+      '  }',
+      '  return b.toString();',
+      '}',
+      '',
+      '/* a table created by a load has no trigger but SymmetricDS capture triggers */',
+      'boolean sdsHasTrigger(String name) {',
+      '  return sqlTemplate.queryForInt("select count(*) from information_schema.triggers"',
+      '    + " where event_object_schema = database() and event_object_table = ?"',
+      '    + " and event_manipulation = ?", new Object[] { name, "INSERT" }) > 0;',
+      '}',
+      '',
+      'void sdsNote(context, table) {',
+      '  String name = table.getName();',
+      '  p = engine.getParameterService();',
+      '  if (name == null || name.toLowerCase().startsWith(p.getTablePrefix().toLowerCase() + "_")) return;',
+      '  if (!p.is("auto.sync.triggers")) return;',
+      '  ns = engine.getNodeService();',
+      '  sec = ns.findNodeSecurity(ns.findIdentityNodeId(), true);',
+      '  if (!p.is("trigger.create.before.initial.load") && (sec == null || !sec.hasInitialLoaded())) return;',
+      '  if (sqlTemplate.queryForInt("select count(*) from information_schema.tables"',
+      '      + " where table_schema = database() and table_name = ?", new Object[] { name }) > 0) return;',
+      '  sdsNew.put(name, new Object[] { table, Collections.synchronizedSet(new HashSet()),',
+      '    new Long(System.currentTimeMillis()), new Long(context.getBatch().getBatchId()) });',
+      '  log.info("frappe_sds: batch " + context.getBatch().getNodeBatchId() + " creates table " + name',
+      '    + ": its capture trigger is built when the batch commits, and rows written here before then are captured");',
+      '}',
+      '',
+      'int sdsRecapture(String name, Set loaded) {',
+      '  t = engine.getDatabasePlatform().getTableFromCache(name, true);',
+      '  if (t == null) throw new IllegalStateException("table not found");',
+      '  String[] pk = t.getPrimaryKeyColumnNames();',
+      '  if (pk == null || pk.length == 0) throw new IllegalStateException("the table has no primary key");',
+      '  String cols = "", where = "";',
+      '  for (int i = 0; i < pk.length; i++) {',
+      '    cols += (i > 0 ? ", " : "") + sdsQ(pk[i]);',
+      '    where += (i > 0 ? " and " : "") + sdsQ(pk[i]) + " = ?";',
+      '  }',
+      '  c = engine.getDatabasePlatform().getDataSource().getConnection();',
+      '  st = null;',
+      '  int n = 0;',
+      '  try {',
+      '    c.setAutoCommit(true);',
+      '    st = c.createStatement();',
+      '    /* captured as this node own writes, routed to every node */',
+      '    st.execute("set @sync_triggers_disabled = null, @sync_node_disabled = null");',
+      '    List keys = new ArrayList();',
+      '    rs = st.executeQuery("select " + cols + " from " + sdsQ(name));',
+      '    while (rs.next()) {',
+      '      String[] v = new String[pk.length];',
+      '      for (int i = 0; i < pk.length; i++) v[i] = rs.getString(i + 1);',
+      '      if (!loaded.contains(sdsKey(v))) keys.add(v);',
+      '    }',
+      '    rs.close();',
+      '    if (keys.isEmpty()) return 0;',
+      '    st.execute("drop temporary table if exists sds__recapture");',
+      '    st.execute("create temporary table sds__recapture like " + sdsQ(name));',
+      '    c.setAutoCommit(false);',
+      '    ps = c.prepareStatement("insert into sds__recapture select * from " + sdsQ(name) + " where " + where);',
+      '    for (Iterator it = keys.iterator(); it.hasNext();) {',
+      '      String[] v = (String[]) it.next();',
+      '      for (int i = 0; i < v.length; i++) ps.setString(i + 1, v[i]);',
+      '      ps.executeUpdate();',
+      '    }',
+      '    ps.close();',
+      '    /* a delete and an insert: the master ignores an update of a row it lacks */',
+      '    st.executeUpdate("delete t from " + sdsQ(name) + " t join sds__recapture r using (" + cols + ")");',
+      '    n = st.executeUpdate("insert into " + sdsQ(name) + " select * from sds__recapture");',
+      '    c.commit();',
+      '  } catch (Throwable x) {',
+      '    try { c.rollback(); } catch (Throwable y) { }',
+      '    throw x;',
+      '  } finally {',
+      '    try { c.setAutoCommit(true); if (st != null) st.execute("drop temporary table if exists sds__recapture"); }',
+      '    catch (Throwable y) { }',
+      '    c.close();',
+      '  }',
+      '  return n;',
+      '}',
+      '',
+      'void sdsCatchUp() {',
+      '  for (Iterator it = new ArrayList(sdsNew.keySet()).iterator(); it.hasNext();) {',
+      '    String name = (String) it.next();',
+      '    Object[] e = (Object[]) sdsNew.get(name);',
+      '    if (e == null) continue;',
+      '    try {',
+      '      if (!sdsHasTrigger(name)) {',
+      '        for (int i = 0; i < 10 && !engine.getTriggerRouterService().syncTriggers(e[0], false); i++) Thread.sleep(200);',
+      '        if (!sdsHasTrigger(name)) {',
+      '          if (System.currentTimeMillis() - ((Long) e[2]).longValue() > 600000L) {',
+      '            sdsNew.remove(name);',
+      '            log.warn("frappe_sds: new table " + name + " has no capture trigger at this node after 10 minutes:"',
+      '              + " rows written here before it has one are not captured");',
+      '          }',
+      '          continue;',
+      '        }',
+      '      }',
+      '      if (sdsNew.remove(name) == null) continue;',
+      '      int n = sdsRecapture(name, (Set) e[1]);',
+      '      log.info("frappe_sds: new table " + name + " has its capture trigger; " + n',
+      '        + " row(s) written here before it were captured again");',
+      '    } catch (Throwable x) {',
+      '      log.warn("frappe_sds: capturing the rows written to new table " + name',
+      '        + " before its capture trigger failed (tried again after the next batch): " + x);',
+      '      sdsNew.putIfAbsent(name, e);',
+      '    }',
+      '  }',
+      '}',
+      '',
+      'boolean beforeWrite(context, table, data) {',
+      '  try {',
+      '    if (table != null && data != null && data.getDataEventType() == DataEventType.CREATE) sdsNote(context, table);',
+      '  } catch (Throwable x) {',
+      '    log.warn("frappe_sds: new table check failed: " + x);',
+      '  }',
+      '  return true;',
+      '}',
+      '',
+      'void afterWrite(context, table, data) {',
+      '  if (sdsNew.isEmpty() || table == null || data == null) return;',
+      '  try {',
+      '    Object[] e = (Object[]) sdsNew.get(table.getName());',
+      '    if (e == null) return;',
+      '    type = data.getDataEventType();',
+      '    if (type == DataEventType.INSERT || type == DataEventType.UPDATE) ((Set) e[1]).add(sdsKey(data.getPkData(table)));',
+      '  } catch (Throwable x) {',
+      '    log.warn("frappe_sds: new table key note failed: " + x);',
+      '  }',
+      '}',
+      '',
+      'boolean handlesMissingTable(context, table) { return false; }',
+      'void earlyCommit(context) { }',
+      'void batchComplete(context) { }',
+      '',
+      'void batchCommitted(context) {',
+      '  if (!sdsNew.isEmpty()) sdsCatchUp();',
+      '}',
+      '',
+      'void batchRolledback(context) {',
+      '  if (sdsNew.isEmpty()) return;',
+      '  /* the CREATE stays (DDL commits), the rows this batch wrote do not */',
+      '  long id = context.getBatch().getBatchId();',
+      '  for (Iterator it = sdsNew.values().iterator(); it.hasNext();) {',
+      '    Object[] e = (Object[]) it.next();',
+      '    if (((Long) e[3]).longValue() == id) ((Set) e[1]).clear();',
+      '  }',
+      '  sdsCatchUp();',
+      '}');
+  CALL sds__extension_put('sds_new_tables', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
+                           p_branch, v_txt);
 END//
 DELIMITER ;

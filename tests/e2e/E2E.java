@@ -99,7 +99,8 @@ public class E2E {
             step("10 moves: documents that change company, a company mapped and unmapped (issue 21.1)", Moves::run);
             step("11 compare: a branch holds exactly its rows; tampering found by table and key, repaired (issue 21.4)", Compare::run);
             step("12 rows ahead of their schema change: a widening, a new NOT NULL column, a new DocType, each written at once: no batch in error, every row arrives (issue 21.2)", SchemaAhead::run);
-            step("13 a first load empties the tables it carries first, a full reload (sds_reload_branch) does not: what a branch has not sent stays", ReloadKeeps::run);
+            step("13 a branch writes to a new table from the moment it appears there: every row reaches the master, no batch in error (issue 21.3)", NewTableWrites::run);
+            step("14 a first load empties the tables it carries first, a full reload (sds_reload_branch) does not: what a branch has not sent stays", ReloadKeeps::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
             rc = 1;
