@@ -106,13 +106,7 @@ BEGIN
   -- The reload brings them (it reads the table as it is when extracted).
   -- The price: a table a branch lacks for good (an app the branch site does
   -- not have) is skipped there rather than stopping the channel.
-  INSERT INTO sym_parameter (external_id, node_group_id, param_key, param_value, create_time,
-                             last_update_by, last_update_time)
-    VALUES ('ALL', p_branch, 'dataloader.ignore.missing.tables', 'true', NOW(), 'frappe_sds', NOW())
-    ON DUPLICATE KEY UPDATE
-      last_update_time = IF(param_value <=> 'true', last_update_time, VALUES(last_update_time)),
-      last_update_by = IF(param_value <=> 'true', last_update_by, 'frappe_sds'),
-      param_value = 'true';
+  CALL sds__parameter_put(p_branch, 'dataloader.ignore.missing.tables', 'true');   -- 15_writers.sql
 
   -- New tables at branches (issue 21, point 3; docs/schema-changes.md, "New
   -- tables at branches"). A branch gets a new table from the create_table=1
