@@ -309,5 +309,41 @@ BEGIN
       '}');
   CALL sds__extension_put('sds_new_tables', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
                            p_branch, v_txt);
+
+  -- Settings at branches (docs/operations.md, "Branch onboarding"). Frappe
+  -- keeps a Single DocType's values in tabSingles, one row per (doctype,
+  -- field), with no key: SymmetricDS's loader inserts a row it is sent, and
+  -- nothing stops a second row of the same field (AbstractDatabaseWriter
+  -- falls back to an update only on a key violation). Every load that
+  -- carries tabSingles -- a full reload of a branch in service, which does
+  -- not empty its tables first -- doubled each setting. So the branches'
+  -- engines get a second writer filter: before a row of tabSingles is
+  -- inserted at this node, the rows of the same doctype and field are
+  -- deleted, on the loader's transaction (its capture is off, and branches
+  -- do not capture tabSingles anyway). A setting is the master's value,
+  -- once. (No SQL quote and no two slashes in the text, as above.)
+  SET v_txt = CONCAT_WS(CHAR(10),
+      'import org.jumpmind.symmetric.io.data.CsvData;',
+      'import org.jumpmind.symmetric.io.data.DataEventType;',
+      '/* frappe_sds: a setting (a row of tabSingles, which has no key) is written once: the',
+      '   rows of its doctype and field go first (sql/install/32_schema_ahead.sql) */',
+      'boolean beforeWrite(context, table, data) {',
+      '  if (table == null || data == null || data.getDataEventType() != DataEventType.INSERT) return true;',
+      '  if (!"tabSingles".equalsIgnoreCase(table.getName())) return true;',
+      '  int d = table.getColumnIndex("doctype"), f = table.getColumnIndex("field");',
+      '  String[] v = data.getParsedData(CsvData.ROW_DATA);',
+      '  if (d < 0 || f < 0 || v == null || d >= v.length || f >= v.length) return true;',
+      '  context.findTransaction().prepareAndExecute("delete from `tabSingles` where `doctype` <=> ? and `field` <=> ?",',
+      '    new Object[] { v[d], v[f] });',
+      '  return true;',
+      '}',
+      'void afterWrite(context, table, data) { }',
+      'boolean handlesMissingTable(context, table) { return false; }',
+      'void earlyCommit(context) { }',
+      'void batchComplete(context) { }',
+      'void batchCommitted(context) { }',
+      'void batchRolledback(context) { }');
+  CALL sds__extension_put('sds_singles_once', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
+                           p_branch, v_txt);
 END//
 DELIMITER ;

@@ -19,11 +19,12 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 public class ReloadKeeps {
-    /** the SQL events (purges) among the batches of load `lid` to node n */
+    /** the purges (SQL events `delete from ...`) among the batches of load `lid` to node n (a
+     *  full load has SQL events of SymmetricDS's own too: sym_node_security's) */
     static long sqlEvents(String n, String lid) throws Exception {
         return num(M, "select count(*) from sym_outgoing_batch b join sym_data_event e on e.batch_id = b.batch_id"
                 + " join sym_data d on d.data_id = e.data_id where b.node_id = " + lit(n) + " and b.load_id = " + lid
-                + " and d.event_type = 'S'");
+                + " and d.event_type = 'S' and d.row_data like '%delete from %'");
     }
 
     static void run() throws Exception {
