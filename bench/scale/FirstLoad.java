@@ -188,6 +188,8 @@ public class FirstLoad {
     static void explain(String M, String db) throws Exception {
         for (String t : E2E.col(M, "select summary from sym_outgoing_batch where node_id = '" + B + "' and load_row_count > 0 and channel_id = 'frappe_reload'"
                 + " group by summary order by sum(load_row_count) desc limit 4")) {
+            // (summary is the table name in lower case)
+            t = E2E.one(M, "select table_name from information_schema.tables where table_schema = database() and lower(table_name) = " + E2E.lit(t));
             String sel = E2E.one(M, "select tr.initial_load_select from sym_trigger_router tr join sym_trigger g using (trigger_id)"
                     + " where g.source_table_name = " + E2E.lit(t) + " and g.trigger_id not like '%.up' limit 1");
             if (sel == null || sel.isBlank()) sel = "1=1";
