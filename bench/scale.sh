@@ -6,24 +6,39 @@
 # branch site, each on its own mariadbd, one JVM, internal transport, 1 s jobs (as
 # tests/symmetricds_e2e.sh). Not part of the test command (minutes).
 #
-#   bench/scale.sh [--rows R --companies N --seed S] [--branch-companies JSON]
+#   bench/scale.sh [--rows R --companies N --seed S --first-company-rows R1] [--branch-companies JSON]
+#                  [--variants "NAME ..."]
 #     --rows R     generate R rows on the master first (bench/gen; default 0: bundled site only)
+#     --first-company-rows R1  company 1 (`Quote'n "Double" Trading`) gets about R1 of them
+#                  (bench/gen/generate.sh): the same R1 with --rows 4x gives the same branch
+#                  4x more rows of other companies at the master
 #     --branch-companies  the companies the branch hosts, a JSON array for sds_add_branch
 #                  (default: ["Wind Power LLC", "O'Brien & Söhne GmbH"], as the e2e's branch-a)
+#     --variants   one branch per name ([a-z0-9_]+; default "base"), loaded one after the
+#                  other against the same master (branch-a, branch-b, ...; database site_NAME),
+#                  each with its own settings: SCALE_V_<NAME>_URL (appended to its JDBC URL,
+#                  e.g. '&useServerPrepStmts=true'), SCALE_V_<NAME>_PROPS ("key=value ..."
+#                  SymmetricDS parameters of its engine), SCALE_V_<NAME>_SQL (run at the master
+#                  before its engine starts, e.g. an UPDATE of sym_channel: a branch gets the
+#                  configuration when it registers; it stays for the later variants)
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh; SCALE_KEEP=1 keeps
 #   the work dir (engine log, data dirs); SCALE_SERVER_OPTS: more mariadbd options for both
 #   servers (e.g. --table-definition-cache=4000, to measure a server setting).
+#   SCALE_JAVA_OPTS: more JVM options (-Dkey=value sets a SymmetricDS parameter of every
+#   engine: system properties override the engine file, ParameterService.rereadApplicationParameters).
 # Prints the FIGURE lines (seconds are from the branch engine's start) and the log's
 # trigger-sync and load lines. Exit 77 = SymmetricDS not available.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
-rows=0 companies=8 seed=1 bcomp='["Wind Power LLC", "O'"'"'Brien & Söhne GmbH"]'
+rows=0 companies=8 seed=1 first=0 variants=base bcomp='["Wind Power LLC", "O'"'"'Brien & Söhne GmbH"]'
 while [ $# -gt 0 ]; do
     case "$1" in
         --rows) rows=$2; shift 2 ;;
         --companies) companies=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
+        --first-company-rows) first=$2; shift 2 ;;
+        --variants) variants=$2; shift 2 ;;
         --branch-companies) bcomp=$2; shift 2 ;;
         *) echo "scale.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -60,24 +75,30 @@ site() {  # the fixture site without sym_* tables: each engine makes its own
 t0=$(date +%s)
 site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
     "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
-site "$W/b1" site_alpha "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
-    || { echo "FAIL: branch site load"; exit 1; }
+bdbs=""
+for v in $variants; do
+    [[ $v =~ ^[a-z0-9_]+$ ]] || { echo "scale.sh: variant names are [a-z0-9_]+"; exit 2; }
+    site "$W/b1" "site_$v" "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+        || { echo "FAIL: branch site load"; exit 1; }
+    bdbs=${bdbs:+$bdbs,}site_$v
+done
 worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
 if [ "$rows" -gt 0 ]; then
-    bench/gen/generate.sh --rows "$rows" --companies "$companies" --seed "$seed" erp_master -- \
+    bench/gen/generate.sh --rows "$rows" --companies "$companies" --seed "$seed" --first-company-rows "$first" erp_master -- \
         --socket="$W/m/sock" --user=root || { echo "FAIL: generating the master's rows"; exit 1; }
 fi
 echo "INFO server options: --table-open-cache=4000 ${SCALE_SERVER_OPTS:-}; table_definition_cache $(srv_sql "$W/b1" -N -e 'SELECT @@table_definition_cache')"
 echo "INFO master rows $(srv_sql "$W/m" -N -e "SELECT SUM(table_rows) FROM information_schema.tables WHERE table_schema = 'erp_master'") (estimate), sites ready in $(( $(date +%s) - t0 )) s"
 
 LOG=$W/engines.log
-java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+# shellcheck disable=SC2086
+java -Xmx2g -De2e.transport=internal ${SCALE_JAVA_OPTS:-} -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
      -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000 \
-     -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" site_alpha \
-     "$W/work" "$ROOT" "$LOG" "$bcomp" >"$W/out.txt" 2>&1 &
+     -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" "$bdbs" \
+     "$W/work" "$ROOT" "$LOG" "$bcomp" "$variants" >"$W/out.txt" 2>&1 &
 JPID=$!
 : >>"$W/out.txt"
 ( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
