@@ -94,8 +94,75 @@ foreach(v IN LISTS own_views)
 endforeach()
 list(JOIN q ", " q)
 string(REPLACE "@SDS_OWN_VIEWS@" "${q}" text "${text}")
-file(WRITE "${OUT}.tmp" "${text}")
+set(classic "${text}")
+string(REPLACE "@SDS_LAYOUT@" "classic" classic "${classic}")
+file(WRITE "${OUT}.tmp" "${classic}")
 file(RENAME "${OUT}.tmp" "${OUT}")
+
+# runtime.sql (-DRUNTIME_OUT=...): the same API for a site's runtime
+# database (docs/topology.md). Every public routine and view (a name not
+# starting with sds__) is created with the locked account
+# frappe_sds_runtime as its definer and SQL SECURITY DEFINER: the site's
+# user, given EXECUTE on it (frappe_sds.sds_grant_site), runs frappe_sds's
+# code with that account's rights, which it cannot replace. The internal
+# sds__* routines stay SQL SECURITY INVOKER: they run with the definer's
+# rights when a public routine calls them, and nobody may call them directly.
+if(RUNTIME_OUT)
+  set(rt "${text}")
+  string(REPLACE "@SDS_LAYOUT@" "runtime" rt "${rt}")
+  set(definer "DEFINER = 'frappe_sds_runtime'@'localhost'")
+  # (and the worker's three entry points: frappe_sds.sds_grant_worker
+  # gives the site's worker account EXECUTE on them, nobody else has it)
+  set(publics sds__worker_event sds__worker_pass sds__worker_record)
+  foreach(n IN LISTS procs funcs)
+    if(NOT n MATCHES "^sds__")
+      list(APPEND publics "${n}")
+    endif()
+  endforeach()
+  foreach(n IN LISTS publics)
+    set(found 0)
+    foreach(kw "PROCEDURE" "FUNCTION" "OR REPLACE FUNCTION")
+      string(FIND "${rt}" "\nCREATE ${kw} ${n}(" at)
+      if(NOT at EQUAL -1)
+        set(found 1)
+        math(EXPR at "${at} + 1")
+        string(SUBSTRING "${rt}" 0 ${at} head)
+        string(SUBSTRING "${rt}" ${at} -1 tail)
+        string(FIND "${tail}" "SQL SECURITY INVOKER" sec)
+        # the clause must be this routine's: before the next statement
+        string(SUBSTRING "${tail}" 1 -1 after)
+        string(FIND "${after}" "\nDROP " body)
+        string(FIND "${after}" "\nCREATE " body2)
+        if(body EQUAL -1 OR (NOT body2 EQUAL -1 AND body2 LESS body))
+          set(body ${body2})
+        endif()
+        if(sec EQUAL -1 OR (NOT body EQUAL -1 AND sec GREATER body))
+          message(FATAL_ERROR "assemble_sql: ${n} has no SQL SECURITY INVOKER before its body")
+        endif()
+        string(SUBSTRING "${tail}" 0 ${sec} t1)
+        math(EXPR rest "${sec} + 20")
+        string(SUBSTRING "${tail}" ${rest} -1 t2)
+        string(REPLACE "CREATE ${kw} ${n}(" "CREATE ${definer} ${kw} ${n}(" t1 "${t1}")
+        set(rt "${head}${t1}SQL SECURITY DEFINER${t2}")
+        break()
+      endif()
+    endforeach()
+    if(NOT found)
+      message(FATAL_ERROR "assemble_sql: cannot find the CREATE of ${n}")
+    endif()
+  endforeach()
+  foreach(v IN LISTS views)
+    if(NOT v MATCHES "^sds__")
+      # a view made by dynamic SQL: its text is inside a quoted literal
+      string(REPLACE "'CREATE OR REPLACE SQL SECURITY INVOKER VIEW ${v} AS"
+             "'CREATE OR REPLACE DEFINER = ''frappe_sds_runtime''@''localhost'' SQL SECURITY DEFINER VIEW ${v} AS" rt "${rt}")
+      string(REPLACE "CREATE OR REPLACE SQL SECURITY INVOKER VIEW ${v} AS"
+             "CREATE OR REPLACE ${definer} SQL SECURITY DEFINER VIEW ${v} AS" rt "${rt}")
+    endif()
+  endforeach()
+  file(WRITE "${RUNTIME_OUT}.tmp" "${rt}")
+  file(RENAME "${RUNTIME_OUT}.tmp" "${RUNTIME_OUT}")
+endif()
 
 if(NOT UNINSTALL_IN)
   return()

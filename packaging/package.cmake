@@ -63,7 +63,7 @@ set(SDS_DEB_MAINTAINER "frappe_sds authors <maintainers@users.noreply.r-seed-ef0
 
 install(TARGETS frappe_sds LIBRARY DESTINATION ${SDS_PLUGIN_DIR})
 install(FILES ${SDS_SQL_OUT}/install.sql ${SDS_SQL_OUT}/uninstall.sql
-        DESTINATION share/frappe-sds)
+        ${SDS_SQL_OUT}/runtime.sql DESTINATION share/frappe-sds)
 # the DBA's database frappe_sds (sql/dba/, assembled by the build when the
 # tree has it); OPTIONAL: a tree without sql/dba/ packages no dba.sql
 install(FILES ${SDS_SQL_OUT}/dba.sql DESTINATION share/frappe-sds OPTIONAL)

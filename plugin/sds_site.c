@@ -192,6 +192,43 @@ static int pass(sds_site *s, MYSQL *m, long long res[4])
   return rc;
 }
 
+/* The runtime layout (docs/topology.md): a site whose frappe_sds lives in
+   a runtime database of its own, registered by the DBA in
+   frappe_sds.sds_site, has its routines there; the worker's account may
+   read that map (frappe_sds.sds_grant_worker). No row, or no right to read
+   the map (a classic site): the site's own database. 0, or -1 when the
+   runtime database cannot be made current (recorded). */
+static int use_runtime_db(sds_site *s, MYSQL *m)
+{
+  sds_buf q;
+  MYSQL_RES *r;
+  MYSQL_ROW row;
+  int rc= 0;
+  char esc[2 * 64 + 1];
+  size_t n= strlen(s->name);
+  if (n > 64)
+    return 0;
+  sds_buf_init(&q);
+  mysql_real_escape_string(m, esc, s->name, (unsigned long) n);
+  sds_buf_printf(&q, "SELECT runtime_db FROM frappe_sds.sds_site "
+                     "WHERE site_db = '%s'", esc);
+  if (q.oom || mysql_real_query(m, q.data, (unsigned long) q.len))
+    goto end;                   /* a classic site */
+  if ((r= mysql_store_result(m)))
+  {
+    if ((row= mysql_fetch_row(r)) && row[0] && mysql_select_db(m, row[0]))
+    {
+      sds_worker_error(s, "cannot use the runtime database %.64s of %.200s: %.290s",
+                       row[0], s->name, mysql_error(m));
+      rc= -1;
+    }
+    mysql_free_result(r);
+  }
+end:
+  sds_buf_free(&q);
+  return rc;
+}
+
 /* A client connection to the server's own socket, as the site's worker
    account, the site as current database, statements bounded in time. */
 static MYSQL *connect_site(sds_site *s)
@@ -241,6 +278,11 @@ static MYSQL *connect_site(sds_site *s)
   if (mysql_real_query(m, q.data, (unsigned long) q.len))
   {
     sds_worker_error(s, "cannot set max_statement_time: %s", mysql_error(m));
+    mysql_close(m);
+    m= NULL;
+  }
+  else if (use_runtime_db(s, m))
+  {
     mysql_close(m);
     m= NULL;
   }

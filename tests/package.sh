@@ -125,7 +125,7 @@ PLUGIN_DIR=${PLUGIN_DIR%/}
 DOC=/usr/share/doc/$PKG
 files=$(dpkg-deb -c "$DEB" | awk '$1 !~ /^d/ {print substr($6, 2)}' | sort)
 want=$( { printf '%s\n' "$PLUGIN_DIR/frappe_sds.so" /etc/mysql/mariadb.conf.d/$PKG.cnf \
-            /usr/share/$PKG/install.sql /usr/share/$PKG/uninstall.sql \
+            /usr/share/$PKG/install.sql /usr/share/$PKG/uninstall.sql /usr/share/$PKG/runtime.sql \
             $DOC/copyright $DOC/changelog.Debian.gz $DOC/README.md
           [ -d sql/dba ] && echo /usr/share/$PKG/dba.sql
           [ -f CHANGELOG.md ] && echo $DOC/CHANGELOG.md

@@ -29,6 +29,12 @@ SET @sds__sql_notes = @@sql_notes, sql_notes = 0;
 -- The version of this install.sql (the build writes it: CMakeLists.txt's
 -- project version). sds_install's guard trigger reads it; 99_end.sql clears it.
 SET @sds__sql_version = '@SDS_VERSION@', @sds__upgrade_from = NULL;
+-- The layout this script installs (the build writes it): 'classic', the API
+-- in the site database itself (install.sql), or 'runtime', the API in the
+-- site's runtime database, beside SymmetricDS's tables, out of the site
+-- user's reach (runtime.sql; docs/topology.md). @sds__site: the site
+-- database the API serves (99_end.sql clears both).
+SET @sds__layout = '@SDS_LAYOUT@', @sds__site = NULL;
 
 -- ---------------------------------------------------------------------------
 -- A DBA's script: it creates the server's frappe_sds UDFs (CREATE FUNCTION
@@ -59,13 +65,40 @@ DELIMITER ;
 DELIMITER //
 BEGIN NOT ATOMIC
   DECLARE msg VARCHAR(512);
+  DECLARE v_site, v_runtime VARCHAR(64);
   IF DATABASE() IS NULL THEN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
       'frappe_sds install: no database selected; run: mariadb <site_db> < install.sql';
   END IF;
+  -- the DBA's map of sites to runtime databases (frappe_sds.sds_site, which
+  -- only DBAs write): which database this is
+  IF EXISTS (SELECT 1 FROM information_schema.tables
+             WHERE table_schema = 'frappe_sds' AND table_name = 'sds_site') THEN
+    SET v_site = (SELECT site_db FROM frappe_sds.sds_site WHERE runtime_db = DATABASE());
+    SET v_runtime = (SELECT runtime_db FROM frappe_sds.sds_site WHERE site_db = DATABASE());
+  END IF;
+  IF @sds__layout = 'runtime' THEN
+    IF v_site IS NULL THEN
+      SET msg = CONCAT('frappe_sds install: runtime.sql runs in a site''s runtime database, and ',
+        QUOTE(DATABASE()), ' is none (frappe_sds.sds_site); a DBA runs CALL ',
+        'frappe_sds.sds_runtime_create(''<site db>'') first, then: mariadb sym_<site db> < runtime.sql');
+      SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET @sds__site = v_site;
+  ELSE
+    IF v_site IS NOT NULL OR v_runtime IS NOT NULL THEN
+      SET msg = CONCAT('frappe_sds install: ', QUOTE(DATABASE()), ' is ',
+        IF(v_site IS NOT NULL, CONCAT('the runtime database of site ', QUOTE(v_site)),
+           CONCAT('a site whose frappe_sds lives in its runtime database ', QUOTE(v_runtime))),
+        ' (frappe_sds.sds_site); nothing was changed: run runtime.sql in ',
+        QUOTE(IFNULL(v_runtime, DATABASE())), ' instead');
+      SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET @sds__site = DATABASE();
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
-                 WHERE table_schema = DATABASE() AND table_name = 'tabDocType') THEN
-    SET msg = CONCAT('frappe_sds install: database ', QUOTE(DATABASE()),
+                 WHERE table_schema = @sds__site AND table_name = 'tabDocType') THEN
+    SET msg = CONCAT('frappe_sds install: database ', QUOTE(@sds__site),
                      ' is not a Frappe site database (it has no tabDocType)');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
@@ -171,6 +204,22 @@ CREATE TABLE IF NOT EXISTS sds_install (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: installed version of the SQL API';
 
+
+-- The site database this API serves: the database of the routine in the
+-- classic layout; in the runtime layout the site the DBA registered for
+-- this runtime database (frappe_sds.sds_site, which only DBAs write; a
+-- routine's DATABASE() is its own database, whoever calls it).
+DELIMITER //
+CREATE OR REPLACE FUNCTION sds__site_db() RETURNS VARCHAR(64) CHARSET utf8mb4
+  READS SQL DATA SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the site database this SQL API serves'
+BEGIN
+  IF '@SDS_LAYOUT@' = 'runtime' THEN
+    RETURN (SELECT site_db FROM frappe_sds.sds_site WHERE runtime_db = DATABASE());
+  END IF;
+  RETURN DATABASE();
+END//
+DELIMITER ;
 
 -- The SQL API's own version, and x.y.z as a number (to compare versions).
 -- sds__raise_json_error compares it with the library's, sds_version().

@@ -48,8 +48,10 @@ ALTER TABLE sds_plan
 -- ---------------------------------------------------------------------------
 DELIMITER //
 BEGIN NOT ATOMIC
-  DECLARE db VARCHAR(64) DEFAULT DATABASE();
-  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
+  -- the site's tables (the site database: @sds__site, 00_install.sql);
+  -- frappe_sds's own (sds_doctype_rule) are in this database
+  DECLARE db VARCHAR(64) DEFAULT @sds__site;
+  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(@sds__site);
   DECLARE has_virtual, has_custom, has_cf, has_ps INT;
   SELECT COUNT(*) INTO has_virtual FROM information_schema.columns
     WHERE table_schema = db AND table_name = 'tabDocType' AND column_name = 'is_virtual';
@@ -87,7 +89,7 @@ BEGIN NOT ATOMIC
     'UNION ALL SELECT #(''K'')#, #(c.table_name)#, #(c.column_name)#, #(c.column_key)#, #(NULL)#, ',
     '#(NULL)#, #(NULL)#, #(NULL)# FROM information_schema.columns c WHERE c.table_schema = ', QUOTE(db), ' ',
     'UNION ALL SELECT #(''R'')#, #(r.doctype)#, #(r.scope)#, #(r.company_field)#, #(r.note)#, ',
-    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', qdb, '.sds_doctype_rule r');
+    '#(NULL)#, #(NULL)#, #(NULL)# FROM ', sds_ident(DATABASE()), '.sds_doctype_rule r');
   -- #(x)# -> CAST(x AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin
   SET @sds__stmt = REPLACE(REPLACE(@sds__stmt, '#(', 'CAST('),
                          ')#', ' AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin');

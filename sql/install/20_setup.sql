@@ -59,11 +59,12 @@ CREATE FUNCTION sds__sym_tables() RETURNS LONGTEXT CHARSET utf8mb4
    "key": ["router_id"],
    "owns": [{"label": "router settings",
              "cols": ["source_node_group_id", "target_node_group_id", "router_type",
-                      "router_expression", "description"]}]},
+                      "router_expression", "target_catalog_name", "description"]}]},
   {"table": "sym_trigger", "seq": 5, "del_seq": 40, "del_early": 1,
    "key": ["trigger_id"],
    "ins_detail": "source_table_name", "del_detail": "source_table_name",
    "owns": [{"label": "source_table_name", "cols": ["source_table_name"]},
+            {"label": "source_catalog_name", "cols": ["source_catalog_name"]},
             {"label": "channels", "cols": ["channel_id", "reload_channel_id"]},
             {"label": "sync_on_incoming_batch", "cols": ["sync_on_incoming_batch"]},
             {"label": "external_select", "cols": ["external_select"]},
@@ -284,6 +285,12 @@ BEGIN
   SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
     SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds__meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
+    -- the runtime layout: SymmetricDS's connection is on this database,
+    -- the site's tables are in another (docs/topology.md)
+    UNION ALL SELECT 'X', 'site_catalog', sds__site_db(), NULL, NULL, NULL, NULL, NULL
+      FROM DUAL WHERE sds__site_db() <> DATABASE()
+    UNION ALL SELECT 'X', 'runtime_catalog', DATABASE(), NULL, NULL, NULL, NULL, NULL
+      FROM DUAL WHERE sds__site_db() <> DATABASE()
     UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;

@@ -79,6 +79,13 @@ BEGIN
   DECLARE v_hist INT;
   DECLARE v_table VARCHAR(255);
   DECLARE v_where LONGTEXT;
+  -- the runtime layout (docs/topology.md): the texts name the site's tables
+  -- with the site database (they run here and in SymmetricDS's extraction,
+  -- both on the runtime database); a branch's own database has another name,
+  -- so the delete sent to it names them unqualified
+  DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();
+  DECLARE v_strip VARCHAR(140) DEFAULT IF(sds__site_db() <> DATABASE(),
+                                          CONCAT(sds_ident(sds__site_db()), '.'), NULL);
   DECLARE cur CURSOR FOR SELECT trigger_hist_id, table_name, where_text FROM sds__rows_send;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   -- (no row: not set up yet, nothing is replicated)
@@ -107,8 +114,8 @@ BEGIN
       rows_loop: LOOP
         FETCH cur INTO v_hist, v_table, v_where;
         IF v_done THEN LEAVE rows_loop; END IF;
-        SET @sds__stmt = CONCAT('SELECT EXISTS (SELECT 1 FROM `', REPLACE(v_table, '`', '``'),
-                                '` t WHERE ', v_where, ') INTO @sds__has');
+        SET @sds__stmt = CONCAT('SELECT EXISTS (SELECT 1 FROM ', sds_ident(v_site), '.`',
+                                REPLACE(v_table, '`', '``'), '` t WHERE ', v_where, ') INTO @sds__has');
         PREPARE s FROM @sds__stmt;
         EXECUTE s;
         DEALLOCATE PREPARE s;
@@ -124,7 +131,8 @@ BEGIN
     INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id,
                           transaction_id, source_node_id, external_data, node_list, create_time)
       SELECT r.table_name, p_kind,
-             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ', r.where_text, '"'),
+             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ',
+                                     IF(v_strip IS NULL, r.where_text, REPLACE(r.where_text, v_strip, '')), '"'),
                 r.where_text),
              r.trigger_hist_id, r.channel_id, NULL, NULL, NULL, p_node, NOW()
       FROM sds__rows_send r

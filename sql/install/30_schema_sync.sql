@@ -94,6 +94,7 @@ CREATE PROCEDURE sds__sync_step(IN p_master VARCHAR(50), IN p_branch VARCHAR(50)
   COMMENT 'frappe_sds internal: one pass of sds_sync_schema (caller owns the transaction)'
 BEGIN
   DECLARE v_max_event BIGINT;
+  DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();   -- the site's tables
   SET v_max_event = (SELECT MAX(id) FROM sds_schema_event);
   -- DDL from before replication was set up (e.g. the site's own creation)
   -- travels with the initial load, not as a schema change
@@ -125,7 +126,7 @@ BEGIN
               'table gone: its trigger and trigger routers were deleted',
               'no longer replicated: its trigger and trigger routers were deleted')
     FROM sds__change c
-    LEFT JOIN information_schema.tables t ON t.table_schema = DATABASE()
+    LEFT JOIN information_schema.tables t ON t.table_schema = v_site
       AND BINARY t.table_name = BINARY c.detail
     WHERE c.tbl = 'sym_trigger' AND c.action = 'delete' AND RIGHT(c.k1, 3) <> '.up'
     ORDER BY c.k1;
@@ -162,7 +163,7 @@ BEGIN
              MD5(GROUP_CONCAT(column_name, ' ', is_nullable, ' ', IFNULL(collation_name, '-'),
                               ' ', IFNULL(column_default, '<none>')
                               ORDER BY ordinal_position SEPARATOR '\n'))
-      FROM information_schema.columns WHERE table_schema = DATABASE()
+      FROM information_schema.columns WHERE table_schema = v_site
         AND (p_full OR table_name IN (SELECT o.table_name FROM sds_schema_change o
                                       WHERE o.state IN ('pending', 'trigger_refresh')))
       GROUP BY table_name;
@@ -378,6 +379,7 @@ BEGIN
   -- for every table (3.7 s instead of 50 ms on ERPNext, growing with the
   -- square of the tables: bench/RESULTS.md, benchmark 1 and 6).
   DECLARE v_notes INT DEFAULT @@sql_notes;
+  DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();   -- the site's tables
   SET sql_notes = 0;
   DROP TEMPORARY TABLE IF EXISTS sds__sig_tables;
   SET sql_notes = v_notes;
@@ -397,7 +399,7 @@ BEGIN
            NOW(2)
     FROM information_schema.columns c
     JOIN sds__sig_tables s ON s.table_name = c.table_name COLLATE utf8mb3_bin
-    WHERE c.table_schema = DATABASE()
+    WHERE c.table_schema = v_site
     GROUP BY c.table_name;
   DROP TEMPORARY TABLE sds__sig_tables;
 END//

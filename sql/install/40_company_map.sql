@@ -16,8 +16,11 @@ DELIMITER //
 -- The view's text depends on whether this site has ERPNext's tabCompany:
 -- built with dynamic SQL from information_schema.
 BEGIN NOT ATOMIC
-  DECLARE db VARCHAR(64) DEFAULT DATABASE();
-  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
+  -- tabCompany is the site's (@sds__site, 00_install.sql), sds_company_node
+  -- frappe_sds's, in this database
+  DECLARE db VARCHAR(64) DEFAULT @sds__site;
+  DECLARE qdb VARCHAR(140) DEFAULT sds_ident(@sds__site);
+  DECLARE qrt VARCHAR(140) DEFAULT sds_ident(DATABASE());
   DECLARE has_company INT;
   SELECT COUNT(*) INTO has_company FROM information_schema.columns
     WHERE table_schema = db AND table_name = 'tabCompany' AND column_name = 'abbr';
@@ -35,7 +38,7 @@ BEGIN NOT ATOMIC
     IF(has_company,
        CONCAT('SELECT CONVERT(c.abbr USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key, ',
               'm.node_external_id, m.company ',
-              'FROM ', qdb, '.sds_company_node m JOIN ', qdb, '.`tabCompany` c ',
+              'FROM ', qrt, '.sds_company_node m JOIN ', qdb, '.`tabCompany` c ',
               'ON c.name = m.company WHERE CHAR_LENGTH(c.abbr) BETWEEN 1 AND 50 ',
               'AND c.abbr NOT LIKE ''~%'' UNION ALL '),
        ''),
@@ -60,6 +63,7 @@ BEGIN
   DECLARE msg VARCHAR(512);
   DECLARE v_abbr VARCHAR(255);
   DECLARE v_found INT DEFAULT 0;
+  DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();
   -- \z, not $: $ also matches before a final newline
   IF p_node IS NULL OR p_node NOT REGEXP '^[A-Za-z0-9_.-]{1,50}\\z' OR p_node LIKE '~%' THEN
     SET msg = CONCAT(p_proc, ': node external id ', IFNULL(QUOTE(p_node), 'NULL'),
@@ -67,14 +71,17 @@ BEGIN
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
-                 WHERE table_schema = DATABASE() AND table_name = 'tabCompany') THEN
+                 WHERE table_schema = v_site AND table_name = 'tabCompany') THEN
     SET msg = CONCAT(p_proc, ': this site has no tabCompany (ERPNext is not installed)');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
   IF p_company IS NOT NULL THEN
     -- dynamic SQL: a Frappe-only site has no tabCompany to compile against
     SET @sds__abbr = NULL, @sds__found = 0;
-    PREPARE s FROM 'SELECT abbr, 1 INTO @sds__abbr, @sds__found FROM `tabCompany` WHERE name = ?';
+    SET @sds__sql = CONCAT('SELECT abbr, 1 INTO @sds__abbr, @sds__found FROM ', sds_ident(v_site),
+                           '.`tabCompany` WHERE name = ?');
+    PREPARE s FROM @sds__sql;
+    SET @sds__sql = NULL;
     SET @sds__company = p_company;
     EXECUTE s USING @sds__company;
     DEALLOCATE PREPARE s;

@@ -148,7 +148,7 @@ SELECT h.node_id, h.node_group, h.external_id, h.role,
               THEN 'not loaded'
             WHEN NOT EXISTS (SELECT 1 FROM information_schema.global_variables v
                              WHERE v.variable_name = 'FRAPPE_SDS_DATABASES'
-                               AND FIND_IN_SET(DATABASE(), REPLACE(v.variable_value, ' ', '')) > 0)
+                               AND FIND_IN_SET(sds__site_db(), REPLACE(v.variable_value, ' ', '')) > 0)
               THEN 'not served'
             ELSE IFNULL(w.state, 'not seen yet') END AS worker_state,
        w.pass_ended_at AS worker_pass_ended_at, w.outcome AS worker_outcome,

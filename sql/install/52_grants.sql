@@ -16,7 +16,7 @@ CREATE PROCEDURE sds_grant(IN p_user VARCHAR(255), IN p_host VARCHAR(300))
 BEGIN
   DECLARE msg VARCHAR(512);
   SET msg = CONCAT(
-    'sds_grant moved to the DBA''s database: a DBA runs CALL frappe_sds.sds_grant(', QUOTE(DATABASE()),
+    'sds_grant moved to the DBA''s database: a DBA runs CALL frappe_sds.sds_grant(', QUOTE(sds__site_db()),
     ', user, host) (dba.sql; never a routine of a site database)');
   SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = msg;
 END//
@@ -29,7 +29,7 @@ BEGIN
   DECLARE msg VARCHAR(512);
   SET msg = CONCAT(
     'sds_grant_process is gone: SymmetricDS''s account no longer needs PROCESS; a DBA runs CALL frappe_sds.sds_grant(',
-    QUOTE(DATABASE()), ', user, host), whose transaction function holds it (and may REVOKE PROCESS ON *.* from the account)');
+    QUOTE(sds__site_db()), ', user, host), whose transaction function holds it (and may REVOKE PROCESS ON *.* from the account)');
   SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = msg;
 END//
 

@@ -17,7 +17,7 @@ BEGIN
   DECLARE msg VARCHAR(512);
   SET msg = CONCAT(
     'sds_engine_properties moved to the DBA''s database: a DBA runs CALL frappe_sds.sds_engine_properties(',
-    QUOTE(DATABASE()), ', node, engine, db_name, db_server, db_user, sync_url, registration_url) (dba.sql)');
+    QUOTE(sds__site_db()), ', node, engine, db_name, db_server, db_user, sync_url, registration_url) (dba.sql)');
   SIGNAL SQLSTATE '55R00' SET MESSAGE_TEXT = msg;
   RETURN NULL;
 END//

@@ -54,7 +54,9 @@ END//
 -- Built with dynamic SQL: Custom Field, Property Setter and Series are
 -- optional tables on a bare site.
 BEGIN NOT ATOMIC
-  DECLARE db VARCHAR(64) DEFAULT DATABASE();
+  -- the site's tables (@sds__site, 00_install.sql); sds_plan is this database's
+  DECLARE db VARCHAR(64) DEFAULT @sds__site;
+  DECLARE qs VARCHAR(140) DEFAULT sds_ident(@sds__site);
   DECLARE has_cf, has_ps, has_series, has_autoname INT;
   SELECT COUNT(*) INTO has_autoname FROM information_schema.columns
     WHERE table_schema = db AND table_name = 'tabDocType' AND column_name = 'autoname';
@@ -71,17 +73,17 @@ BEGIN NOT ATOMIC
       'IFNULL(p.scope, ''excluded'') AS scope, ',
       'CONVERT(TRIM(IF(d.autoname LIKE ''format:%'', SUBSTRING(d.autoname, 8), d.autoname)) USING utf8mb4) ',
       'COLLATE utf8mb4_unicode_ci AS series, ''autoname'' AS source ',
-      'FROM `tabDocType` d LEFT JOIN sds_plan p ON p.doctype = d.name ',
+      'FROM ', qs, '.`tabDocType` d LEFT JOIN sds_plan p ON p.doctype = d.name ',
       'WHERE d.autoname LIKE ''%#%'' AND d.autoname NOT LIKE ''field:%'' UNION '), ''),
     'SELECT CONVERT(o.doctype USING utf8mb4) COLLATE utf8mb4_unicode_ci AS doctype, ',
     'IFNULL(p.scope, ''excluded'') AS scope, ',
     'CONVERT(TRIM(jt.series) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS series, ''naming_series'' AS source ',
     'FROM (SELECT f.parent AS doctype, ',
-    IF(has_ps, 'IFNULL((SELECT ps.value FROM `tabProperty Setter` ps WHERE ps.doc_type = f.parent AND ps.field_name = ''naming_series'' AND ps.property = ''options'' LIMIT 1), f.options)',
+    IF(has_ps, CONCAT('IFNULL((SELECT ps.value FROM ', qs, '.`tabProperty Setter` ps WHERE ps.doc_type = f.parent AND ps.field_name = ''naming_series'' AND ps.property = ''options'' LIMIT 1), f.options)'),
        'f.options'),
-    ' AS options FROM (SELECT df.parent, df.options FROM `tabDocField` df ',
+    ' AS options FROM (SELECT df.parent, df.options FROM ', qs, '.`tabDocField` df ',
     'WHERE df.fieldname = ''naming_series'' AND df.fieldtype = ''Select'' ',
-    IF(has_cf, 'UNION ALL SELECT cf.dt, cf.options FROM `tabCustom Field` cf WHERE cf.fieldname = ''naming_series'' AND cf.fieldtype = ''Select'' ', ''),
+    IF(has_cf, CONCAT('UNION ALL SELECT cf.dt, cf.options FROM ', qs, '.`tabCustom Field` cf WHERE cf.fieldname = ''naming_series'' AND cf.fieldtype = ''Select'' '), ''),
     ') f) o LEFT JOIN sds_plan p ON p.doctype = o.doctype ',
     -- one row per option line: the options as a JSON array of strings
     'CROSS JOIN JSON_TABLE(CONCAT(''['', REPLACE(JSON_QUOTE(REPLACE(IFNULL(o.options, ''''), CHAR(13), '''')), ',
@@ -96,7 +98,7 @@ BEGIN NOT ATOMIC
     'SELECT t.series, GROUP_CONCAT(DISTINCT t.doctype ORDER BY t.doctype SEPARATOR '', '') AS doctypes, ',
     'GROUP_CONCAT(DISTINCT t.scope ORDER BY t.scope SEPARATOR '', '') AS scope, ',
     IF(has_series,
-       '(SELECT GROUP_CONCAT(CONCAT(s.name, ''='', s.current) ORDER BY s.name SEPARATOR '', '') FROM `tabSeries` s WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')',
+       CONCAT('(SELECT GROUP_CONCAT(CONCAT(s.name, ''='', s.current) ORDER BY s.name SEPARATOR '', '') FROM ', qs, '.`tabSeries` s WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')'),
        'NULL'),
     ' AS counters, CAST(''no company part (.abbr. or .company.): nodes count this series each on their own ',
     '(tabSeries is per node) and hand out the same names'' AS CHAR(200)) AS reason ',
@@ -106,7 +108,7 @@ BEGIN NOT ATOMIC
        CONCAT(' UNION ALL SELECT CONVERT(s.name USING utf8mb4) COLLATE utf8mb4_unicode_ci, NULL, NULL, ',
               'CONCAT(s.name, ''='', s.current), ',
               '''a tabSeries counter that matches no series of any DocType (renamed, or made by code): check it by hand'' ',
-              'FROM `tabSeries` s WHERE NOT EXISTS (SELECT 1 FROM sds__naming_template t ',
+              'FROM ', qs, '.`tabSeries` s WHERE NOT EXISTS (SELECT 1 FROM sds__naming_template t ',
               'WHERE s.name LIKE sds__series_like(t.series) ESCAPE ''!'')'),
        ''));
   PREPARE s FROM @sds__stmt;

@@ -16,6 +16,7 @@ BEGIN
   DECLARE v_key MEDIUMTEXT;
   DECLARE j LONGTEXT;
   DECLARE qdb VARCHAR(140) DEFAULT sds_ident(DATABASE());
+  DECLARE qsite VARCHAR(140) DEFAULT sds_ident(sds__site_db());   -- tabFile's
   -- The company of a file is what the capture trigger of tabFile computes
   -- (external_select: the company key of the attached document, '~all' for
   -- unattached files and shared documents, '~none' when unknown), with the
@@ -27,6 +28,10 @@ BEGIN
   SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
     SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds__meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
+    UNION ALL SELECT 'X', 'site_catalog', sds__site_db(), NULL, NULL, NULL, NULL, NULL
+      FROM DUAL WHERE sds__site_db() <> DATABASE()
+    UNION ALL SELECT 'X', 'runtime_catalog', DATABASE(), NULL, NULL, NULL, NULL, NULL
+      FROM DUAL WHERE sds__site_db() <> DATABASE()
     UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
@@ -45,7 +50,7 @@ BEGIN
     'FROM (SELECT IF(f.file_url LIKE ''/private/files/%'', 1, 0) AS is_private, ',
     'CONVERT(SUBSTRING_INDEX(f.file_url, ''/'', -1) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS file_name, ',
     'f.file_url, CONVERT(', v_key, ' USING utf8mb4) COLLATE utf8mb4_unicode_ci AS company_key ',
-    'FROM ', qdb, '.`tabFile` f WHERE IFNULL(f.is_folder, 0) = 0 ',
+    'FROM ', qsite, '.`tabFile` f WHERE IFNULL(f.is_folder, 0) = 0 ',
     'AND (f.file_url LIKE ''/files/%'' OR f.file_url LIKE ''/private/files/%'')) x ',
     'JOIN ', qdb, '.sds_company_route r ON r.company_key = x.company_key');
   PREPARE s FROM @sds__sql;
@@ -107,7 +112,7 @@ BEGIN
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables
-                 WHERE table_schema = DATABASE() AND table_name = 'tabFile') THEN
+                 WHERE table_schema = sds__site_db() AND table_name = 'tabFile') THEN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = 'sds_setup_file_sync: this site has no tabFile';
   END IF;
   SELECT param_value, last_update_by INTO v_param, v_param_by FROM sym_parameter

@@ -68,22 +68,24 @@ BEGIN
     CALL sds__doc_add('versions', 'fail', 'sds_install',
       CONCAT('library ', IFNULL(v_lib, 'not loaded'), ', SQL API ', v_sql,
              ', site records ', IFNULL(v_site, 'none')),
-      CONCAT('a DBA runs the install.sql of the library''s release in this database: mariadb ',
-             sds_ident(DATABASE()), ' < /usr/share/frappe-sds/install.sql',
+      CONCAT('a DBA runs the ', IF(sds__site_db() <> DATABASE(), 'runtime.sql', 'install.sql'),
+             ' of the library''s release in this database: mariadb ',
+             sds_ident(DATABASE()), ' < /usr/share/frappe-sds/',
+             IF(sds__site_db() <> DATABASE(), 'runtime.sql', 'install.sql'),
              IF(v_lib IS NULL, ' (after loading the plugin)', '')));
   END IF;
   SET v_dbs = (SELECT variable_value FROM information_schema.global_variables
                WHERE variable_name = 'FRAPPE_SDS_DATABASES');
-  IF FIND_IN_SET(DATABASE(), REPLACE(IFNULL(v_dbs, ''), ' ', '')) > 0 THEN
+  IF FIND_IN_SET(sds__site_db(), REPLACE(IFNULL(v_dbs, ''), ' ', '')) > 0 THEN
     CALL sds__doc_add('site_listed', 'ok', 'frappe_sds_databases',
-      CONCAT(QUOTE(DATABASE()), ' is listed: the DDL hook follows its schema changes'), NULL);
+      CONCAT(QUOTE(sds__site_db()), ' is listed: the DDL hook follows its schema changes'), NULL);
   ELSE
     CALL sds__doc_add('site_listed', 'warn', 'frappe_sds_databases',
-      CONCAT(QUOTE(DATABASE()), ' is not in frappe_sds_databases (',
+      CONCAT(QUOTE(sds__site_db()), ' is not in frappe_sds_databases (',
              IFNULL(QUOTE(v_dbs), 'variable absent'),
              '): schema changes are followed only when CALL sds_sync_schema() runs'),
       CONCAT('a DBA adds it: SET GLOBAL frappe_sds_databases = ',
-             QUOTE(CONCAT_WS(',', NULLIF(v_dbs, ''), DATABASE())),
+             QUOTE(CONCAT_WS(',', NULLIF(v_dbs, ''), sds__site_db())),
              ', and the same in the server configuration'));
   END IF;
   -- the worker's own record of this site (sds_worker, written by the
@@ -117,7 +119,7 @@ BEGIN
   DECLARE v_id VARCHAR(50);
   DECLARE v_obj VARCHAR(100) DEFAULT 'sym_transaction_id_post_5_7_6';
   -- frappe_sds.sds_grant makes the function (docs/trust-model.md)
-  DECLARE v_dba_fix TEXT DEFAULT CONCAT('a DBA runs CALL frappe_sds.sds_grant(', QUOTE(DATABASE()), ', ''<SymmetricDS account>'', ''<host>''): it creates the function with SymmetricDS''s text and a locked definer that holds PROCESS (docs/trust-model.md)');
+  DECLARE v_dba_fix TEXT DEFAULT CONCAT('a DBA runs CALL frappe_sds.sds_grant(', QUOTE(sds__site_db()), ', ''<SymmetricDS account>'', ''<host>''): it creates the function with SymmetricDS''s text and a locked definer that holds PROCESS (docs/trust-model.md)');
   SELECT MAX(security_type), MAX(definer) INTO v_security, v_definer
     FROM information_schema.routines
     WHERE routine_schema = DATABASE() AND routine_name = v_obj AND routine_type = 'FUNCTION';

@@ -233,6 +233,7 @@ CREATE PROCEDURE sds__compare_node(IN p_node VARCHAR(50), IN p_ext VARCHAR(255),
   COMMENT 'frappe_sds internal: one sds_compare run for one branch node'
 BEGIN
   DECLARE v_done INT DEFAULT 0;
+  DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();   -- the site's tables
   DECLARE v_run BIGINT;
   DECLARE v_no INT DEFAULT 0;
   DECLARE v_tid VARCHAR(128);
@@ -260,7 +261,7 @@ BEGIN
     JOIN sym_trigger t ON t.trigger_id = tr.trigger_id
     WHERE r.source_node_group_id = p_master AND r.target_node_group_id = p_branch
       AND tr.enabled = 1 AND t.source_table_name <> 'sds_compare_answer'
-      AND EXISTS (SELECT 1 FROM information_schema.tables i WHERE i.table_schema = DATABASE()
+      AND EXISTS (SELECT 1 FROM information_schema.tables i WHERE i.table_schema = v_site
                   AND i.table_name = t.source_table_name)
     GROUP BY t.source_table_name;
   INSERT INTO sds_compare_run (node_id, started_at, tables)
@@ -289,16 +290,16 @@ BEGIN
            GROUP_CONCAT(sds__hexlit(column_name) ORDER BY ordinal_position SEPARATOR ', '),
            COUNT(*)
       INTO v_cols, v_colslit, v_ncols
-      FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table;
+      FROM information_schema.columns WHERE table_schema = v_site AND table_name = v_table;
     SELECT GROUP_CONCAT(CONCAT('QUOTE(t.`', REPLACE(column_name, '`', '``'), '`)') ORDER BY seq_in_index SEPARATOR ', '),
            GROUP_CONCAT(CONCAT('`', REPLACE(column_name, '`', '``'), '`') ORDER BY seq_in_index SEPARATOR ', ')
       INTO v_key, v_keycols
-      FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = v_table
+      FROM information_schema.statistics WHERE table_schema = v_site AND table_name = v_table
         AND index_name = 'PRIMARY';
     IF v_key IS NULL THEN
       SELECT v_cols, GROUP_CONCAT(CONCAT('`', REPLACE(column_name, '`', '``'), '`') ORDER BY ordinal_position SEPARATOR ', ')
         INTO v_key, v_keycols
-        FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table;
+        FROM information_schema.columns WHERE table_schema = v_site AND table_name = v_table;
     END IF;
     SET v_key = CONCAT('CONCAT_WS('','', ', v_key, ')');
     -- 60 bits of MD5 of every column, QUOTEd (NULL stays NULL, unlike 'NULL')

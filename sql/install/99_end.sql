@@ -9,6 +9,6 @@ INSERT INTO sds_install (id, version, installed_at)
     upgraded_from = IF(version <> VALUES(version), version, upgraded_from),
     installed_at = IF(version <> VALUES(version), VALUES(installed_at), installed_at),
     version = VALUES(version);
-SET @sds__sql_version = NULL, @sds__upgrade_from = NULL;
+SET @sds__sql_version = NULL, @sds__upgrade_from = NULL, @sds__layout = NULL, @sds__site = NULL;
 SET sql_notes = @sds__sql_notes, @sds__sql_notes = NULL;
 SET sql_mode = @sds__sql_mode, @sds__sql_mode = NULL;
