@@ -15,6 +15,9 @@
 #   E2E_STEPS="5 12"   only those steps after 1 and 2 (working on a step; not for the test command)
 #   E2E_TRANSPORT=internal  the engines in the driver's JVM over SymmetricDS's internal
 #                      transport (default http: one server process per node)
+#   E2E_LAYOUT=classic the master's frappe_sds and sym_* tables in its site database (default
+#                      runtime: in its runtime database, docs/topology.md; the branches stay
+#                      classic)
 # Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -99,7 +102,8 @@ java -Xmx2g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$DLOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
      -De2e.transport="$TRANSPORT" -De2e.serverCp="$SCP" \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" \
+     -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout="${E2E_LAYOUT:-runtime}" -De2e.routingMs="${E2E_ROUTING_MS:-1000}" \
      -cp "$W/classes:$CP" e2e.E2E "$W/m/sock" erp_master "$W/b1/sock" site_alpha "$W/b2/sock" br_beta \
      "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
 JPID=$!

@@ -39,6 +39,9 @@ BEGIN
   END IF;
   CALL sds__exec(CONCAT('GRANT SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, EXECUTE, SHOW VIEW ON ',
                         sds__grant_db(p_db), '.* TO ', v_account));
+  -- the runtime layout: the worker's entry points in the runtime database
+  -- (45_runtime_ops.sql)
+  CALL sds__grant_worker_runtime(p_db, v_account);
   SELECT v_account AS account, CONCAT(p_db, '.*') AS level,
          'SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, EXECUTE, SHOW VIEW' AS privileges,
          IF(FIND_IN_SET(p_db, REPLACE(IFNULL(v_dbs, ''), ' ', '')) > 0, 'yes',

@@ -44,6 +44,18 @@ BEGIN
   DECLARE v_cu VARCHAR(400) DEFAULT CURRENT_USER();
   DECLARE v_host VARCHAR(255) DEFAULT SUBSTRING_INDEX(v_cu, '@', -1);
   DECLARE v_user VARCHAR(128) DEFAULT LEFT(v_cu, CHAR_LENGTH(v_cu) - CHAR_LENGTH(v_host) - 1);
+  DECLARE v_login VARCHAR(400) DEFAULT SESSION_USER();
+  -- The runtime layout (docs/topology.md): sds_send_sql runs as its definer,
+  -- so CURRENT_USER() is that account; the caller is its login
+  -- (SESSION_USER(), set by the server at authentication), and the DBA's
+  -- list of the logins that may send SQL for this site is
+  -- frappe_sds.sds_sql_sender, which only DBAs write.
+  IF sds__site_db() <> DATABASE() THEN
+    RETURN EXISTS (SELECT 1 FROM frappe_sds.sds_sql_sender s
+                   WHERE s.site_db = sds__site_db()
+                     AND s.user_name = LEFT(v_login, CHAR_LENGTH(v_login) - CHAR_LENGTH(SUBSTRING_INDEX(v_login, '@', -1)) - 1)
+                     AND s.host = SUBSTRING_INDEX(v_login, '@', -1));
+  END IF;
   RETURN EXISTS (SELECT 1 FROM information_schema.user_privileges p
                  WHERE p.grantee = CONCAT('''', v_user, '''@''', v_host, '''')
                    AND p.privilege_type IN ('SUPER', 'CREATE USER'))
@@ -70,8 +82,12 @@ BEGIN
     RESIGNAL;
   END;
   IF NOT sds__may_send_sql() THEN
-    SET msg = CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
-                     ' may not send SQL to nodes: it needs SUPER or CREATE USER, or the role frappe_sds_sql_sender (a DBA grants it: CREATE ROLE frappe_sds_sql_sender; GRANT frappe_sds_sql_sender TO ...)');
+    SET msg = IF(sds__site_db() <> DATABASE(),
+      CONCAT('sds_send_sql: ', QUOTE(SESSION_USER()),
+             ' may not send SQL to nodes: a DBA allows a login with CALL frappe_sds.sds_allow_send_sql(',
+             QUOTE(sds__site_db()), ', user, host)'),
+      CONCAT('sds_send_sql: ', QUOTE(CURRENT_USER()),
+                     ' may not send SQL to nodes: it needs SUPER or CREATE USER, or the role frappe_sds_sql_sender (a DBA grants it: CREATE ROLE frappe_sds_sql_sender; GRANT frappe_sds_sql_sender TO ...)'));
     SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__check_master('sds_send_sql', v_me, v_master, v_branch);
@@ -139,7 +155,7 @@ BEGIN
             v_hist, v_channel, NULL, NULL, NULL, v_list, NOW());
   SET v_data_id = LAST_INSERT_ID();
   INSERT INTO sds_sql_log (sent_at, sender, target, node_list, sql_text, data_id)
-    VALUES (NOW(), CURRENT_USER(), p_target, v_list, p_sql, v_data_id);
+    VALUES (NOW(), IF(sds__site_db() <> DATABASE(), SESSION_USER(), CURRENT_USER()), p_target, v_list, p_sql, v_data_id);
   CALL sds__writer_end(1, v_saved);
   SELECT v_data_id AS data_id, v_list AS node_list, v_channel AS channel_id;
 END//

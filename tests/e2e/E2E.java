@@ -40,6 +40,14 @@ import org.jumpmind.symmetric.Version;
 
 public class E2E {
     static String M; // master database
+    /** e2e.layout=runtime (default): the master's frappe_sds and SymmetricDS's tables live in
+     *  its runtime database MR (docs/topology.md); classic: in the site database (MR = M). */
+    static final boolean RUNTIME = !"classic".equals(System.getProperty("e2e.layout", "runtime"));
+    static String MR;
+    /** the master site's Frappe account (ALL on its site database, as bench creates it) */
+    static final String SITE_USER = "site_m", SITE_PW = "site-pw-" + Long.toHexString(System.nanoTime());
+    /** SymmetricDS's account at the master (frappe_sds.sds_grant's rights) */
+    static final String SYM_USER = "sym_m", SYM_PW = "sym-pw-" + Long.toHexString(System.nanoTime() * 31);
     static final Map<String, String> SOCK = new HashMap<>(); // database -> socket of its server
     static String work, proj, logFile;
     static final Map<String, ISymmetricEngine> engines = new LinkedHashMap<>();
@@ -61,7 +69,9 @@ public class E2E {
 
     public static void main(String[] a) throws Exception {
         M = a[1];
+        MR = RUNTIME ? "sym_" + M : M;
         SOCK.put(a[1], a[0]);
+        SOCK.put(MR, a[0]);
         SOCK.put(a[3], a[2]);
         SOCK.put(a[5], a[4]);
         work = a[6];
@@ -101,6 +111,7 @@ public class E2E {
             step("12 rows ahead of their schema change: a widening, a new NOT NULL column, a new DocType, each written at once: no batch in error, every row arrives (issue 21.2)", SchemaAhead::run);
             step("13 a branch writes to a new table from the moment it appears there: every row reaches the master, no batch in error (issue 21.3)", NewTableWrites::run);
             step("14 a first load empties the tables it carries first, a full reload (sds_reload_branch) does not: what a branch has not sent stays", ReloadKeeps::run);
+            step("15 the master site's account reaches no SymmetricDS table and runs no code as SymmetricDS or frappe_sds (runtime layout, issue 23.2)", SiteAttacks::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
             rc = 1;
@@ -201,8 +212,49 @@ public class E2E {
         return DriverManager.getConnection(url(db), "root", "");
     }
 
+    static final java.util.Set<String> UDFS = java.util.Set.of("sds_version", "sds_literal", "sds_ident");
+
+    /** In the runtime layout the master's frappe_sds objects (sds_*) and SymmetricDS's tables
+     *  (sym_*) are in its runtime database, its Frappe tables in the site database (the
+     *  connection's): a statement the test writes for the master names them unqualified, as
+     *  in the classic layout, and this qualifies them with the runtime database. Names inside
+     *  quotes, UDFs, variables and names already qualified stay as they are. */
+    static String onMaster(String db, String sql) {
+        if (!RUNTIME || !M.equals(db)) return sql;
+        StringBuilder o = new StringBuilder();
+        int n = sql.length();
+        char q = 0;
+        for (int i = 0; i < n; i++) {
+            char c = sql.charAt(i);
+            if (q != 0) {
+                o.append(c);
+                if (c == q) q = 0;
+                else if (c == '\\' && q != '`' && i + 1 < n) o.append(sql.charAt(++i));
+                continue;
+            }
+            if (c == '\'' || c == '"' || c == '`') {
+                q = c;
+                o.append(c);
+                continue;
+            }
+            if (c == 's' && (sql.startsWith("sym_", i) || sql.startsWith("sds_", i))
+                    && (i == 0 || !(Character.isLetterOrDigit(sql.charAt(i - 1)) || "_.@$".indexOf(sql.charAt(i - 1)) >= 0))) {
+                int j = i;
+                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) j++;
+                String name = sql.substring(i, j);
+                if (!UDFS.contains(name)) o.append('`').append(MR).append("`.");
+                o.append(name);
+                i = j - 1;
+                continue;
+            }
+            o.append(c);
+        }
+        return o.toString();
+    }
+
     static List<String> col(String db, String sql) throws Exception {
         List<String> out = new ArrayList<>();
+        sql = onMaster(db, sql);
         try (Connection c = conn(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) out.add(rs.getString(1));
         }
@@ -220,13 +272,14 @@ public class E2E {
     }
 
     static void exec(String db, String sql) throws Exception {
+        sql = onMaster(db, sql);
         try (Connection c = conn(db); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     static void show(String db, String sql) {
-        try (Connection c = conn(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = conn(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(onMaster(db, sql))) {
             int n = rs.getMetaData().getColumnCount();
             StringBuilder h = new StringBuilder("    [" + db + "]");
             for (int i = 1; i <= n; i++) h.append(" | ").append(rs.getMetaData().getColumnLabel(i));
@@ -252,7 +305,7 @@ public class E2E {
         pb.directory(new File(proj));
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().write(onMaster(db, input).getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new RuntimeException("mariadb client failed:\n" + out);
@@ -523,7 +576,64 @@ public class E2E {
     // ---------------------------------------------------------------- step 1
     static long masterTriggersBuiltAt;
 
+    /** the mariadb client as the master site's own account (Frappe's): what the site runs */
+    static String siteClient(String input) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + SOCK.get(M), "-u" + SITE_USER,
+                "-p" + SITE_PW, "--default-character-set=utf8mb4", "-N", "-B", M);
+        pb.directory(new File(proj));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().write(onMaster(M, input).getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new RuntimeException("mariadb client (site user) failed:\n" + out);
+        return out;
+    }
+
+    /** The DBA's steps of the runtime layout (docs/install.md): the plugin and the DBA's
+     *  database, the site's runtime database, SymmetricDS's tables and runtime.sql there,
+     *  SymmetricDS's account, the site's account, the worker's. */
+    static void runtimeDbaSteps() throws Exception {
+        client(M, "INSTALL SONAME 'frappe_sds';\nsource " + System.getProperty("e2e.dbaSql") + "\n"
+                + "CALL frappe_sds.sds_runtime_create(DATABASE());\n");
+        check("frappe_sds.sds_runtime_create made the runtime database " + MR,
+                num(M, "select count(*) from information_schema.schemata where schema_name = " + lit(MR)) == 1);
+        Properties boot = new Properties();
+        boot.setProperty("engine.name", "bootstrap");
+        boot.setProperty("db.driver", "org.mariadb.jdbc.Driver");
+        boot.setProperty("db.url", url(MR));
+        boot.setProperty("db.user", "root");
+        boot.setProperty("db.password", "");
+        boot.setProperty("group.id", "master");
+        boot.setProperty("external.id", "hq");
+        boot.setProperty("registration.url", "");
+        boot.setProperty("sync.url", "http://localhost:31415/sync/hq");
+        ClientSymmetricEngine b = new ClientSymmetricEngine(boot, true);
+        b.setupDatabase(false);
+        b.destroy();
+        check("SymmetricDS created its sym_* tables in the runtime database, none in the site database",
+                num(M, "select count(*) from information_schema.tables where table_schema = " + lit(MR) + " and table_name like 'sym\\_%'") > 40
+                        && num(M, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") == 0);
+        // (SymmetricDS's bootstrap made its transaction function as root: the DBA's sds_grant makes its own)
+        client(MR, "DROP FUNCTION IF EXISTS sym_transaction_id_post_5_7_6;\nsource " + System.getProperty("e2e.runtimeSql") + "\n");
+        String site = M.replace("_", "\\_");
+        client(M, "CREATE USER " + SITE_USER + "@localhost IDENTIFIED BY " + lit(SITE_PW) + ";\n"
+                + "GRANT ALL PRIVILEGES ON `" + site + "`.* TO " + SITE_USER + "@localhost;\n"
+                + "CREATE USER " + SYM_USER + "@localhost IDENTIFIED BY " + lit(SYM_PW) + ";\n"
+                + "CALL frappe_sds.sds_grant(DATABASE(), " + lit(SYM_USER) + ", 'localhost');\n"
+                + "CALL frappe_sds.sds_grant_site(DATABASE(), " + lit(SITE_USER) + ", 'localhost');\n"
+                + "CALL frappe_sds.sds_grant_worker(DATABASE());\n");
+        check("no frappe_sds object and no sym_* table in the site database",
+                num(M, "select count(*) from information_schema.routines where routine_schema = database() and routine_name like 'sds%'") == 0
+                        && num(M, "select count(*) from information_schema.tables where table_schema = database() and (table_name like 'sds\\_%' or table_name like 'sym\\_%')") == 0);
+    }
+
     static void step1() throws Exception {
+        if (RUNTIME) {
+            runtimeDbaSteps();
+            step1Site();
+            return;
+        }
         // SymmetricDS's own sym_* tables: create them the way the engine does (auto.config.database)
         Properties boot = new Properties();
         boot.setProperty("engine.name", "bootstrap");
@@ -546,6 +656,15 @@ public class E2E {
         // the DBA's database (engine files are the DBA's: frappe_sds.sds_engine_properties)
         sql.append("source ").append(System.getProperty("e2e.dbaSql")).append("\n");
         sql.append("SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 500;\n");
+        client(M, sql.toString());
+        step1Site();
+    }
+
+    /** the site's part of step 1 (and the DBA's engine file): the same in both layouts */
+    static void step1Site() throws Exception {
+        String tricky = lit(TRICKY);
+        StringBuilder sql = new StringBuilder();
+        if (RUNTIME) client(M, "SET GLOBAL frappe_sds_debounce_ms = 500, frappe_sds_poll_ms = 500;");
         // a company whose name has everything a text could trip on: quotes, backslash, backtick, $( )
         sql.append("INSERT INTO `tabCompany` (name, creation, modified, modified_by, owner, docstatus, idx, company_name, abbr, default_currency, country)"
                 + " VALUES (" + tricky + ", NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, " + tricky + ", '" + TRICKY_ABBR + "', 'EUR', 'Germany');\n");
@@ -553,15 +672,30 @@ public class E2E {
                 + " VALUES ('SINV-TRK-1', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 0, 'Acme Corp', " + tricky + ", CURDATE(), 7);\n");
         sql.append("INSERT INTO `tabSales Invoice Item` (name, creation, modified, modified_by, owner, docstatus, parent, parentfield, parenttype, idx, item_code, qty)"
                 + " VALUES ('sinv-trk-1-i1', NOW(6), NOW(6), 'Administrator', 'Administrator', 0, 'SINV-TRK-1', 'items', 'Sales Invoice', 1, 'ITEM-0001', 1);\n");
-        sql.append("CALL sds_setup('master', 'branch');\n");
-        sql.append("CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + lit(SOCK.get(M))
-                + ", 'root', 'http://localhost:31415/sync/master', '');\n");
-        String out = client(M, sql.toString());
+        String out;
+        if (RUNTIME) {
+            // the site's own account sets up its replication (EXECUTE on the runtime database's
+            // public routines, nothing else there); the engine file is the DBA's
+            client(M, sql.toString());
+            say(siteClient("CALL sds_setup('master', 'branch');\n").replaceAll("(?m)^", "    | "));
+            out = client(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + lit(SOCK.get(M))
+                    + ", " + lit(SYM_USER) + ", 'http://localhost:31415/sync/master', '');\n");
+        } else {
+            sql.append("CALL sds_setup('master', 'branch');\n");
+            sql.append("CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + lit(SOCK.get(M))
+                    + ", 'root', 'http://localhost:31415/sync/master', '');\n");
+            out = client(M, sql.toString());
+        }
         int i = out.indexOf("# SymmetricDS engine");
         check("sds_setup ran and frappe_sds.sds_engine_properties wrote the master's file", i >= 0);
         String text = out.substring(i).replace("\\n", "\n");
         say(text.replaceAll("(?m)^", "    | "));
         Properties p = parse(text);
+        if (RUNTIME) {
+            check("the master's engine file names the runtime database and SymmetricDS's account",
+                    p.getProperty("db.url", "").contains("/" + MR) && SYM_USER.equals(p.getProperty("db.user")));
+            p.setProperty("db.password", SYM_PW);   // (the DBA fills it in)
+        }
         testSettings(p, "master");
         long t0 = System.currentTimeMillis();
         start("master", p);
@@ -569,7 +703,7 @@ public class E2E {
         waitFor("master identity", 120, () -> num(M, "select count(*) from sym_node_identity") == 1);
         StringBuilder add = new StringBuilder();
         for (String n : BDB.keySet()) add.append("CALL sds_add_branch('" + n + "', " + lit(BCOMP.get(n)) + ");\n");
-        say(client(M, add.toString()).replaceAll("(?m)^", "    | "));
+        say((RUNTIME ? siteClient(add.toString()) : client(M, add.toString())).replaceAll("(?m)^", "    | "));
         check("sds_add_branch opened registration for both branches",
                 num(M, "select count(*) from sym_node_security where registration_enabled = 1 and initial_load_enabled = 1 and node_id like 'branch-%'") == 2);
         boolean built = waitFor("master built capture triggers for the configuration", 900,
@@ -586,9 +720,22 @@ public class E2E {
         String body = one(M, "select group_concat(action_statement) from information_schema.triggers where trigger_schema = database() and event_object_table = 'tabSales Invoice Item'");
         check("master capture trigger computes the company key (tabCompany lookup)", body != null && body.contains("tabCompany"));
         check("no database name in the master's capture trigger text (fix 1)", body != null && !body.contains("`" + M + "`.`tab"));
-        check("no database name in any sym_trigger / sym_trigger_router text",
-                num(M, "select count(*) from sym_trigger where external_select like " + lit("%`" + M + "`%")) == 0
-                        && num(M, "select count(*) from sym_trigger_router where initial_load_select like " + lit("%`" + M + "`%")) == 0);
+        if (!RUNTIME) {
+            check("no database name in any sym_trigger / sym_trigger_router text",
+                    num(M, "select count(*) from sym_trigger where external_select like " + lit("%`" + M + "`%")) == 0
+                            && num(M, "select count(*) from sym_trigger_router where initial_load_select like " + lit("%`" + M + "`%")) == 0);
+        } else {
+            // the texts SymmetricDS runs on its connection (the runtime database) name the site's
+            // tables with the site database; the capture triggers' (in the site database) do not
+            check("no database name in external_select (it runs in the site's triggers)",
+                    num(M, "select count(*) from sym_trigger where external_select like " + lit("%`" + M + "`%")) == 0);
+            check("the master's trigger rows name the site database (source_catalog_name), the branches' (.up) none",
+                    num(M, "select count(*) from sym_trigger where trigger_id not like '%.up' and last_update_by = 'frappe_sds'"
+                            + " and source_table_name like 'tab%' and not (source_catalog_name <=> " + lit(M) + ")") == 0
+                            && num(M, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name is not null") == 0);
+            check("the master's capture triggers live on the site's tables and write the runtime database",
+                    body != null && body.contains(MR) && body.contains("sym_data"));
+        }
     }
 
     // ---------------------------------------------------------------- step 2
