@@ -38,10 +38,99 @@ static sds_meta *site(const char *master, const char *branch)
   return m;
 }
 
+/* The small site of the stored expectation tests/unit/config_classic.json
+   (the output of the generator before the runtime layout, commit 72d14bc):
+   every kind of text the generator writes, at least once. s, r: the
+   site_catalog and runtime_catalog parameters, NULL for none. */
+static sds_meta *golden_site(const char *s, const char *r)
+{
+  sds_meta *m= sds_meta_new();
+  doctype(m, "Company", "");
+  field(m, "Company", "abbr", "Data", NULL);
+  doctype(m, "Sales Invoice", "");
+  field(m, "Sales Invoice", "company", "Link", "Company");
+  field(m, "Sales Invoice", "items", "Table", "Sales Invoice Item");
+  doctype(m, "Sales Invoice Item", "t");
+  doctype(m, "Item", "");
+  field(m, "Item", "taxes", "Table", "Sales Taxes and Charges");
+  field(m, "Sales Invoice", "taxes", "Table", "Sales Taxes and Charges");
+  doctype(m, "Sales Taxes and Charges", "t");
+  doctype(m, "File", "");
+  field(m, "File", "attached_to_doctype", "Link", "DocType");
+  field(m, "File", "attached_to_name", "Dynamic Link", "attached_to_doctype");
+  doctype(m, "User", "");
+  feed(m, 'T', "tabSingles", "BASE TABLE", NULL, NULL, NULL, NULL);
+  feed(m, 'K', "tabSingles", "doctype", "", NULL, NULL, NULL);
+  feed(m, 'X', "db", "site", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
+  feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
+  if (s)
+    feed(m, 'X', "site_catalog", s, NULL, NULL, NULL, NULL);
+  if (r)
+    feed(m, 'X', "runtime_catalog", r, NULL, NULL, NULL, NULL);
+  return m;
+}
+
+/* the stored file next to this source, whole; NULL when unreadable */
+static char *stored(const char *name, size_t *len)
+{
+  char path[4096];
+  const char *slash= strrchr(__FILE__, '/');
+  FILE *f;
+  char *data;
+  long n;
+  snprintf(path, sizeof(path), "%.*s%s", slash ? (int) (slash - __FILE__ + 1) : 0,
+           __FILE__, name);
+  if (!(f= fopen(path, "rb")))
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  n= ftell(f);
+  fseek(f, 0, SEEK_SET);
+  data= malloc((size_t) n + 1);
+  if (data && fread(data, 1, (size_t) n, f) != (size_t) n)
+  {
+    free(data);
+    data= NULL;
+  }
+  if (data)
+    data[n]= 0, *len= (size_t) n;
+  fclose(f);
+  return data;
+}
+
+/* Without site_catalog and runtime_catalog the output is, byte for byte,
+   what it was before they existed. */
+static void test_classic_unchanged(void)
+{
+  size_t n= 0, want_n= 0;
+  sds_meta *m= golden_site(NULL, NULL);
+  char *j= sds_config_json(m, &n), *want= stored("config_classic.json", &want_n);
+  CHECK(want != NULL);
+  CHECK(j != NULL);
+  if (j && want)
+  {
+    size_t i;
+    for (i= 0; i < n && i < want_n && j[i] == want[i]; i++)
+      ;
+    CHECK(n == want_n && i == n);
+    if (i < n || n != want_n)
+      fprintf(stderr, "test_config: output differs from config_classic.json at "
+              "byte %zu: [%.200s] want [%.200s]\n", i, j + i,
+              i < want_n ? want + i : "");
+  }
+  free(j);
+  free(want);
+  sds_meta_free(m);
+}
+
 int main(void)
 {
-  sds_meta *m= site("master", "branch");
-  char *j= sds_config_json(m, NULL);
+  sds_meta *m;
+  char *j;
+  test_classic_unchanged();
+  m= site("master", "branch");
+  j= sds_config_json(m, NULL);
   CHECK(j != NULL);
   /* groups, links, channels, routers */
   CHECK_HAS(j, "{\"t\":\"sym_node_group_link\",\"source_node_group_id\":"
