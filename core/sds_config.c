@@ -92,7 +92,11 @@ static const char *const sym_tables[]= {
        statement of sds_unmap_company's S events, run at the branch.
    Not SQL: descriptions, ids, group and channel names, sym_conflict's
    detect_expression (a column name), the plan. Without the two catalogs
-   (the classic layout) nothing is qualified, whatever the side. */
+   (the classic layout) nothing is qualified, whatever the side.
+   Database names as values, in the runtime layout only (the classic
+   layout's rows do not have these columns): sym_trigger.
+   source_catalog_name (source_catalog()), sym_router.target_catalog_name
+   and use_source_catalog_schema (router_row()). */
 enum side { ON_RUNTIME, ON_SITE, ON_BRANCH };
 
 typedef struct gen
