@@ -32,6 +32,9 @@
 #define ROUTER_COMPANY "sds_m2b_company"
 #define ROUTER_ALL "sds_m2b_all"
 #define ROUTER_UP "sds_b2m"
+/* the runtime layout's branch -> master router into the runtime database
+   (frappe_sds's own tables: the compare answers) */
+#define ROUTER_UP_RT "sds_b2m_rt"
 #define KEY_NONE "'~none'"
 /* trigger id of a table's branch-side trigger: its id + this (slugs
    have no dot) */
@@ -49,10 +52,60 @@ static const char *const sym_tables[]= {
   "sym_trigger", "sym_trigger_router", "sym_conflict", "sym_load_filter"};
 #define NSYM (sizeof(sym_tables) / sizeof(sym_tables[0]))
 
+/* Which connection runs the text being written, in the runtime layout
+   (RUNTIME9.md; docs/topology.md "How SymmetricDS works with it"): the
+   master's site database S holds Frappe's tables and the capture
+   triggers, its runtime database R every sym_* table and frappe_sds's
+   sds_* objects. A text names what is not in its connection's default
+   database with that database (see qtab() and qobj()). Every text the
+   generator writes, and the side that runs it:
+
+   ON_RUNTIME - a connection whose default database is R: Frappe's tables
+     as `S`.`tab...`, sds_* and sym_* unqualified.
+     . sym_trigger_router.initial_load_select (SymmetricDS's extraction and
+       its row count, on the master);
+     . sym_load_filter.before_write_script of a table (up_filters(): the
+       master's loader runs it on the batch's connection);
+     . sds_company_where "where" (frappe_sds's routines in R: the R events'
+       row_data, extracted like a load select, and the row check of
+       sds_map_company);
+     . sym_router.router_expression of sds_m2b_company
+       (LOOKUP_TABLE=sds_company_route: the master's routing job; a name,
+       always unqualified);
+     . the other load filters' scripts ("select 0", "select 1", the
+       compare answers' node check): no object names.
+   ON_SITE - inside a capture trigger on a table of S: Frappe's tables
+     unqualified, sym_* and sds_* objects as `R`.`...`.
+     . sym_trigger.external_select (no sym_* / sds_* object in it);
+     . sym_trigger.sync_on_{insert,update,delete}_condition (the singles'
+       field lists, the compare row's 1=0: no object names);
+     . sym_trigger.custom_on_update_text (move_text(): reads Frappe's
+       tables, writes `R`.sym_data, reads `R`.sym_trigger_hist, `R`.sym_node,
+       `R`.sds_company_route). The events it writes carry no object name:
+       an S event's "delete from $(tableName) where `name` = ..." runs at a
+       branch, an R event's WHERE on the table's own columns is extracted
+       on R from the table SymmetricDS names with its source catalog.
+   ON_BRANCH - a branch's connection (branches keep the classic layout:
+     their own site database, named differently from S): nothing
+     qualified.
+     . sds_company_where "where_branch" (runtime layout only): the delete
+       statement of sds_unmap_company's S events, run at the branch.
+   Not SQL: descriptions, ids, group and channel names, sym_conflict's
+   detect_expression (a column name), the plan. Without the two catalogs
+   (the classic layout) nothing is qualified, whatever the side.
+   Database names as values, in the runtime layout only (the classic
+   layout's rows do not have these columns): sym_trigger.
+   source_catalog_name (source_catalog()), sym_router.target_catalog_name
+   and use_source_catalog_schema (router_row()). */
+enum side { ON_RUNTIME, ON_SITE, ON_BRANCH };
+
 typedef struct gen
 {
   sds_meta *m;
   const char *db, *master, *branch;
+  /* the runtime layout: S and R (both NULL in the classic layout) */
+  const char *site_cat, *rt_cat;
+  enum side on;                 /* who runs the text being written */
   sds_buf tab[NSYM];            /* rows of each sym table */
   int nrows[NSYM];
   sds_buf *out;                 /* the array of the row being written */
@@ -104,16 +157,34 @@ static void row_end(gen *g)
 
 /* ---- SQL fragments ----------------------------------------------------- */
 
-/* A table of the site, unqualified: sym_trigger rows are configuration
-   SymmetricDS sends to every node, and a capture trigger is created in
-   its table's own database, where an unqualified name resolves to that
-   node's site (a branch's database is named differently: a qualified
-   name would make every write there fail with error 1146). Load selects
-   run on the master's connection, whose default database is the site. */
+/* A table of the site (Frappe's: tab..., tabCompany). Unqualified in a
+   capture trigger: sym_trigger rows are configuration SymmetricDS sends to
+   every node, and a capture trigger is created in its table's own
+   database, where an unqualified name resolves to that node's site (a
+   branch's database is named differently: a qualified name would make
+   every write there fail with error 1146). In the classic layout the
+   master's SymmetricDS connection has the site as default database too;
+   in the runtime layout it has R, and the site's tables are `S`.`...`. */
 static void qtab(gen *g, sds_buf *b, const char *table)
 {
-  (void) g;
+  if (g->site_cat && g->on == ON_RUNTIME)
+  {
+    sds_quote_identz(b, g->site_cat);
+    sds_buf_addc(b, '.');
+  }
   sds_quote_identz(b, table);
+}
+
+/* An object of SymmetricDS (sym_*) or of frappe_sds (sds_*): in the
+   runtime layout they are in R, which a capture trigger (in S) names. */
+static void qobj(gen *g, sds_buf *b, const char *name)
+{
+  if (g->rt_cat && g->on == ON_SITE)
+  {
+    sds_quote_identz(b, g->rt_cat);
+    sds_buf_addc(b, '.');
+  }
+  sds_quote_identz(b, name);
 }
 
 /* SymmetricDS's named parameters (NamedParameterUtils) end at any of
@@ -242,7 +313,7 @@ static void node_companies(gen *g, sds_buf *b)
     return;
   }
   sds_buf_adds(b, "(select r.`company` from ");
-  qtab(g, b, "sds_company_route");
+  qobj(g, b, "sds_company_route");
   sds_buf_adds(b, " r where r.`node_external_id` = '$(externalId)')");
 }
 
@@ -521,20 +592,24 @@ static void hex_literal(sds_buf *b, const char *s)
 
 /* The rows of one company in a company-routed table: a WHERE on alias t
    with COMPANY_PH for the company's name (tabCompany.name), the table's
-   initial_load_select without the arms of shared documents. 0 when the
-   table has none the statements can carry. */
+   initial_load_select without the arms of shared documents, as side on
+   runs it. 0 when the table has none the statements can carry (checked
+   on the text a branch runs: the one with no database name). */
 static int company_where(gen *g, const sds_doctype *dt, const sds_decision *d,
-                         sds_buf *where)
+                         enum side on, sds_buf *where)
 {
   sds_buf ext;
   int ok;
+  enum side save= g->on;
   sds_buf_init(&ext);
   g->one_company= 1;
   g->nph= 0;
+  g->on= on;
   company_texts(g, dt, d, &ext, where);
+  g->on= save;
   g->one_company= 0;
   ok= g->nph > 0 && !ext.oom && !where->oom && strchr(where->data, 1) &&
-      sent_names_ok(where->data);
+      (on == ON_RUNTIME && g->site_cat ? 1 : sent_names_ok(where->data));
   if (ext.oom || where->oom)
     g->oom= 1;
   sds_buf_free(&ext);
@@ -544,15 +619,31 @@ static int company_where(gen *g, const sds_doctype *dt, const sds_decision *d,
 /* {"trigger_id", "table_name", "ord", "where"}: what sds_map_company loads
    and sds_unmap_company deletes at a branch (sql/install/22_moves.sql).
    ord: the order of the deletes, rows that find their document through
-   another table's row (Dynamic Links, then child rows) before it. */
+   another table's row (Dynamic Links, then child rows) before it.
+   In the runtime layout "where" runs in R (the master's load of the
+   company, the row check), so it names the site's tables with S, and
+   "where_branch" is the same WHERE for the delete a branch runs in its
+   own site database (SQL events of sds_unmap_company): no database name. */
 static void company_where_row(gen *g, const sds_table *t, const sds_doctype *dt,
                               const sds_decision *d)
 {
-  sds_buf w;
+  sds_buf w, wb;
   int ord= d->source == SDS_SRC_DYNAMIC ? 1 : d->source == SDS_SRC_PARENT ? 2
          : d->source == SDS_SRC_FIELD ? 3 : 4;
+  int ok;
   sds_buf_init(&w);
-  if (company_where(g, dt, d, &w))
+  sds_buf_init(&wb);
+  if (g->site_cat)
+  {
+    ok= company_where(g, dt, d, ON_BRANCH, &wb);
+    if (ok)
+      company_where(g, dt, d, ON_RUNTIME, &w);
+    if (w.oom)
+      ok= 0;
+  }
+  else
+    ok= company_where(g, dt, d, ON_RUNTIME, &w);
+  if (ok)
   {
     sds_buf_adds(&g->cw, g->ncw++ ? ",\n{" : "\n{");
     sds_buf_adds(&g->cw, "\"trigger_id\":");
@@ -561,16 +652,22 @@ static void company_where_row(gen *g, const sds_table *t, const sds_doctype *dt,
     sds_buf_json_strz(&g->cw, t->name);
     sds_buf_printf(&g->cw, ",\"ord\":%d,\"where\":", ord);
     sds_buf_json_strz(&g->cw, w.data);
+    if (g->site_cat)
+    {
+      sds_buf_adds(&g->cw, ",\"where_branch\":");
+      sds_buf_json_strz(&g->cw, wb.data);
+    }
     sds_buf_addc(&g->cw, '}');
   }
   sds_buf_free(&w);
+  sds_buf_free(&wb);
 }
 
 /* A branch node s (alias of sym_node) hosts the company key in var. */
 static void node_hosts(gen *g, sds_buf *b, const char *var)
 {
   sds_buf_printf(b, "(%s = " KEY_ALL " or exists (select 1 from ", var);
-  qtab(g, b, "sds_company_route");
+  qobj(g, b, "sds_company_route");
   sds_buf_printf(b, " r where r.`company_key` = %s and r.`node_external_id` = "
                     "convert(s.`external_id` using utf8mb4) collate "
                     "utf8mb4_unicode_ci))", var);
@@ -658,6 +755,7 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
   sds_buf load;
   const char *c1, *c2= NULL;
   int save= g->ref;
+  enum side on= g->on;
   if (!sds_table_has_column(t, "name"))
     return;
   switch (d->source)
@@ -675,6 +773,7 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
     return;
   }
   sds_buf_init(&load);
+  g->on= ON_SITE;
   sds_buf_adds(out, "begin declare sds_ok, sds_nk varchar(50) character set "
                     "utf8mb4 collate utf8mb4_unicode_ci; if not (old.");
   sds_quote_identz(out, c1);
@@ -696,7 +795,7 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
   company_texts(g, dt, d, out, &load);
   g->ref= save;
   sds_buf_adds(out, "); if not (sds_ok <=> sds_nk) then insert into ");
-  qtab(g, out, "sym_data");
+  qobj(g, out, "sym_data");
   sds_buf_adds(out, " (`table_name`, `event_type`, `trigger_hist_id`, "
                     "`row_data`, `channel_id`, `transaction_id`, "
                     "`source_node_id`, `external_data`, `node_list`, "
@@ -714,10 +813,10 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
     move_related(g, out, dt, 'R', "new");
   }
   sds_buf_adds(out, ") e join ");
-  qtab(g, out, "sym_trigger_hist");
+  qobj(g, out, "sym_trigger_hist");
   sds_buf_adds(out, " h on h.`trigger_id` = e.tid and h.`inactive_time` is "
                     "null join ");
-  qtab(g, out, "sym_node");
+  qobj(g, out, "sym_node");
   sds_buf_adds(out, " s on s.`node_group_id` = ");
   sds_quote_literalz(out, g->branch);
   sds_buf_adds(out, " and if(e.ev = 'S', ");
@@ -729,6 +828,7 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
   sds_buf_adds(out, " and not ");
   node_hosts(g, out, "sds_ok");
   sds_buf_adds(out, ") order by e.o, s.`node_id`; end if; end if; end;");
+  g->on= on;
   if (load.oom)
     out->oom= 1;
   sds_buf_free(&load);
@@ -768,9 +868,17 @@ static void channel_row(gen *g, const char *id, int order, int reload,
   row_end(g);
 }
 
+/* target_catalog_name and use_source_catalog_schema: written in the
+   runtime layout only (the columns are not in the classic layout's rows).
+   A batch names its table's catalog: the router's target catalog if set,
+   else, with use_source_catalog_schema (SymmetricDS's default: 1), the
+   trigger's source catalog (ColumnsAccordingToTriggerHistory). The
+   master's triggers name S there, which a branch (its own database, of
+   another name) does not have: 0, so that a batch without a target
+   catalog is written into the receiving node's default database. */
 static void router_row(gen *g, const char *id, const char *src,
                        const char *tgt, const char *type, const char *expr,
-                       const char *desc)
+                       const char *desc, const char *target_catalog)
 {
   row_begin(g, "sym_router");
   col_s(g, "router_id", id);
@@ -779,6 +887,11 @@ static void router_row(gen *g, const char *id, const char *src,
   col_s(g, "router_type", type);
   col_s(g, "router_expression", expr);
   col_s(g, "description", desc);
+  if (g->site_cat)
+  {
+    col_s(g, "target_catalog_name", target_catalog);
+    col_i(g, "use_source_catalog_schema", 0);
+  }
   row_end(g);
 }
 
@@ -904,14 +1017,16 @@ static void load_filter_row(gen *g, const char *id, const char *table,
    whole batch (MySqlSymmetricDialect.disableSyncTriggers, called by
    DefaultDataLoaderFactory); the branch cannot choose it (it is the node
    the batch was authenticated as). */
-static void allowed_keys(sds_buf *b)
+static void allowed_keys(gen *g, sds_buf *b)
 {
-  sds_buf_adds(b, "(select '~all' union all select r.`company_key` from "
-                  "`sds_company_route` r where r.`node_external_id` = "
-                  "(select convert(s.`external_id` using utf8mb4) collate "
-                  "utf8mb4_unicode_ci from `sym_node` s where s.`node_id` = "
-                  "convert(@sync_node_disabled using utf8mb4) collate "
-                  "utf8mb4_unicode_ci))");
+  sds_buf_adds(b, "(select '~all' union all select r.`company_key` from ");
+  qobj(g, b, "sds_company_route");
+  sds_buf_adds(b, " r where r.`node_external_id` = (select convert("
+                  "s.`external_id` using utf8mb4) collate utf8mb4_unicode_ci "
+                  "from ");
+  qobj(g, b, "sym_node");
+  sds_buf_adds(b, " s where s.`node_id` = convert(@sync_node_disabled using "
+                  "utf8mb4) collate utf8mb4_unicode_ci))");
 }
 
 /* 1 when the master has no row named by the parameter p, or its row's
@@ -930,7 +1045,7 @@ static void existing_key(gen *g, sds_buf *b, const sds_table *t,
   sds_buf_adds(b, "coalesce((select (");
   company_texts(g, dt, d, b, &load);
   sds_buf_adds(b, ") in ");
-  allowed_keys(b);
+  allowed_keys(g, b);
   sds_buf_adds(b, " from ");
   qtab(g, b, t->name);
   sds_buf_printf(b, " x0 where x0.`name` = :%s ), 1)", p);
@@ -950,11 +1065,12 @@ static void company_scripts(gen *g, const sds_table *t, const sds_doctype *dt,
   sds_buf n, load;
   sds_buf_init(&n);
   sds_buf_init(&load);
+  g->on= ON_RUNTIME;
   g->ref= REF_PARAM;
   sds_buf_adds(&n, "(");
   company_texts(g, dt, d, &n, &load);
   sds_buf_adds(&n, ") in ");
-  allowed_keys(&n);
+  allowed_keys(g, &n);
   g->ref= REF_TRIGGER;
   if (d->source == SDS_SRC_SELF)
   {
@@ -1037,6 +1153,42 @@ end:
   return rc;
 }
 
+/* external_select (ON_SITE) and initial_load_select (ON_RUNTIME) of a
+   company-routed table: one pass in the classic layout, where they name
+   nothing differently; in the runtime layout one pass per side. */
+static void trigger_and_load(gen *g, const sds_doctype *dt,
+                             const sds_decision *d, sds_buf *ext,
+                             sds_buf *load)
+{
+  sds_buf skip;
+  if (!g->site_cat)
+  {
+    company_texts(g, dt, d, ext, load);
+    return;
+  }
+  sds_buf_init(&skip);
+  g->on= ON_SITE;
+  company_texts(g, dt, d, ext, &skip);
+  sds_buf_reset(&skip);
+  g->on= ON_RUNTIME;
+  company_texts(g, dt, d, &skip, load);
+  if (skip.oom)
+    ext->oom= 1;
+  sds_buf_free(&skip);
+}
+
+/* source_catalog_name of a sym_trigger row in the runtime layout (the
+   column is not written in the classic layout): S for the master's
+   trigger of a site table (SymmetricDS builds it on S's table, its
+   connection being on R); NULL for a branch's (branches keep their
+   tables in their own default database) and for frappe_sds's own tables,
+   which are in R. */
+static void source_catalog(gen *g, const char *catalog)
+{
+  if (g->site_cat)
+    col_s(g, "source_catalog_name", catalog);
+}
+
 static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
                        const sds_doctype *dt)
 {
@@ -1052,7 +1204,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   sds_buf_init(&mv);
   if (company)
   {
-    company_texts(g, dt, d, &ext, &load);
+    trigger_and_load(g, dt, d, &ext, &load);
     move_text(g, t, dt, d, &mv);
     company_where_row(g, t, dt, d);
   }
@@ -1081,6 +1233,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
   col_s(g, "sync_on_delete_condition", singles ? singles_condition_old : NULL);
   col_s(g, "custom_on_update_text", mv.len ? mv.data : NULL);
   col_s(g, "description", desc.data);
+  source_catalog(g, g->site_cat);
   row_end(g);
 
   /* global and company data load before child rows */
@@ -1114,6 +1267,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     col_s(g, "custom_on_update_text", NULL);
     sds_buf_adds(&desc, "; branch capture");
     col_s(g, "description", desc.data);
+    source_catalog(g, NULL);
     row_end(g);
     trigger_router_row(g, cid.data, ROUTER_UP, k, NULL);
   }
@@ -1170,9 +1324,13 @@ static void compare_rows(gen *g)
     col_s(g, "custom_on_update_text", NULL);
     col_s(g, "description", k ? SDS_OWNER ": sds_compare answers, branch capture"
                               : SDS_OWNER ": sds_compare answers (captures nothing)");
+    source_catalog(g, NULL);
     row_end(g);
+    /* the answers land in the master's sds_compare_answer, in R in the
+       runtime layout: not through sds_b2m, which writes into S */
     trigger_router_row(g, k ? COMPARE_TABLE SDS_UP_SUFFIX : COMPARE_TABLE,
-                       k ? ROUTER_UP : ROUTER_ALL, -1, NULL);
+                       !k ? ROUTER_ALL : g->site_cat ? ROUTER_UP_RT : ROUTER_UP,
+                       -1, NULL);
   }
   load_filter_row(g, "sds_in_" COMPARE_TABLE, COMPARE_TABLE, 1, 0, 0,
                   "select convert(:node_id using utf8mb4) collate utf8mb4_bin = "
@@ -1207,6 +1365,65 @@ static int param_error(gen *g, const char *what, const char *v)
    understand: it gets an error instead, and writes nothing. */
 #define SDS_CONFIG_API 2
 
+/* site_catalog / runtime_catalog: a database name the texts can carry.
+   As for db: not empty, at most 64 characters (MariaDB's limit), no "$("
+   (SymmetricDS substitutes it in every text); and no control character
+   or invalid UTF-8 (sds_column_name_problem). Backticks and quotes are
+   quoted, except that the site's name, in the load filters' scripts,
+   must be read alike by SymmetricDS's parameter parser (script_names_ok:
+   no quote, ':', '&' or comment opener), or no company-owned table could
+   flow up. */
+static int catalog_error(gen *g, const char *param, const char *v)
+{
+  sds_buf what, q;
+  const char *p= sds_column_name_problem(v, strlen(v));
+  int bad= 0;
+  sds_buf_init(&what);
+  sds_buf_init(&q);
+  if (!p && strcmp(param, "site_catalog") == 0)
+  {
+    sds_quote_identz(&q, v);
+    if (q.oom)
+      bad= 1;
+    else if (!script_names_ok(q.data))
+      p= "SymmetricDS's load filters would read a quote, ':', '&' or a "
+         "comment opener in it as their own syntax";
+  }
+  if (p)
+  {
+    sds_buf_printf(&what, "%s (the %s database of the runtime layout) is not "
+                          "a usable name: %s; got", param,
+                   param[0] == 's' ? "site" : "runtime", p);
+    bad= what.oom ? 1 : param_error(g, what.data, v);
+  }
+  sds_buf_free(&what);
+  sds_buf_free(&q);
+  return bad;
+}
+
+static int check_catalogs(gen *g)
+{
+  const char *s= sds_meta_param(g->m, "site_catalog"),
+             *r= sds_meta_param(g->m, "runtime_catalog");
+  if (!s && !r)
+    return 0;                   /* the classic layout */
+  if (!s || !r)
+    return param_error(g, s ? "site_catalog needs runtime_catalog (the "
+                              "runtime layout has both), got only site_catalog"
+                            : "runtime_catalog needs site_catalog (the "
+                              "runtime layout has both), got only "
+                              "runtime_catalog", s ? s : r);
+  if (catalog_error(g, "site_catalog", s) ||
+      catalog_error(g, "runtime_catalog", r))
+    return -1;
+  if (strcmp(s, r) == 0)
+    return param_error(g, "site_catalog and runtime_catalog must be two "
+                          "databases, both are", s);
+  g->site_cat= s;
+  g->rt_cat= r;
+  return 0;
+}
+
 static int check_params(gen *g)
 {
   const char *api= sds_meta_param(g->m, "config_api");
@@ -1236,6 +1453,8 @@ static int check_params(gen *g)
   if (strcmp(g->master, g->branch) == 0)
     return param_error(g, "master and branch groups must differ, both are",
                        g->master);
+  if (check_catalogs(g))
+    return -1;
   if (!sds_meta_table(g->m, "tabCompany") ||
       !sds_table_has_column(sds_meta_table(g->m, "tabCompany"), "abbr"))
   {
@@ -1289,15 +1508,30 @@ char *sds_config_json(sds_meta *m, size_t *len)
               SDS_OWNER ": initial loads and reloads of Frappe tables");
   channel_row(&g, CHANNEL_COMPARE, 20, 0,
               SDS_OWNER ": sds_compare's checks, answers and repairs");
+  /* LOOKUP_TABLE: read on the master's connection (R in the runtime
+     layout, where sds_company_route is): unqualified in both layouts.
+     Master -> branch routers have no target catalog: branches keep their
+     tables in their own default database. */
   router_row(&g, ROUTER_COMPANY, g.master, g.branch, "lookuptable",
              "LOOKUP_TABLE=sds_company_route KEY_COLUMN=EXTERNAL_DATA "
              "LOOKUP_KEY_COLUMN=company_key EXTERNAL_ID_COLUMN=node_external_id "
              "ALL_NODES_VALUE=~all",
-             SDS_OWNER ": master to the branches hosting the row's company");
+             SDS_OWNER ": master to the branches hosting the row's company",
+             NULL);
   router_row(&g, ROUTER_ALL, g.master, g.branch, "default", NULL,
-             SDS_OWNER ": master to every branch (shared data)");
+             SDS_OWNER ": master to every branch (shared data)", NULL);
+  /* runtime layout: a branch's rows are Frappe's, the master's Frappe
+     tables are in S, and a batch without a catalog would be written into
+     the master's default database R (ColumnsAccordingToTriggerHistory) */
   router_row(&g, ROUTER_UP, g.branch, g.master, "default", NULL,
-             SDS_OWNER ": everything a branch changes goes to the master");
+             SDS_OWNER ": everything a branch changes goes to the master",
+             g.site_cat);
+  if (g.site_cat)
+    router_row(&g, ROUTER_UP_RT, g.branch, g.master, "default", NULL,
+               SDS_OWNER ": a branch's rows of frappe_sds's own tables (the "
+               "compare answers) to the master's runtime database, where "
+               "those tables are (no target catalog: the master's default "
+               "database)", NULL);
   /* The master takes no row from a branch unless a filter of its table
      says so: SymmetricDS applies the table-less (wildcard) filters before
      the table's own, and the last script that answers decides

@@ -7,7 +7,11 @@
    configuration must come back as well-formed JSON, either a result or
    {"error": "<one of the documented prefixes> ..."}; no scope may be
    empty; the SQL texts SymmetricDS substitutes may contain no "$(" but
-   the ones frappe_sds writes on purpose. Runs SDS_FUZZ_SECONDS (default
+   the ones frappe_sds writes on purpose. Half the models also get the
+   runtime layout's site_catalog / runtime_catalog (sometimes one of them,
+   sometimes random names): its configuration must be an error exactly
+   when the same model's classic one is (or name the catalogs), and have
+   the same rows plus the router sds_b2m_rt. Runs SDS_FUZZ_SECONDS (default
    5) from seed SDS_FUZZ_SEED (default: the clock; printed, to replay). */
 #include "sds_test.h"
 #include "sds_test_meta.h"
@@ -66,6 +70,10 @@ static const char *pick(void)
 {
   return dts[rnd(ndts)];
 }
+
+/* random_model(): 0 no catalogs, 1 maybe (random), -1 never (the same
+   model as with 1, without them) */
+static int with_catalogs;
 
 static sds_meta *random_model(void)
 {
@@ -157,6 +165,19 @@ static sds_meta *random_model(void)
        NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", rnd(8) ? "branch" : rname(b1, sizeof(b1)),
        NULL, NULL, NULL, NULL);
+  /* last: the same model with and without them */
+  if (with_catalogs)
+  {
+    int k= rnd(16);
+    const char *sc= k < 12 ? "_1bd3e0294da19198" : k == 12 ? NULL
+                  : rname(b1, sizeof(b1));
+    const char *rc= k < 12 ? "sym__1bd3e0294da19198" : k == 13 ? NULL
+                  : rname(tab, 250);
+    if (with_catalogs > 0 && sc)
+      feed(m, 'X', "site_catalog", sc, NULL, NULL, NULL, NULL);
+    if (with_catalogs > 0 && rc)
+      feed(m, 'X', "runtime_catalog", rc, NULL, NULL, NULL, NULL);
+  }
   return m;
 }
 
@@ -273,16 +294,69 @@ static int error_ok(const char *j)
   return 0;
 }
 
-static unsigned long long models, errors;
+static unsigned long long models, errors, runtime;
+
+static int rows_of(const char *j, const char *what)
+{
+  int n= 0;
+  const char *p= j;
+  while ((p= strstr(p, what)))
+    n++, p++;
+  return n;
+}
+
+/* the classic configuration of the model just made with catalogs (seed):
+   error exactly when the runtime one is, unless that one is about the
+   catalogs; otherwise the same rows and sds_b2m_rt */
+static int runtime_ok(unsigned long long seed, const char *j)
+{
+  sds_meta *m;
+  char *c;
+  int rt_err= !strncmp(j, "{\"error\":", 9), ok;
+  rs= seed ? seed : 1;
+  (void) rnd(2);
+  with_catalogs= -1;
+  m= random_model();
+  with_catalogs= 0;
+  if (!m)
+    return 1;
+  c= sds_config_json(m, NULL);
+  sds_meta_free(m);
+  if (!c)
+    return 1;                   /* out of memory */
+  if (rt_err)
+    ok= !strncmp(c, "{\"error\":", 9) || strstr(j, "_catalog") != NULL;
+  else
+  {
+    runtime++;
+    ok= strncmp(c, "{\"error\":", 9) &&
+        rows_of(j, "{\"t\":\"") == rows_of(c, "{\"t\":\"") + 1 &&
+        rows_of(j, ",\"where\":") == rows_of(c, ",\"where\":") &&
+        rows_of(j, ",\"where_branch\":") == rows_of(c, ",\"where\":") &&
+        rows_of(j, "\"router_id\":\"sds_b2m_rt\"") == 2 &&
+        rows_of(j, ",\"source_catalog_name\":") ==
+          rows_of(j, "{\"t\":\"sym_trigger\",") &&
+        rows_of(j, ",\"use_source_catalog_schema\":0") == 4;
+  }
+  if (!ok)
+    fprintf(stderr, "seed %llu classic: %.300s\n", seed, c);
+  free(c);
+  return ok;
+}
 
 static void check_one(unsigned long long seed)
 {
   sds_meta *m;
   char *j;
   int config;
+  int cat;
   rs= seed ? seed : 1;
   config= rnd(2);
-  if (!(m= random_model()))
+  cat= config && (seed & 2);
+  with_catalogs= cat;
+  m= random_model();
+  with_catalogs= 0;
+  if (!m)
     return;
   j= config ? sds_config_json(m, NULL) : sds_meta_plan_json(m, NULL);
   models++;
@@ -297,7 +371,10 @@ static void check_one(unsigned long long seed)
     }
     else
       isok= ok && !strstr(j, "\"scope\":\"\"") &&
-            (!config || templates_ok(j));
+            (!config || templates_ok(j)) &&
+            (strstr(j, "sds_b2m_rt") != NULL) == cat;
+    if (isok && cat)
+      isok= runtime_ok(seed, j);
     CHECK(isok);
     if (!isok)
       fprintf(stderr, "seed %llu (config=%d): %.600s\n", seed, config, j);
@@ -322,6 +399,7 @@ int main(void)
     if (sds_test_failures > 20)
       break;
   }
-  printf("test_fuzz: %llu models, %llu errors (all clear)\n", models, errors);
+  printf("test_fuzz: %llu models, %llu errors, %llu in the runtime layout "
+         "(all clear)\n", models, errors, runtime);
   return sds_test_finish("test_fuzz");
 }

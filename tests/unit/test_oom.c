@@ -3,7 +3,8 @@
    test binary wraps malloc/calloc/realloc/strdup); computing the plan and
    the configuration must then report an error or return NULL — never
    crash, never return a half-written result — and leak nothing (run under
-   -DSDS_SANITIZE=ON for the leak check). */
+   -DSDS_SANITIZE=ON for the leak check). The configuration is computed in
+   both layouts (the runtime layout's catalogs given or not). */
 #include "sds_test.h"
 #include "sds_test_meta.h"
 #include "../../core/sds_config.h"
@@ -25,6 +26,8 @@ void *__wrap_malloc(size_t n) { return should_fail() ? NULL : __real_malloc(n); 
 void *__wrap_calloc(size_t a, size_t b) { return should_fail() ? NULL : __real_calloc(a, b); }
 void *__wrap_realloc(void *p, size_t n) { return should_fail() ? NULL : __real_realloc(p, n); }
 char *__wrap_strdup(const char *s) { return should_fail() ? NULL : __real_strdup(s); }
+
+static int runtime_layout;
 
 static sds_meta *site(void)
 {
@@ -49,6 +52,11 @@ static sds_meta *site(void)
   feed(m, 'X', "config_api", "2", NULL, NULL, NULL, NULL);
   feed(m, 'X', "master_group", "master", NULL, NULL, NULL, NULL);
   feed(m, 'X', "branch_group", "branch", NULL, NULL, NULL, NULL);
+  if (runtime_layout)
+  {
+    feed(m, 'X', "site_catalog", "_1bd3e0294da19198", NULL, NULL, NULL, NULL);
+    feed(m, 'X', "runtime_catalog", "sym__1bd3e0294da19198", NULL, NULL, NULL, NULL);
+  }
   return m;
 }
 
@@ -60,7 +68,7 @@ static int valid(const char *j)
 
 int main(void)
 {
-  long n, total_plan, total_config;
+  long n, total_plan, total_config, total_runtime;
   int crashes= 0, bad= 0, oom_reported= 0;
   char *ref;
   sds_meta *m;
@@ -81,20 +89,35 @@ int main(void)
   free(ref);
   sds_meta_free(m);
   total_config= calls;
-  CHECK(total_plan > 50 && total_config > total_plan);
+  calls= 0;
+  runtime_layout= 1;
+  m= site();
+  ref= sds_config_json(m, NULL);
+  CHECK(ref && strncmp(ref, "{\"sym_node_group\":[", 19) == 0 &&
+        strstr(ref, "sds_b2m_rt") != NULL);
+  free(ref);
+  sds_meta_free(m);
+  runtime_layout= 0;
+  total_runtime= calls;
+  CHECK(total_plan > 50 && total_config > total_plan &&
+        total_runtime > total_config);
 
-  for (n= 0; n < total_config + 5; n++)
+  for (n= 0; n < total_runtime + 5; n++)
   {
     char *j;
     int which;
-    for (which= 0; which < 2; which++)
+    for (which= 0; which < 3; which++)
     {
+      if (which < 2 && n >= total_config + 5)
+        continue;
       fail_at= n;
       calls= 0;
+      runtime_layout= which == 2;
       m= site();
       if (!m)
         continue;
       j= which ? sds_config_json(m, NULL) : sds_meta_plan_json(m, NULL);
+      runtime_layout= 0;
       if (j && !valid(j))
         bad++;
       if (j && strstr(j, "out of memory"))
