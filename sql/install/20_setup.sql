@@ -59,7 +59,9 @@ CREATE FUNCTION sds__sym_tables() RETURNS LONGTEXT CHARSET utf8mb4
    "key": ["router_id"],
    "owns": [{"label": "router settings",
              "cols": ["source_node_group_id", "target_node_group_id", "router_type",
-                      "router_expression", "target_catalog_name", "description"]}]},
+                      "router_expression", "target_catalog_name", "use_source_catalog_schema",
+                      "description"]}],
+   "empty": {"use_source_catalog_schema": "1"}},
   {"table": "sym_trigger", "seq": 5, "del_seq": 40, "del_early": 1,
    "key": ["trigger_id"],
    "ins_detail": "source_table_name", "del_detail": "source_table_name",
@@ -116,9 +118,12 @@ BEGIN
       k2 VARCHAR(64) PATH '$.key[1]',
       ins_detail VARCHAR(64) PATH '$.ins_detail',
       del_detail VARCHAR(64) PATH '$.del_detail')) d;
-  -- their owned columns (g: the group, n: the column within it)
+  -- their owned columns (g: the group, n: the column within it; dflt: the
+  -- value of a column the core's JSON leaves out, "empty" in the description:
+  -- the runtime layout's columns, absent in the classic layout's JSON)
   CREATE TEMPORARY TABLE sds__sym_col ENGINE=Aria
     SELECT d.i, d.g, d.label, d.n, d.col,
+           JSON_VALUE(sds__sym_tables(), CONCAT('$[', d.i - 1, '].empty.', d.col)) AS dflt,
            CONCAT('NOT (BINARY s.', d.col, ' <=> BINARY w.', d.col, ')') AS differs
     FROM JSON_TABLE(sds__sym_tables(), '$[*]' COLUMNS (
       i FOR ORDINALITY,
@@ -147,7 +152,8 @@ BEGIN
       GROUP_CONCAT('NESTED PATH ''$.', t.tbl, '[*]'' COLUMNS (n', t.i, ' FOR ORDINALITY, ',
         'c', t.i, '_', t.k1, ' MEDIUMTEXT PATH ''$.', t.k1, ''', ',
         IFNULL(CONCAT('c', t.i, '_', t.k2, ' MEDIUMTEXT PATH ''$.', t.k2, ''', '), ''),
-        (SELECT GROUP_CONCAT('c', c.i, '_', c.col, ' MEDIUMTEXT PATH ''$.', c.col, ''''
+        (SELECT GROUP_CONCAT('c', c.i, '_', c.col, ' MEDIUMTEXT PATH ''$.', c.col, '''',
+                             IFNULL(CONCAT(' DEFAULT ', QUOTE(c.dflt), ' ON EMPTY'), '')
                              ORDER BY c.g, c.n SEPARATOR ', ')
          FROM sds__sym_col c WHERE c.i = t.i),
         ')' ORDER BY t.i SEPARATOR ', '),
@@ -419,6 +425,7 @@ BEGIN
   CALL sds__plan_store(j);
   CALL sds__setup_apply();
   CALL sds__load_extensions(p_master);   -- 51_onboarding.sql: first loads without empty batches
+  CALL sds__upward_extension(p_master);   -- 21_load_filter.sql: no SQL or code from branches
   CALL sds__branch_extensions(p_branch);   -- 32_schema_ahead.sql: rows ahead of their schema change
   CALL sds__sig_take(p_master);   -- 30_schema_sync.sql: what the first ALTER is compared with
   INSERT INTO sds_setup_state (id, master_group, branch_group, updated_at)

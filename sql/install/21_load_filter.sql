@@ -89,3 +89,50 @@ BEGIN
         s.last_update_time = now_;
 END//
 DELIMITER ;
+
+-- What a branch sends is data (docs/upward.md): rows of the tables it may
+-- change, each checked by the load filters above. A batch from a branch may
+-- also carry events SymmetricDS runs rather than writes: SQL (S, run on the
+-- receiving node's connection), BeanShell (B, run in its JVM) and table
+-- creations (C). A branch's site user can write those into its own node's
+-- sym_data; at the master they would run as SymmetricDS's account there,
+-- which writes the master's configuration (and so every node's). The
+-- master's engine gets a writer filter (sym_extension, interface
+-- IDatabaseWriterFilter, BeanShell) that skips them in every batch that did
+-- not come from the master itself, and logs each. SymmetricDS sends none of
+-- them up by itself in 3.12 and later (its one B event upward, of
+-- DefaultDataLoaderFactory's newer-capture-wins conflicts, runs only on a
+-- node older than 3.12.4). (No SQL quote and no two slashes in the text:
+-- sds__extension_put.)
+DELIMITER //
+DROP PROCEDURE IF EXISTS sds__upward_extension//
+CREATE PROCEDURE sds__upward_extension(IN p_master VARCHAR(50))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the master engine refuses SQL, BeanShell and create events from branches'
+BEGIN
+  CALL sds__extension_put('sds_upward_events', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
+    p_master, CONCAT_WS(CHAR(10),
+      'import org.jumpmind.symmetric.io.data.DataEventType;',
+      '/* frappe_sds: a branch sends data, never SQL, BeanShell or table creations',
+      '   (sql/install/21_load_filter.sql, docs/upward.md) */',
+      'boolean beforeWrite(context, table, data) {',
+      '  if (data == null) return true;',
+      '  t = data.getDataEventType();',
+      '  if (t != DataEventType.SQL && t != DataEventType.BSH && t != DataEventType.CREATE) return true;',
+      '  b = context.getBatch();',
+      '  src = b == null ? null : b.getSourceNodeId();',
+      '  me = engine.getNodeService().findIdentityNodeId();',
+      '  if (src != null && src.equals(me)) return true;',
+      '  log.warn("frappe_sds: batch " + (b == null ? "?" : b.getNodeBatchId()) + " from node " + src',
+      '    + ": refused a " + t + " event" + (table == null ? "" : " on " + table.getName())',
+      '    + " (a branch sends data only; docs/upward.md)");',
+      '  return false;',
+      '}',
+      'void afterWrite(context, table, data) { }',
+      'boolean handlesMissingTable(context, table) { return false; }',
+      'void earlyCommit(context) { }',
+      'void batchComplete(context) { }',
+      'void batchCommitted(context) { }',
+      'void batchRolledback(context) { }'));
+END//
+DELIMITER ;

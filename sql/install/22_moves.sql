@@ -17,6 +17,12 @@ CREATE TABLE IF NOT EXISTS sds_company_where (
   updated_at DATETIME NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='frappe_sds: the rows of one company per table (sds_map_company, sds_unmap_company)';
+-- the runtime layout (docs/topology.md): where_text names the site's tables
+-- with the site database (it runs on the runtime database); the same WHERE
+-- for the delete a branch runs in its own database names them unqualified
+ALTER TABLE sds_company_where
+  ADD COLUMN IF NOT EXISTS where_branch LONGTEXT NULL
+    COMMENT 'runtime layout: where_text as a branch runs it (NULL: where_text)' AFTER where_text;
 
 DELIMITER //
 -- sds__moves_compute(j) / sds__moves_apply(): the rows of sds_company_where
@@ -31,13 +37,14 @@ CREATE PROCEDURE sds__moves_compute(IN j LONGTEXT, IN p_now DATETIME)
 BEGIN
   DROP TEMPORARY TABLE IF EXISTS sds__want_company_where;
   CREATE TEMPORARY TABLE sds__want_company_where LIKE sds_company_where;
-  INSERT INTO sds__want_company_where (trigger_id, table_name, ord, where_text, updated_at)
-    SELECT tid, tbl, ord, wh, p_now
+  INSERT INTO sds__want_company_where (trigger_id, table_name, ord, where_text, where_branch, updated_at)
+    SELECT tid, tbl, ord, wh, wb, p_now
     FROM JSON_TABLE(j, '$.sds_company_where[*]' COLUMNS (
       tid VARCHAR(128) PATH '$.trigger_id',
       tbl VARCHAR(64) PATH '$.table_name',
       ord INT PATH '$.ord',
-      wh LONGTEXT PATH '$.where')) jt;
+      wh LONGTEXT PATH '$.where',
+      wb LONGTEXT PATH '$.where_branch')) jt;
 END//
 
 DROP PROCEDURE IF EXISTS sds__moves_apply//
@@ -48,13 +55,14 @@ BEGIN
   DELETE w FROM sds_company_where w WHERE NOT EXISTS
     (SELECT 1 FROM sds__want_company_where n WHERE n.trigger_id = w.trigger_id);
   -- only the rows that changed (an unchanged setup writes nothing)
-  INSERT INTO sds_company_where (trigger_id, table_name, ord, where_text, updated_at)
-    SELECT n.trigger_id, n.table_name, n.ord, n.where_text, n.updated_at
+  INSERT INTO sds_company_where (trigger_id, table_name, ord, where_text, where_branch, updated_at)
+    SELECT n.trigger_id, n.table_name, n.ord, n.where_text, n.where_branch, n.updated_at
     FROM sds__want_company_where n LEFT JOIN sds_company_where w ON w.trigger_id = n.trigger_id
     WHERE w.trigger_id IS NULL OR NOT (BINARY w.table_name <=> BINARY n.table_name
-          AND w.ord <=> n.ord AND BINARY w.where_text <=> BINARY n.where_text)
+          AND w.ord <=> n.ord AND BINARY w.where_text <=> BINARY n.where_text
+          AND BINARY w.where_branch <=> BINARY n.where_branch)
     ON DUPLICATE KEY UPDATE table_name = VALUES(table_name), ord = VALUES(ord),
-      where_text = VALUES(where_text), updated_at = VALUES(updated_at);
+      where_text = VALUES(where_text), where_branch = VALUES(where_branch), updated_at = VALUES(updated_at);
 END//
 
 -- sds__company_rows_send(proc, company, node, kind): for every
@@ -79,13 +87,11 @@ BEGIN
   DECLARE v_hist INT;
   DECLARE v_table VARCHAR(255);
   DECLARE v_where LONGTEXT;
-  -- the runtime layout (docs/topology.md): the texts name the site's tables
-  -- with the site database (they run here and in SymmetricDS's extraction,
-  -- both on the runtime database); a branch's own database has another name,
-  -- so the delete sent to it names them unqualified
+  -- the runtime layout (docs/topology.md): where_text names the site's
+  -- tables with the site database (it runs here and in SymmetricDS's
+  -- extraction, both on the runtime database); a branch's own database has
+  -- another name: the delete sent to it is where_branch, unqualified
   DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();
-  DECLARE v_strip VARCHAR(140) DEFAULT IF(sds__site_db() <> DATABASE(),
-                                          CONCAT(sds_ident(sds__site_db()), '.'), NULL);
   DECLARE cur CURSOR FOR SELECT trigger_hist_id, table_name, where_text FROM sds__rows_send;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   -- (no row: not set up yet, nothing is replicated)
@@ -97,11 +103,13 @@ BEGIN
     DROP TEMPORARY TABLE IF EXISTS sds__rows_send;
     CREATE TEMPORARY TABLE sds__rows_send (
       trigger_hist_id INT NOT NULL PRIMARY KEY, table_name VARCHAR(255) NOT NULL,
-      channel_id VARCHAR(128) NOT NULL, ord INT NOT NULL, where_text LONGTEXT NOT NULL);
+      channel_id VARCHAR(128) NOT NULL, ord INT NOT NULL, where_text LONGTEXT NOT NULL,
+      where_branch LONGTEXT NOT NULL);
     INSERT INTO sds__rows_send
       SELECT h.trigger_hist_id, h.source_table_name,
              IF(p_kind = 'S', t.channel_id, t.reload_channel_id), w.ord,
-             REPLACE(w.where_text, CHAR(1 USING utf8mb4), v_lit)
+             REPLACE(w.where_text, CHAR(1 USING utf8mb4), v_lit),
+             REPLACE(IFNULL(w.where_branch, w.where_text), CHAR(1 USING utf8mb4), v_lit)
       FROM sds_company_where w
       JOIN sym_trigger t ON t.trigger_id = w.trigger_id
       JOIN sym_trigger_hist h ON h.trigger_id = w.trigger_id AND h.inactive_time IS NULL;
@@ -131,8 +139,7 @@ BEGIN
     INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id,
                           transaction_id, source_node_id, external_data, node_list, create_time)
       SELECT r.table_name, p_kind,
-             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ',
-                                     IF(v_strip IS NULL, r.where_text, REPLACE(r.where_text, v_strip, '')), '"'),
+             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ', r.where_branch, '"'),
                 r.where_text),
              r.trigger_hist_id, r.channel_id, NULL, NULL, NULL, p_node, NOW()
       FROM sds__rows_send r

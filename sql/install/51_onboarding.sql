@@ -384,6 +384,7 @@ BEGIN
     SET i = i + 1;
   END WHILE;
   CALL sds__load_extensions(v_master);
+  CALL sds__upward_extension(v_master);   -- 21_load_filter.sql
   CALL sds__branch_extensions(v_branch);   -- 32_schema_ahead.sql
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, v_branch AS node_group, 'registration open' AS state,
@@ -432,6 +433,7 @@ BEGIN
       VALUES (p_node, v_me, 'ALL', 'ALL', NOW(), 0, 0, 0, 'frappe_sds', NOW());
   END IF;
   CALL sds__load_extensions(v_master);
+  CALL sds__upward_extension(v_master);   -- 21_load_filter.sql
   CALL sds__branch_extensions(v_branch);   -- 32_schema_ahead.sql
   CALL sds__writer_end(1, v_saved);
   SELECT p_node AS node_id, 'reload queued' AS state,

@@ -308,8 +308,8 @@ BEGIN
     IF v_local IS NOT NULL THEN
       SET v_sel = CONCAT('(', v_sel, ') and (', v_local, ')');
     END IF;
-    SET @sds__stmt = CONCAT('SELECT COUNT(*) INTO @sds__cmp_rows FROM `', REPLACE(v_table, '`', '``'),
-                            '` t WHERE ', v_sel);
+    SET @sds__stmt = CONCAT('SELECT COUNT(*) INTO @sds__cmp_rows FROM ', sds_ident(v_site), '.`',
+                            REPLACE(v_table, '`', '``'), '` t WHERE ', v_sel);
     PREPARE s FROM @sds__stmt;
     EXECUTE s;
     DEALLOCATE PREPARE s;
@@ -318,7 +318,8 @@ BEGIN
     SET v_buckets = LEAST(4096, GREATEST(1, CEIL(v_rows / GREATEST(1, IFNULL(@sds_compare_bucket_rows, 500)))));
     SET @sds__stmt = CONCAT('INSERT INTO sds_compare_bucket (run_id, node_id, table_no, bucket, row_count, xor_hash) ',
       'SELECT ', v_run, ', ', QUOTE(p_node), ', ', v_no, ', b, COUNT(*), BIT_XOR(h) FROM (SELECT CRC32(', v_key, ') % ',
-      v_buckets, ' AS b, ', v_hash, ' AS h FROM `', REPLACE(v_table, '`', '``'), '` t WHERE ', v_sel, ') x GROUP BY b');
+      v_buckets, ' AS b, ', v_hash, ' AS h FROM ', sds_ident(v_site), '.`', REPLACE(v_table, '`', '``'),
+      '` t WHERE ', v_sel, ') x GROUP BY b');
     PREPARE s FROM @sds__stmt;
     EXECUTE s;
     DEALLOCATE PREPARE s;
@@ -413,7 +414,8 @@ BEGIN
   IF EXISTS (SELECT 1 FROM sds_compare_answer WHERE run_id = v_run AND node_id = p_node
              AND table_no = v_no AND kind = 'B') THEN
     SET @sds__stmt = CONCAT('INSERT INTO sds__cmp_mine (k, h) SELECT k, h FROM (SELECT ', v_key, ' AS k, ',
-      v_hash, ' AS h, CRC32(', v_key, ') % ', v_buckets, ' AS b FROM `', REPLACE(p_table, '`', '``'),
+      v_hash, ' AS h, CRC32(', v_key, ') % ', v_buckets, ' AS b FROM ', sds_ident(sds__site_db()), '.`',
+      REPLACE(p_table, '`', '``'),
       '` t WHERE ', v_where, ') x WHERE x.b IN (SELECT a.bucket FROM sds_compare_answer a WHERE a.run_id = ',
       v_run, ' AND a.node_id = ', QUOTE(p_node), ' AND a.table_no = ', v_no, ' AND a.kind = ''B'')');
     PREPARE s FROM @sds__stmt;

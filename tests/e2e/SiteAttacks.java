@@ -15,8 +15,12 @@
      SymmetricDS's account or frappe_sds's definer (only as the site user itself); its own
      writes to captured tables fail meanwhile (only its own site suffers); with the table back,
      changes flow again.
-   In the classic layout (E2E_LAYOUT=classic) the step is the control: the same writes
-   succeed (the hole the runtime layout closes); it removes them again. */
+   - branch-a's own site user (a branch stays in the classic layout) writes an SQL event and
+     a BeanShell event for the master into its node's sym_data: the master's engine skips
+     both (frappe_sds's writer filter sds_upward_events, docs/upward.md), loads the batch,
+     and ran neither.
+   In the classic layout (E2E_LAYOUT=classic) only the last part runs: the site user of the
+   master writes SymmetricDS's tables there (the hole the runtime layout closes). */
 package e2e;
 
 import static e2e.E2E.*;
@@ -43,7 +47,34 @@ public class SiteAttacks {
         }
     }
 
+    /** branch-a's site user sends an SQL and a BeanShell event up (both layouts) */
+    static void upward() throws Exception {
+        // a branch's own site user writes an SQL and a BeanShell event into its node's sym_data
+        // for the master: the master's engine would run them as SymmetricDS's account there,
+        // which writes the master's configuration (docs/upward.md: refused)
+        String a = BDB.get("branch-a");
+        String me = one(M, "select node_id from sym_node_identity");
+        long upHist = num(a, "select min(trigger_hist_id) from sym_trigger_hist where trigger_id like '%.up' and inactive_time is null");
+        long upBefore = num(M, "select count(*) from sym_incoming_batch where node_id = 'branch-a' and status = 'OK'");
+        exec(a, "INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id, node_list, create_time)"
+                + " SELECT source_table_name, 'S', '\"CREATE TABLE e2e_up_sql (i INT)\"', trigger_hist_id, 'frappe', " + lit(me) + ", NOW()"
+                + " FROM sym_trigger_hist WHERE trigger_hist_id = " + upHist);
+        exec(a, "INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id, node_list, create_time)"
+                + " SELECT source_table_name, 'B', '\"new java.io.File(\"\"/tmp/e2e_attack_up\"\").createNewFile();\"', trigger_hist_id,"
+                + " 'frappe', " + lit(me) + ", NOW() FROM sym_trigger_hist WHERE trigger_hist_id = " + upHist);
+        check("the master took branch-a's batch with the two events",
+                waitFor("a new batch from branch-a loaded at the master", 120,
+                        () -> num(M, "select count(*) from sym_incoming_batch where node_id = 'branch-a' and status = 'OK'") > upBefore
+                                && num(a, "select count(*) from sym_outgoing_batch where status not in ('OK', 'IG') and channel_id = 'frappe'") == 0));
+        check("the master ran neither: no table e2e_up_sql in its databases, no file",
+                num(M, "select count(*) from information_schema.tables where table_name = 'e2e_up_sql'") == 0
+                        && !new java.io.File("/tmp/e2e_attack_up").exists());
+        check("no batch in error at the master", num(M, "select count(*) from sym_incoming_batch where status = 'ER'") == 0);
+
+    }
+
     static void run() throws Exception {
+        upward();
         if (!RUNTIME) {
             say("    classic layout: the site's account writes SymmetricDS's tables (the hole; see docs/topology.md)");
             return;
