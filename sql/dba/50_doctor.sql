@@ -192,7 +192,7 @@ BEGIN
            IF(missing <> '', 'fail',
               IF(extra <> '', IF(v_rt IS NOT NULL AND (extra LIKE '%EXECUTE%' OR extra LIKE '%ROUTINE%'), 'fail', 'warn'),
                  'ok')), acc,
-           CONCAT_WS('; ', IF(missing <> '', CONCAT('missing on ', p_db, ': ', missing), NULL),
+           CONCAT_WS('; ', IF(missing <> '', CONCAT('missing', IF(v_rt IS NULL, CONCAT(' on ', p_db), ''), ': ', missing), NULL),
                      IF(extra <> '', CONCAT('more than it needs: ', extra), NULL),
                      IF(missing = '' AND extra = '', 'what frappe_sds.sds_grant gives, nothing server-wide', NULL)),
            IF(missing <> '' OR extra <> '',
@@ -201,17 +201,18 @@ BEGIN
                         CONCAT('; REVOKE PROCESS, SUPER ON *.* FROM ', acc), '')), NULL)
     FROM (
       SELECT d.user AS u, d.host AS h, CONCAT(QUOTE(d.user), '@', QUOTE(d.host)) AS acc,
-             CONCAT_WS(',', IF(d.select_priv = 'Y', NULL, 'SELECT'), IF(d.insert_priv = 'Y', NULL, 'INSERT'),
+             CONCAT_WS(', ', NULLIF(CONCAT(CONCAT_WS(',', IF(d.select_priv = 'Y', NULL, 'SELECT'), IF(d.insert_priv = 'Y', NULL, 'INSERT'),
                        IF(d.update_priv = 'Y', NULL, 'UPDATE'), IF(d.delete_priv = 'Y', NULL, 'DELETE'),
                        IF(d.create_priv = 'Y', NULL, 'CREATE'), IF(d.alter_priv = 'Y', NULL, 'ALTER'),
                        IF(d.index_priv = 'Y', NULL, 'INDEX'), IF(d.drop_priv = 'Y', NULL, 'DROP'),
                        IF(v_rt IS NOT NULL OR d.execute_priv = 'Y', NULL, 'EXECUTE'),
-                       IF(v_rt IS NOT NULL OR d.create_tmp_table_priv = 'Y', NULL, 'CREATE TEMPORARY TABLES'),
+                       IF(v_rt IS NOT NULL OR d.create_tmp_table_priv = 'Y', NULL, 'CREATE TEMPORARY TABLES')),
+                       IF(v_rt IS NULL, '', CONCAT(' on ', p_db))), IF(v_rt IS NULL, '', CONCAT(' on ', p_db))),
                        IF(v_rt IS NULL OR EXISTS (SELECT 1 FROM mysql.db r WHERE r.user = d.user AND r.host = d.host
                             AND r.db = v_grant_rt AND r.select_priv = 'Y' AND r.insert_priv = 'Y' AND r.update_priv = 'Y'
                             AND r.delete_priv = 'Y' AND r.create_priv = 'Y' AND r.alter_priv = 'Y' AND r.index_priv = 'Y'
                             AND r.drop_priv = 'Y' AND r.trigger_priv = 'Y' AND r.create_tmp_table_priv = 'Y'
-                            AND r.lock_tables_priv = 'Y'), NULL, CONCAT('its rights on ', v_rt)),
+                            AND r.lock_tables_priv = 'Y'), NULL, CONCAT('what sds_grant gives on ', v_rt)),
                        IF(v_rt IS NULL OR EXISTS (SELECT 1 FROM mysql.procs_priv r WHERE r.user = d.user AND r.host = d.host
                             AND r.db = v_rt AND r.routine_name = 'sym_transaction_id_post_5_7_6'
                             AND FIND_IN_SET('Execute', r.proc_priv)), NULL,
