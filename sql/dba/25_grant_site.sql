@@ -36,6 +36,14 @@ BEGIN
   END IF;
   CALL sds__grant_args(P, p_user, p_host);
   SET v_account = CONCAT(QUOTE(p_user), '@', QUOTE(p_host));
+  -- SymmetricDS's account (sds_grant gave it SELECT on mysql.proc) would
+  -- lose its rights on R here: name the site's account
+  IF EXISTS (SELECT 1 FROM mysql.tables_priv WHERE user = p_user AND host = p_host AND db = 'mysql'
+               AND table_name = 'proc' AND FIND_IN_SET('Select', table_priv)) THEN
+    SET msg = CONCAT(P, ': ', v_account, ' is SymmetricDS''s account (it holds SELECT on mysql.proc, which sds_grant gives); ',
+                     'this would take its rights on ', QUOTE(v_rt), '; name the site''s own (Frappe''s) account');
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+  END IF;
   DROP TEMPORARY TABLE IF EXISTS sds__grant_site;
   CREATE TEMPORARY TABLE sds__grant_site (
     id INT AUTO_INCREMENT PRIMARY KEY, kind VARCHAR(20), name VARCHAR(64) COLLATE utf8mb4_bin,
