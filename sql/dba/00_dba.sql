@@ -29,7 +29,7 @@ BEGIN NOT ATOMIC
                                         QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))
                    AND privilege_type = 'CREATE USER' AND is_grantable = 'YES') THEN
     SIGNAL SQLSTATE '42501' SET MESSAGE_TEXT =
-      'frappe_sds dba.sql: run it as a DBA (an account with CREATE USER and GRANT OPTION on *.*, e.g. root): it creates the frappe_sds database and two locked accounts';
+      'frappe_sds dba.sql: run it as a DBA (an account with CREATE USER and GRANT OPTION on *.*, e.g. root): it creates the frappe_sds database and three locked accounts';
   END IF;
 END//
 DELIMITER ;
@@ -53,6 +53,29 @@ GRANT PROCESS ON *.* TO 'frappe_sds_trx'@'localhost';
 -- function) runs without any right to write or grant. Locked too.
 CREATE USER IF NOT EXISTS 'frappe_sds_reader'@'localhost' ACCOUNT LOCK;
 ALTER USER 'frappe_sds_reader'@'localhost' ACCOUNT LOCK;
+
+-- The DEFINER of the SQL API a site in the runtime layout calls in its
+-- runtime database sym_<site> (runtime.sql: every public routine and view
+-- there runs as it). Locked too. Its rights are given per site by
+-- sds_runtime_create (15_runtime.sql): on the runtime database what the API
+-- needs to read and write it, on the site database SELECT and SHOW VIEW only
+-- (never EXECUTE: a site view that calls a site function fails when the API
+-- reads it, instead of running the site's code as this account).
+CREATE USER IF NOT EXISTS 'frappe_sds_runtime'@'localhost' ACCOUNT LOCK;
+ALTER USER 'frappe_sds_runtime'@'localhost' ACCOUNT LOCK;
+
+-- The map of the runtime layout: a site database with a row here keeps
+-- SymmetricDS's tables and frappe_sds's SQL API in its runtime database
+-- (sds_runtime_create writes the row); a site without one keeps them in
+-- itself (the classic layout). Only DBAs write it; the runtime API reads it
+-- (sds__site_db: which site a runtime database serves). Database names are
+-- case-sensitive on the server: compared in binary.
+CREATE TABLE IF NOT EXISTS frappe_sds.sds_site (
+  site_db VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+  runtime_db VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL UNIQUE,
+  created_at DATETIME NOT NULL
+) ENGINE=InnoDB COMMENT 'frappe_sds: site database -> its runtime database (the runtime layout); DBAs only';
+GRANT SELECT ON frappe_sds.sds_site TO 'frappe_sds_runtime'@'localhost';
 
 CREATE TABLE IF NOT EXISTS frappe_sds.sds_dba_install (
   id TINYINT PRIMARY KEY,

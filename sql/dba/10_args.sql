@@ -99,7 +99,7 @@ DROP PROCEDURE IF EXISTS frappe_sds.sds__grant_args//
 CREATE PROCEDURE frappe_sds.sds__grant_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
                                  IN p_host VARCHAR(300))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the account arguments of sds_grant'
+  COMMENT 'frappe_sds internal: the account arguments of sds_grant and sds_grant_site'
 BEGIN
   DECLARE msg VARCHAR(512);
   IF p_user IS NULL OR CHAR_LENGTH(p_user) NOT BETWEEN 1 AND 128
@@ -113,8 +113,9 @@ BEGIN
                      ' must be 1-255 characters of [A-Za-z0-9_.%:/-] (a host name, IP, netmask or %)');
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
-  IF p_user IN ('frappe_sds_trx', 'frappe_sds_reader') THEN
-    SET msg = CONCAT(p_proc, ': ', QUOTE(p_user), ' is an account of frappe_sds itself (locked); name SymmetricDS''s own account');
+  IF p_user IN ('frappe_sds_trx', 'frappe_sds_reader', 'frappe_sds_runtime') THEN
+    SET msg = CONCAT(p_proc, ': ', QUOTE(p_user), ' is an account of frappe_sds itself (locked); name ',
+                     IF(p_proc = 'sds_grant_site', 'the site''s own account', 'SymmetricDS''s own account'));
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
   CALL sds__grant_check(p_proc, p_user, p_host);

@@ -64,7 +64,9 @@ END//
 -- 'host' or 'host:port' (TCP) or the absolute path of a Unix socket. One
 -- row, column properties. The node's group and the master group are read
 -- from the site (sym_node, sds_setup_state) as frappe_sds_reader
--- (sds__read_value) and checked like every argument.
+-- (sds__read_value) and checked like every argument. For a site in the
+-- runtime layout (frappe_sds.sds_site) they are read from its runtime
+-- database, and the master's db.url names that database.
 DROP PROCEDURE IF EXISTS frappe_sds.sds_engine_properties//
 CREATE PROCEDURE frappe_sds.sds_engine_properties(IN p_site VARCHAR(255), IN p_node VARCHAR(255),
     IN p_engine VARCHAR(255), IN p_db VARCHAR(255), IN p_db_server VARCHAR(300),
@@ -78,7 +80,15 @@ BEGIN
   DECLARE v_lf CHAR(1) DEFAULT CHAR(10);
   DECLARE v_url, v_alt, v_host TEXT;
   DECLARE v TEXT;
+  DECLARE v_rt VARCHAR(64);
+  DECLARE v_cfg VARCHAR(64);
+  DECLARE v_url_db VARCHAR(64);
   CALL sds__site(P, p_site);
+  -- the runtime layout: the configuration is in the runtime database R (which
+  -- only SymmetricDS's account and the DBA's definers write), and the
+  -- master's engine connects to R
+  CALL sds__runtime(P, p_site, v_rt);
+  SET v_cfg = IFNULL(v_rt, p_site);
   CALL sds__prop_check(P, 'node external id', p_node, '^[A-Za-z0-9_.-]{1,50}\\z',
                        '1-50 characters of [A-Za-z0-9_.-]');
   IF p_node LIKE '~%' THEN
@@ -99,14 +109,14 @@ BEGIN
   CALL sds__prop_check(P, 'registration url', p_registration_url, '^(https?://[!-~]{1,990})?\\z',
                        'empty (master) or an http:// or https:// URL of printable ASCII without spaces or backslashes');
   -- the site's configuration, read without running site code as the DBA
-  CALL sds__read_value(P, p_site, 'sds_setup_state', 'master_group FROM @T WHERE id = ?', '1', v_master);
+  CALL sds__read_value(P, v_cfg, 'sds_setup_state', 'master_group FROM @T WHERE id = ?', '1', v_master);
   IF v_master IS NULL THEN
-    SET msg = CONCAT(P, ': no configuration in ', QUOTE(p_site), ' yet; the site runs sds_setup(master_group, branch_group) first');
+    SET msg = CONCAT(P, ': no configuration in ', QUOTE(v_cfg), ' yet; the site runs sds_setup(master_group, branch_group) first');
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT = msg;
   END IF;
-  CALL sds__prop_check(P, CONCAT('master group (', p_site, '.sds_setup_state)'), v_master,
+  CALL sds__prop_check(P, CONCAT('master group (', v_cfg, '.sds_setup_state)'), v_master,
                        '^[A-Za-z0-9_.-]{1,50}\\z', '1-50 characters of [A-Za-z0-9_.-]');
-  CALL sds__read_value(P, p_site, 'sym_node',
+  CALL sds__read_value(P, v_cfg, 'sym_node',
                        'node_group_id FROM @T WHERE ? IN (node_id, external_id) ORDER BY node_id = external_id DESC',
                        p_node, v_group);
   IF v_group IS NULL THEN
@@ -115,12 +125,12 @@ BEGIN
       -- registration.url is blank
       SET v_group = v_master;
     ELSE
-      SET msg = CONCAT(P, ': unknown node ', QUOTE(p_node), ' in ', QUOTE(p_site),
+      SET msg = CONCAT(P, ': unknown node ', QUOTE(p_node), ' in ', QUOTE(v_cfg),
                        '; the site opens its registration first with sds_add_branch');
       SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
     END IF;
   END IF;
-  CALL sds__prop_check(P, CONCAT('node group (', p_site, '.sym_node.node_group_id)'), v_group,
+  CALL sds__prop_check(P, CONCAT('node group (', v_cfg, '.sym_node.node_group_id)'), v_group,
                        '^[A-Za-z0-9_.-]{1,50}\\z', '1-50 characters of [A-Za-z0-9_.-]');
   IF v_group = v_master AND p_registration_url <> '' THEN
     SET msg = CONCAT(P, ': node ', QUOTE(p_node),
@@ -137,25 +147,42 @@ BEGIN
                      ' is the master: branches reach it at its sync url, which must not be empty');
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
+  -- the database the engine connects to: the node's own; for the master of
+  -- a site in the runtime layout, the site's runtime database (SymmetricDS's
+  -- default catalog; it reaches the site's tables by sym_trigger's
+  -- source_catalog_name)
+  SET v_url_db = p_db;
+  IF v_rt IS NOT NULL AND v_group = v_master THEN
+    IF BINARY p_db NOT IN (BINARY p_site, BINARY v_rt) THEN
+      SET msg = CONCAT(P, ': node ', QUOTE(p_node), ' is the master of ', QUOTE(p_site),
+                       ', which is in the runtime layout: its engine connects to ', QUOTE(v_rt),
+                       '; name its database ', QUOTE(p_site), ' (or ', QUOTE(v_rt), ')');
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET v_url_db = v_rt;
+  END IF;
   -- the node's own server
   IF LEFT(p_db_server, 1) = '/' THEN
-    SET v_url = CONCAT('jdbc:mariadb://localhost/', p_db, '?localSocket=', p_db_server),
+    SET v_url = CONCAT('jdbc:mariadb://localhost/', v_url_db, '?localSocket=', p_db_server),
         v_alt = CONCAT('# over the Unix socket ', p_db_server, ' of the node''s server: ', QUOTE(p_db_user),
                        '@''localhost'' is the account it logs in as');
   ELSE
-    SET v_url = CONCAT('jdbc:mariadb://', p_db_server, '/', p_db),
+    SET v_url = CONCAT('jdbc:mariadb://', p_db_server, '/', v_url_db),
         v_host = IF(LEFT(p_db_server, 1) = '[', SUBSTRING_INDEX(SUBSTRING(p_db_server, 2), ']', 1),
                     SUBSTRING_INDEX(p_db_server, ':', 1));
     SET v_alt = IF(v_host = 'localhost',
       CONCAT('# TCP to localhost arrives from 127.0.0.1: it matches ', QUOTE(p_db_user), '@''localhost'' only while the', v_lf,
              '# node''s server runs with skip_name_resolve=OFF; with it ON (common in Frappe tuning) the', v_lf,
              '# account must be ', QUOTE(p_db_user), '@''127.0.0.1'' (and ''::1''), or use the Unix socket:', v_lf,
-             '# db.url=jdbc:mariadb://localhost/', p_db, '?localSocket=/run/mysqld/mysqld.sock'),
+             '# db.url=jdbc:mariadb://localhost/', v_url_db, '?localSocket=/run/mysqld/mysqld.sock'),
       CONCAT('# over TCP to ', p_db_server, ': the account is ', QUOTE(p_db_user), '@<this engine''s host as the server sees it>'));
   END IF;
   SET v = CONCAT_WS(v_lf,
     CONCAT('# SymmetricDS engine ', p_engine, ' for node ', p_node, ' (group ', v_group, ') of ', p_site),
     '# written by frappe_sds.sds_engine_properties(); save as engines/<engine.name>.properties',
+    IF(v_url_db = p_db, NULL,
+       CONCAT('# ', v_url_db, ': the runtime database of ', p_site, ' (SymmetricDS''s tables); the site''s', v_lf,
+              '# tables are reached by sym_trigger.source_catalog_name')),
     CONCAT('engine.name=', p_engine),
     'db.driver=org.mariadb.jdbc.Driver',
     v_alt,
