@@ -47,7 +47,7 @@ public class E2E {
     /** the master site's Frappe account (ALL on its site database, as bench creates it) */
     static final String SITE_USER = "site_m", SITE_PW = "site-pw-" + Long.toHexString(System.nanoTime());
     /** SymmetricDS's account at the master (frappe_sds.sds_grant's rights) */
-    static final String SYM_USER = "sym_m", SYM_PW = "sym-pw-" + Long.toHexString(System.nanoTime() * 31);
+    static final String SYM_USER = "symmaster", SYM_PW = "sym-pw-" + Long.toHexString(System.nanoTime() * 31);
     static final Map<String, String> SOCK = new HashMap<>(); // database -> socket of its server
     static String work, proj, logFile;
     static final Map<String, ISymmetricEngine> engines = new LinkedHashMap<>();
@@ -622,7 +622,9 @@ public class E2E {
                 + "CREATE USER " + SYM_USER + "@localhost IDENTIFIED BY " + lit(SYM_PW) + ";\n"
                 + "CALL frappe_sds.sds_grant(DATABASE(), " + lit(SYM_USER) + ", 'localhost');\n"
                 + "CALL frappe_sds.sds_grant_site(DATABASE(), " + lit(SITE_USER) + ", 'localhost');\n"
-                + "CALL frappe_sds.sds_grant_worker(DATABASE());\n");
+                + "CALL frappe_sds.sds_grant_worker(DATABASE());\n"
+                // the test's own remote SQL (step 9) is sent as root: a login the DBA allows
+                + "CALL frappe_sds.sds_allow_send_sql(DATABASE(), 'root', 'localhost');\n");
         check("no frappe_sds object and no sym_* table in the site database",
                 num(M, "select count(*) from information_schema.routines where routine_schema = database() and routine_name like 'sds%'") == 0
                         && num(M, "select count(*) from information_schema.tables where table_schema = database() and (table_name like 'sds\\_%' or table_name like 'sym\\_%')") == 0);
