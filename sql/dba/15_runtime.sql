@@ -113,6 +113,12 @@ BEGIN
                        QUOTE(v_other), '); it cannot be the runtime database of ', QUOTE(p_db));
       SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
     END IF;
+    SET v_other = (SELECT site_db FROM frappe_sds.sds_site WHERE runtime_db = v_rt);
+    IF v_other IS NOT NULL THEN
+      SET msg = CONCAT(P, ': ', QUOTE(v_rt), ' is registered as the runtime database of the site ', QUOTE(v_other),
+                       '; correct that row of frappe_sds.sds_site first');
+      SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = msg;
+    END IF;
     IF EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = v_rt) THEN
       SET msg = CONCAT(P, ': a database ', QUOTE(v_rt), ' exists and is not registered for ', QUOTE(p_db),
                        '; it is not frappe_sds''s to take over: drop or rename it (after checking what it holds), then call again');

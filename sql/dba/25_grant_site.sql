@@ -109,6 +109,7 @@ BEGIN
                  AND EXISTS (SELECT 1 FROM sds__grant_site g
                              WHERE g.kind = r.routine_type AND g.privilege = 'EXECUTE' AND g.name = r.routine_name));
   UPDATE sds__grant_site SET id = id - 1000000 WHERE privilege = 'revoked';
+  SET v_done = 0;
   OPEN c;
   l: LOOP
     FETCH c INTO v_stmt;

@@ -5,7 +5,11 @@
 // site where the DBA created the transaction function; the site user's
 // writes succeed and are captured; after a SymmetricDS version change and a
 // restart (its required-objects check runs again) they still are.
-//   java -cp ... trx.TrxEngine SOCKET DB SYM_PW SITE_USER SITE_PW
+//   java -cp ... trx.TrxEngine SOCKET DB SYM_PW SITE_USER SITE_PW [SITE_DB]
+// With SITE_DB (tests/sds_grant_runtime_engine.sh, the runtime layout): DB
+// is the site's runtime database, where the engine connects and keeps its
+// tables and function; item lives in SITE_DB, captured through
+// sym_trigger.source_catalog_name.
 // Prints CHECK lines; exit 0 when all pass.
 package trx;
 
@@ -18,11 +22,15 @@ import java.util.Properties;
 import org.jumpmind.symmetric.ClientSymmetricEngine;
 
 public class TrxEngine {
-    static String sock, db;
+    static String sock, db, site;
     static int failed;
 
     static Connection conn(String user, String pw) throws Exception {
-        return DriverManager.getConnection("jdbc:mariadb://localhost/" + db + "?localSocket=" + sock, user, pw);
+        return conn(db, user, pw);
+    }
+
+    static Connection conn(String database, String user, String pw) throws Exception {
+        return DriverManager.getConnection("jdbc:mariadb://localhost/" + database + "?localSocket=" + sock, user, pw);
     }
 
     static String one(String sql) throws Exception {
@@ -68,7 +76,7 @@ public class TrxEngine {
 
     /** the site user's INSERT, UPDATE, DELETE in one transaction; null when they succeeded */
     static String siteWrites(String user, String pw, int id) {
-        try (Connection c = conn(user, pw); Statement s = c.createStatement()) {
+        try (Connection c = conn(site, user, pw); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("INSERT INTO item VALUES (" + id + ", 'a')");
             s.execute("UPDATE item SET v = 'b' WHERE id = " + id);
@@ -91,7 +99,7 @@ public class TrxEngine {
         check(name + ": the engine started as SymmetricDS's account", started);
         if (!started && e.getLastException() != null) System.out.println("  " + e.getLastException());
         e.syncTriggers();
-        String n = one("SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
+        String n = one("SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = '" + site + "'"
                 + " AND event_object_table = 'item'");
         check(name + ": it built the capture triggers of item (" + n + ")", "3".equals(n));
         check(name + ": the transaction function is the DBA's (" + definer() + ")",
@@ -112,6 +120,7 @@ public class TrxEngine {
         sock = a[0];
         db = a[1];
         String symPw = a[2], user = a[3], pw = a[4];
+        site = a.length > 5 ? a[5] : db;
         // SymmetricDS's tables, as its first start makes them (auto.config.database)
         ClientSymmetricEngine boot = engine(symPw);
         boot.setupDatabase(false);
@@ -124,8 +133,8 @@ public class TrxEngine {
                 + " VALUES ('master', 'branch', 'W')");
         root("INSERT INTO sym_router (router_id, source_node_group_id, target_node_group_id, router_type, create_time, last_update_time)"
                 + " VALUES ('m2b', 'master', 'branch', 'default', NOW(), NOW())");
-        root("INSERT INTO sym_trigger (trigger_id, source_table_name, channel_id, create_time, last_update_time)"
-                + " VALUES ('item', 'item', 'default', NOW(), NOW())");
+        root("INSERT INTO sym_trigger (trigger_id, source_catalog_name, source_table_name, channel_id, create_time, last_update_time)"
+                + " VALUES ('item', " + (site.equals(db) ? "NULL" : "'" + site + "'") + ", 'item', 'default', NOW(), NOW())");
         root("INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, create_time, last_update_time)"
                 + " VALUES ('item', 'm2b', 1, NOW(), NOW())");
         phase("first start", symPw, user, pw, 1);
