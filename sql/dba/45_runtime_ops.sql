@@ -7,7 +7,7 @@
 -- Who may send SQL to a site's nodes (frappe_sds's sds_send_sql in the
 -- site's runtime database checks the caller's login here). Only DBAs write
 -- it: nothing a site user writes decides who may run SQL on the fleet.
-CREATE TABLE IF NOT EXISTS frappe_sds.sds_sql_sender (
+CREATE TABLE IF NOT EXISTS frappe_sds.sds_remote_sql_sender (
   site_db VARCHAR(64) NOT NULL,
   user_name VARCHAR(128) NOT NULL COMMENT 'the login''s user name (SESSION_USER() before the @)',
   host VARCHAR(255) NOT NULL COMMENT 'the login''s host as the server saw it (SESSION_USER() after the @)',
@@ -55,7 +55,7 @@ BEGIN
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT =
       'sds_allow_send_sql: user (1-128 characters) and host (1-255 characters, as SESSION_USER() shows it, e.g. localhost) are needed';
   END IF;
-  INSERT INTO frappe_sds.sds_sql_sender (site_db, user_name, host, allowed_at)
+  INSERT INTO frappe_sds.sds_remote_sql_sender (site_db, user_name, host, allowed_at)
     VALUES (p_db, p_user, p_host, NOW())
     ON DUPLICATE KEY UPDATE allowed_at = allowed_at;
   SELECT p_db AS site, CONCAT(p_user, '@', p_host) AS login, 'may send remote SQL' AS now;
@@ -67,7 +67,7 @@ CREATE PROCEDURE frappe_sds.sds_disallow_send_sql(IN p_db VARCHAR(255), IN p_use
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: take back sds_allow_send_sql'
 BEGIN
-  DELETE FROM frappe_sds.sds_sql_sender WHERE site_db = p_db AND user_name = p_user AND host = p_host;
+  DELETE FROM frappe_sds.sds_remote_sql_sender WHERE site_db = p_db AND user_name = p_user AND host = p_host;
   SELECT p_db AS site, CONCAT(p_user, '@', p_host) AS login,
          IF(ROW_COUNT() > 0, 'may no longer send remote SQL', 'was not allowed') AS now;
 END//
@@ -106,4 +106,4 @@ DELIMITER ;
 
 -- the definer of the runtime databases' routines reads the allowlist
 CREATE USER IF NOT EXISTS 'frappe_sds_runtime'@'localhost' ACCOUNT LOCK;
-GRANT SELECT ON frappe_sds.sds_sql_sender TO 'frappe_sds_runtime'@'localhost';
+GRANT SELECT ON frappe_sds.sds_remote_sql_sender TO 'frappe_sds_runtime'@'localhost';

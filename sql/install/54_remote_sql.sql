@@ -49,9 +49,9 @@ BEGIN
   -- so CURRENT_USER() is that account; the caller is its login
   -- (SESSION_USER(), set by the server at authentication), and the DBA's
   -- list of the logins that may send SQL for this site is
-  -- frappe_sds.sds_sql_sender, which only DBAs write.
+  -- frappe_sds.sds_remote_sql_sender, which only DBAs write.
   IF sds__site_db() <> DATABASE() THEN
-    RETURN EXISTS (SELECT 1 FROM frappe_sds.sds_sql_sender s
+    RETURN EXISTS (SELECT 1 FROM frappe_sds.sds_remote_sql_sender s
                    WHERE s.site_db = sds__site_db()
                      AND s.user_name = LEFT(v_login, CHAR_LENGTH(v_login) - CHAR_LENGTH(SUBSTRING_INDEX(v_login, '@', -1)) - 1)
                      AND s.host = SUBSTRING_INDEX(v_login, '@', -1));

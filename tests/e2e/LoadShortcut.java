@@ -134,8 +134,10 @@ public class LoadShortcut {
             int tablesWithRows = 0, missingTables = 0;
             long rows = 0;
             for (String[] tr : trs) {
-                String q = "select t.name from `" + tr[0].replace("`", "``") + "` t where " + loadSelect(n, tr[1]);
-                TreeSet<String> want = new TreeSet<>(E2E.col(M, q));
+                // (as SymmetricDS runs it: on the master's own connection, in the runtime
+                // layout its runtime database, the site's table named with the site database)
+                String q = "select t.name from `" + M + "`.`" + tr[0].replace("`", "``") + "` t where " + loadSelect(n, tr[1]);
+                TreeSet<String> want = new TreeSet<>(E2E.col(E2E.MR, q));
                 if (want.isEmpty()) continue;
                 tablesWithRows++;
                 rows += want.size();
