@@ -42,6 +42,10 @@ dba_steps() {
     step "the site in the runtime layout" sql -e "INSERT IGNORE INTO frappe_sds.sds_site VALUES ('site', 'sym_site', NOW())"
     step "frappe_sds.sds_runtime_create" sql -e "CALL frappe_sds.sds_runtime_create('site')"
     step "frappe_sds.sds_grant (runtime layout)" sql -e "CALL frappe_sds.sds_grant('site', 'sym', 'localhost')"
+    # (runtime.sql runs over the hostile site too: its install reads the site's
+    # catalogue and makes views over its tables, as the DBA)
+    step "SymmetricDS's tables in the runtime database" sql sym_site < sym/symmetricds-tables.sql
+    step "runtime.sql" sql sym_site < "$FRAPPE_SDS_SQL/runtime.sql"
     step "frappe_sds.sds_grant_site" sql -e "CALL frappe_sds.sds_grant_site('site', 'site_user', 'localhost')"
     step "frappe_sds.sds_engine_properties (runtime layout, master)" sql -e "CALL frappe_sds.sds_engine_properties('site',
           'hq', 'hq', 'site', 'localhost:3306', 'sym', 'http://hq:31415/sync/hq', '')"
