@@ -87,6 +87,13 @@ BEGIN
     CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     RESIGNAL;
   END;
+  -- the routes views are built from the tabFile trigger's company text,
+  -- which names tabCompany unqualified (it runs in the site's trigger): not
+  -- yet in the runtime layout (docs/topology.md, "How it was built")
+  IF sds__site_db() <> DATABASE() THEN
+    SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
+      'sds_setup_file_sync: file sync is not available in the runtime layout yet (docs/topology.md); nothing was changed';
+  END IF;
   SELECT master_group, branch_group INTO v_master, v_branch FROM sds_setup_state WHERE id = 1;
   IF v_master IS NULL THEN
     SIGNAL SQLSTATE '55000' SET MESSAGE_TEXT =
