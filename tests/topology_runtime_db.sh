@@ -6,8 +6,12 @@
 # from it, SymmetricDS's runtime database (sym_<site>) that only SymmetricDS's account and
 # the DBA write. The configuration is sds_setup's own (run on the bundled fixture in a
 # scratch database; its rows for the site's four tables), written into the runtime database
-# by the DBA with source_catalog_name / target_catalog_name naming the site databases and
-# the load selects and lookup naming the master's site database. The master starts in
+# by the DBA with the master's site database named where the master's side needs it
+# (its triggers' source catalog, the branch -> master router's target catalog, the load
+# selects, the lookup) and NO branch site database anywhere: the routers to the branch have
+# no target catalog, the branch's (.up) triggers take theirs from a token its engine file
+# fills (frappe_sds.site.db), and a branch-group writer filter (sds_site_target) makes its
+# loader write the site's tables in that database. The master starts in
 # today's layout (sym_* in its site database) and is migrated (docs/topology.md); the
 # branch starts in the new layout. The real engine
 # (ClientSymmetricEngine, every job, internal transport, one JVM) builds the capture

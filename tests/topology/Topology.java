@@ -263,10 +263,12 @@ public class Topology {
     // What sds_setup wrote in the fixture's scratch database (FX), for the four tables of the
     // prototype's site, copied into the runtime database as the topology's DBA routine would
     // write it: the rows as they are, plus what the topology needs (docs/topology.md):
-    // source_catalog_name (the site database of the group that builds the trigger: master
-    // rows -> the master's, .up rows -> the branches'), target_catalog_name on every router,
-    // and the master's site database named in the load selects and the lookup table (loads
-    // and routing run on a connection whose database is the runtime database).
+    // source_catalog_name (master rows -> the master's site database, .up rows -> a token
+    // each branch fills from its engine file), the master's site database as the target
+    // catalog of the branch -> master router (none on the routers to the branches),
+    // use_source_catalog_schema = 0, and the master's site database named in the load
+    // selects and the lookup table (loads and routing run on a connection whose database is
+    // the runtime database). The master's configuration names no branch site database.
     static final String TABLES = "'tabCompany', 'tabItem', 'tabSales Invoice', 'tabSales Invoice Item'";
     /** the engine-file parameter that names a branch's site database (its .up capture triggers) */
     static final String SITE_PARAM = "frappe_sds.site.db";
