@@ -598,8 +598,11 @@ public class Topology {
         long before = echoRows();
         siteExec(MS, MSITE, "INSERT INTO `tabItem` VALUES ('ITEM-9', 'Rivet', NOW(6))",
                 "UPDATE `tabCompany` SET modified = NOW(6) WHERE name = 'Alpha Ltd'");
-        check("a master change (ITEM-9, Alpha's tabCompany row) reached the branch's site database",
+        check("a master insert and update (ITEM-9, Alpha's tabCompany row) reached the branch's site database",
                 waitFor("ITEM-9 at the branch", 60, () -> num(BS, BSITE, "select count(*) from `tabItem` where name = 'ITEM-9'") == 1));
+        siteExec(MS, MSITE, "DELETE FROM `tabItem` WHERE name = 'ITEM-9'");
+        check("a master delete (ITEM-9) reached the branch's site database",
+                waitFor("ITEM-9 deleted at the branch", 60, () -> num(BS, BSITE, "select count(*) from `tabItem` where name = 'ITEM-9'") == 0));
         Thread.sleep(3000);
         long after = echoRows();
         say("  info branch rows captured for loaded rows: " + before + " before the live change, " + after + " after");
