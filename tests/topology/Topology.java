@@ -558,7 +558,8 @@ public class Topology {
     // look its tables up in the runtime database (the connection's); the filter names the
     // site database from the engine file (frappe_sds.site.db) as the catalog of every table
     // that is not SymmetricDS's own and has none. handlesMissingTable keeps the row from being
-    // refused before the filter ran (AbstractDatabaseWriter.start: the first lookup misses);
+    // refused before the filter ran (AbstractDatabaseWriter.start: the first lookup misses),
+    // for a table the site database has (a table it lacks stays missing, as without the filter);
     // AbstractDatabaseWriter.filterBefore looks the target table up again after the filters.
     // The rows are written on the loader's one transaction, where ManageIncomingBatchListener
     // disabled capture: nothing the loader writes is captured (no echo).
@@ -578,7 +579,11 @@ public class Topology {
             "  if (s != null) table.setCatalog(s);",
             "  return true;",
             "}",
-            "boolean handlesMissingTable(context, table) { return sdsSite(table) != null; }",
+            "/* only a table the site database has: any other stays missing (SymmetricDS's own handling) */",
+            "boolean handlesMissingTable(context, table) {",
+            "  s = sdsSite(table);",
+            "  return s != null && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null;",
+            "}",
             "void afterWrite(context, table, data) { }",
             "void earlyCommit(context) { }",
             "void batchComplete(context) { }",
