@@ -6,8 +6,12 @@
 # from it, SymmetricDS's runtime database (sym_<site>) that only SymmetricDS's account and
 # the DBA write. The configuration is sds_setup's own (run on the bundled fixture in a
 # scratch database; its rows for the site's four tables), written into the runtime database
-# by the DBA with source_catalog_name / target_catalog_name naming the site databases and
-# the load selects and lookup naming the master's site database. The master starts in
+# by the DBA with the master's site database named where the master's side needs it
+# (its triggers' source catalog, the branch -> master router's target catalog, the load
+# selects, the lookup) and NO branch site database anywhere: the routers to the branch have
+# no target catalog, the branch's (.up) triggers take theirs from a token its engine file
+# fills (frappe_sds.site.db), and a branch-group writer filter (sds_site_target) makes its
+# loader write the site's tables in that database. The master starts in
 # today's layout (sym_* in its site database) and is migrated (docs/topology.md); the
 # branch starts in the new layout. The real engine
 # (ClientSymmetricEngine, every job, internal transport, one JVM) builds the capture
@@ -22,6 +26,8 @@
 # tests/topology/Topology.java holds the checks. ~30-70 s.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   TOPO_KEEP=1  keep the work dir (logs)
+#   TOPO_BRANCH_MODE=load-only  run the branch as SymmetricDS's load-only node instead (fails:
+#                it builds no capture trigger; Topology.java, LOAD_ONLY)
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -136,7 +142,7 @@ t0=$(date +%s)
 java -Xmx768m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -Dtopo.sitePw="$SITE_PW" -Dtopo.symPw="$SYM_PW" \
+     -Dtopo.sitePw="$SITE_PW" -Dtopo.symPw="$SYM_PW" -Dtopo.branchMode="${TOPO_BRANCH_MODE:-retarget}" \
      -cp "$W/classes:$CP" topology.Topology "$W/m/sock" erp_master sym_erp_master \
      "$W/b/sock" site_alpha sym_site_alpha "$W/work" fx >"$W/out.txt" 2>&1 &
 JPID=$!

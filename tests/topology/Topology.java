@@ -60,6 +60,7 @@ public class Topology {
             if (!migrated) throw new RuntimeException("the migration failed: the rest needs it");
             step("1 master engine on its runtime database builds capture triggers on the site database", Topology::step1);
             step("2 branch registers and gets a company-filtered initial load across databases", Topology::step2);
+            step("2b live master -> branch into the branch's site database, no echo; the branch's site user reaches no runtime table", Topology::step2b);
             step("3 live changes both ways, written by the site user", Topology::step3);
             step("4 the site user writes no sym_* row and gives SymmetricDS's account no right", Topology::step4);
             step("5 the site user's code never runs as SymmetricDS (lookup view, capture trigger, shadow function)", Topology::step5);
@@ -81,7 +82,7 @@ public class Topology {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 9) rc = 1;
+            if (results.size() < 10) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -262,11 +263,24 @@ public class Topology {
     // What sds_setup wrote in the fixture's scratch database (FX), for the four tables of the
     // prototype's site, copied into the runtime database as the topology's DBA routine would
     // write it: the rows as they are, plus what the topology needs (docs/topology.md):
-    // source_catalog_name (the site database of the group that builds the trigger: master
-    // rows -> the master's, .up rows -> the branches'), target_catalog_name on every router,
-    // and the master's site database named in the load selects and the lookup table (loads
-    // and routing run on a connection whose database is the runtime database).
+    // source_catalog_name (master rows -> the master's site database, .up rows -> a token
+    // each branch fills from its engine file), the master's site database as the target
+    // catalog of the branch -> master router (none on the routers to the branches),
+    // use_source_catalog_schema = 0, and the master's site database named in the load
+    // selects and the lookup table (loads and routing run on a connection whose database is
+    // the runtime database). The master's configuration names no branch site database.
     static final String TABLES = "'tabCompany', 'tabItem', 'tabSales Invoice', 'tabSales Invoice Item'";
+    /** the engine-file parameter that names a branch's site database (its .up capture triggers) */
+    static final String SITE_PARAM = "frappe_sds.site.db";
+    static final String BRANCH_SITE_TOKEN = "$(" + SITE_PARAM + ")";
+    /** how the branch's loader reaches its site database (topo.branchMode):
+     *  "retarget" (default): an ordinary node on its runtime database; a branch-group writer
+     *    filter (sds_site_target) names the engine file's site database as the catalog of every
+     *    non-sym_* table a batch brings without one;
+     *  "load-only": SymmetricDS's load-only node (load.only=true, target.db.* = the site
+     *    database). Its loader writes the site database, but the node builds no capture
+     *    trigger on it (see step 2): the branch -> master checks fail in this mode. */
+    static final boolean LOAD_ONLY = "load-only".equals(System.getProperty("topo.branchMode"));
 
     static String lit(String s) {
         return s == null ? "NULL" : "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
@@ -303,10 +317,18 @@ public class Topology {
     /** what the topology changes in sds_setup's rows (docs/topology.md, "Generator changes") */
     static void topologyConfig(String sock, String rt) throws Exception {
         rootExec(sock, rt,
-                "UPDATE sym_trigger SET source_catalog_name = IF(trigger_id LIKE '%.up', " + lit(BSITE) + ", " + lit(MSITE) + ")"
+                // the .up rows (built at the branches only) name no site database: each branch
+                // fills the token from its engine file (TriggerRouterService.getTriggers(true)
+                // replaces $(...) in source_catalog_name with the node's own parameters)
+                "UPDATE sym_trigger SET source_catalog_name = IF(trigger_id LIKE '%.up', " + lit(BRANCH_SITE_TOKEN) + ", " + lit(MSITE) + ")"
                         + " WHERE last_update_by = 'frappe_sds'",
-                "UPDATE sym_router SET target_catalog_name = IF(target_node_group_id = 'branch', " + lit(BSITE) + ", " + lit(MSITE) + ")"
-                        + " WHERE last_update_by = 'frappe_sds'",
+                // master -> branch: no target catalog (a batch cannot name one per receiving
+                // node); the load-only branch writes its default target catalog, i.e. the
+                // database of its target.db.url, its site database. branch -> master: the
+                // master's site database. use_source_catalog_schema = 0 on all (as the
+                // generator writes them in this layout, core/sds_config.c)
+                "UPDATE sym_router SET target_catalog_name = IF(target_node_group_id = 'branch', NULL, " + lit(MSITE) + "),"
+                        + " use_source_catalog_schema = 0 WHERE last_update_by = 'frappe_sds'",
                 "UPDATE sym_router SET router_expression = REPLACE(router_expression, 'LOOKUP_TABLE=sds_company_route', "
                         + lit("LOOKUP_TABLE=" + MSITE + ".sds_company_route") + ") WHERE router_type = 'lookuptable'",
                 "UPDATE sym_trigger_router SET initial_load_select = REPLACE(initial_load_select, 'from `', "
@@ -388,7 +410,11 @@ public class Topology {
         reportConfig(MS, MRT);
         check("the runtime database holds sds_setup's 8 trigger rows for the 4 tables (4 master, 4 .up), with the site catalogs",
                 num(MS, MRT, "select count(*) from sym_trigger where source_catalog_name = " + lit(MSITE)) == 4
-                        && num(MS, MRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BSITE)) == 4);
+                        && num(MS, MRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BRANCH_SITE_TOKEN)) == 4);
+        check("the master's configuration names no branch site database (routers to the branch: no target catalog; .up rows: a token)",
+                num(MS, MRT, "select (select count(*) from sym_router where target_catalog_name = " + lit(BSITE) + " or (target_node_group_id = 'branch' and target_catalog_name is not null))"
+                        + " + (select count(*) from sym_trigger where source_catalog_name = " + lit(BSITE) + ")"
+                        + " + (select count(*) from sym_trigger_router where initial_load_select like " + lit("%" + BSITE + "%") + ")") == 0);
         migrated = stepOk;
     }
 
@@ -448,7 +474,8 @@ public class Topology {
     // ---------------------------------------------------------------- step 2
     static void step2() throws Exception {
         long t0 = System.currentTimeMillis();
-        branch = start("branch", props("branch", BS, BRT, "branch", "br1", "internal://master"));
+        if (!LOAD_ONLY) siteTargetFilter();
+        branch = start("branch", branchProps());
         boolean reg = waitFor("registration", 120, () -> num(BS, BRT, "select count(*) from sym_node_identity") == 1);
         check("the branch registered (identity in its runtime database)", reg);
         boolean loaded = waitFor("initial load", 180, () -> num(MS, MRT, "select count(*) from sym_node_security where node_id = 'br1' and initial_load_time is not null") == 1
@@ -462,11 +489,134 @@ public class Topology {
         check("the branch's sym_* tables are in its runtime database, none in its site database",
                 num(BS, BRT, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") > 40
                         && num(BS, BRT, "select count(*) from information_schema.tables where table_schema = " + lit(BSITE) + " and table_name like 'sym\\_%'") == 0);
-        boolean built = waitFor("branch triggers", 120, () -> triggersOn(BS, BSITE) == 12);
-        check("the branch built its 12 capture triggers (the .up rows) in its SITE database " + BSITE, built);
-        check("the branch's triggers write its runtime database",
-                num(BS, "mysql", "select count(*) from information_schema.triggers where trigger_schema = " + lit(BSITE)
-                        + " and action_statement like " + lit("%`" + BRT + "`.sym_data%")) == 12);
+        check("the branch's trigger history has the token replaced by its engine file's " + SITE_PARAM + " (" + BSITE + ")",
+                waitFor("branch trigger history", 120, () -> num(BS, BRT, "select count(*) from sym_trigger_hist where inactive_time is null"
+                        + " and trigger_id like '%.up' and source_catalog_name = " + lit(BSITE)) == 4)
+                        && num(BS, BRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BRANCH_SITE_TOKEN)) == 4);
+        if (LOAD_ONLY) {
+            // TriggerRouterService.rebuildTriggerIfNecessaryWithException: when the node's
+            // symmetric dialect is not its target dialect (load.only) and the table is not a
+            // sym_* table ("usingTargetDialect"), it inserts the trigger history and returns:
+            // no database trigger is created. A load-only node does not capture.
+            Thread.sleep(5000);
+            say("  info load-only branch: " + triggersOn(BS, BSITE) + " triggers in " + BSITE + ", trigger history: "
+                    + col(BS, BRT, "select concat(trigger_id, '@', source_catalog_name, ' ', ifnull(name_for_insert_trigger, 'no trigger name')) from sym_trigger_hist where trigger_id like '%.up'"));
+            check("load-only: the branch built its 12 capture triggers in its SITE database (SymmetricDS builds none on a load-only node)",
+                    triggersOn(BS, BSITE) == 12);
+        } else {
+            boolean built = waitFor("branch triggers", 120, () -> triggersOn(BS, BSITE) == 12);
+            check("the branch built its 12 capture triggers (the .up rows) in its SITE database " + BSITE, built);
+            check("the branch's triggers write its runtime database",
+                    num(BS, "mysql", "select count(*) from information_schema.triggers where trigger_schema = " + lit(BSITE)
+                            + " and action_statement like " + lit("%`" + BRT + "`.sym_data%")) == 12);
+        }
+        check("the first load landed in the branch's SITE database, no site table in its runtime database",
+                num(BS, "mysql", "select count(*) from information_schema.tables where table_schema = " + lit(BRT) + " and table_name like 'tab%'") == 0);
+        Thread.sleep(2000);
+        long echo = echoRows();
+        say("  info the branch captured " + echo + " of the rows its loader wrote (first load): "
+                + col(BS, BRT, "select concat(table_name, ' ', event_type, ' ', substring_index(coalesce(row_data, pk_data), ',', 1), ' src=', ifnull(source_node_id, 'NULL')) from sym_data where table_name like 'tab%' order by data_id"));
+        check("no echo: the branch captured none of the rows its first load wrote", echo == 0);
+        echoBefore = echo;
+    }
+
+    static long echoBefore;
+
+    /** rows the branch captured in its runtime database for rows of the site's tables that
+     *  were written by its loader (the branch's own writes in step 3 are SI-5, SI-5-1) */
+    static long echoRows() throws Exception {
+        return num(BS, BRT, "select count(*) from sym_data where table_name like 'tab%'"
+                + " and substring_index(coalesce(row_data, pk_data), ',', 1) not in ('\"SI-5\"', '\"SI-5-1\"')");
+    }
+
+    /** the branch's engine: load-only node (ClientSymmetricEngine.createTargetDialect): its
+     *  runtime tables where db.url points, every other table through target.db.* (its site
+     *  database; DynamicDefaultDatabaseWriter), and the engine-file parameter the .up
+     *  capture triggers' source_catalog_name token names */
+    static Properties branchProps() {
+        Properties p = props("branch", BS, BRT, "branch", "br1", "internal://master");
+        p.setProperty(SITE_PARAM, BSITE);
+        if (!LOAD_ONLY) return p;
+        p.setProperty("load.only", "true");
+        p.setProperty("target.db.driver", "org.mariadb.jdbc.Driver");
+        p.setProperty("target.db.url", url(BS, BSITE));
+        p.setProperty("target.db.user", "sym");
+        p.setProperty("target.db.password", symPw);
+        p.setProperty("target.db.pool.initial.size", "1");
+        p.setProperty("target.db.pool.max.active", "10");
+        p.setProperty("target.db.pool.max.idle", "5");
+        p.setProperty("target.db.pool.min.idle", "0");
+        p.setProperty("target.db.pool.max.wait.millis", "30000");
+        p.setProperty("target.db.pool.min.evictable.idle.millis", "120000");
+        return p;
+    }
+
+    // ---------------------------------------------------------------- the site-target filter
+    // A branch-group writer filter (BeanShell sym_extension, as frappe_sds writes
+    // sds_singles_once), for a branch that is an ordinary node on its runtime database: a batch
+    // from the master names no catalog (routers without target catalog), so SymmetricDS would
+    // look its tables up in the runtime database (the connection's); the filter names the
+    // site database from the engine file (frappe_sds.site.db) as the catalog of every table
+    // that is not SymmetricDS's own and has none. handlesMissingTable keeps the row from being
+    // refused before the filter ran (AbstractDatabaseWriter.start: the first lookup misses),
+    // for a table the site database has (a table it lacks stays missing, as without the filter);
+    // AbstractDatabaseWriter.filterBefore looks the target table up again after the filters.
+    // The rows are written on the loader's one transaction, where ManageIncomingBatchListener
+    // disabled capture: nothing the loader writes is captured (no echo).
+    static final String SITE_TARGET_FILTER = String.join("\n",
+            "/* frappe_sds: the site's tables are in the site database the engine file names",
+            "   (frappe_sds.site.db), not in the runtime database */",
+            "String sdsSite(table) {",
+            "  if (table == null) return null;",
+            "  c = table.getCatalog();",
+            "  if (c != null && c.length() > 0) return null;",
+            "  if (table.getName().toLowerCase().startsWith(engine.getTablePrefix().toLowerCase() + \"_\")) return null;",
+            "  s = engine.getParameterService().getString(\"" + SITE_PARAM + "\");",
+            "  return s == null || s.length() == 0 ? null : s;",
+            "}",
+            "boolean beforeWrite(context, table, data) {",
+            "  s = sdsSite(table);",
+            "  if (s != null) table.setCatalog(s);",
+            "  return true;",
+            "}",
+            "/* only a table the site database has: any other stays missing (SymmetricDS's own handling) */",
+            "boolean handlesMissingTable(context, table) {",
+            "  s = sdsSite(table);",
+            "  return s != null && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null;",
+            "}",
+            "void afterWrite(context, table, data) { }",
+            "void earlyCommit(context) { }",
+            "void batchComplete(context) { }",
+            "void batchCommitted(context) { }",
+            "void batchRolledback(context) { }");
+
+    static void siteTargetFilter() throws Exception {
+        rootExec(MS, MRT, "INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled, extension_order,"
+                + " extension_text, create_time, last_update_by, last_update_time) VALUES ('sds_site_target', 'bsh',"
+                + " 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter', 'branch', 1, 1, " + lit(SITE_TARGET_FILTER)
+                + ", NOW(), 'frappe_sds', NOW())");
+    }
+
+    static void step2b() throws Exception {
+        if (!LOAD_ONLY)
+            check("the site-target filter is at the branch", num(BS, BRT, "select count(*) from sym_extension where extension_id = 'sds_site_target'") == 1);
+        long before = echoRows();
+        siteExec(MS, MSITE, "INSERT INTO `tabItem` VALUES ('ITEM-9', 'Rivet', NOW(6))",
+                "UPDATE `tabCompany` SET modified = NOW(6) WHERE name = 'Alpha Ltd'");
+        check("a master insert and update (ITEM-9, Alpha's tabCompany row) reached the branch's site database",
+                waitFor("ITEM-9 at the branch", 60, () -> num(BS, BSITE, "select count(*) from `tabItem` where name = 'ITEM-9'") == 1));
+        siteExec(MS, MSITE, "DELETE FROM `tabItem` WHERE name = 'ITEM-9'");
+        check("a master delete (ITEM-9) reached the branch's site database",
+                waitFor("ITEM-9 deleted at the branch", 60, () -> num(BS, BSITE, "select count(*) from `tabItem` where name = 'ITEM-9'") == 0));
+        Thread.sleep(3000);
+        long after = echoRows();
+        say("  info branch rows captured for loaded rows: " + before + " before the live change, " + after + " after");
+        check("the branch did not capture the rows its loader wrote (no echo)", after == before);
+        check("and its runtime database got no site table", num(BS, "mysql", "select count(*) from information_schema.tables where table_schema = "
+                + lit(BRT) + " and table_name like 'tab%'") == 0);
+        String err = siteTry(BS, BSITE, "INSERT INTO " + q(BRT) + ".sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,"
+                + " extension_order, extension_text, create_time, last_update_time) VALUES ('evil', 'bsh', 'x', 'ALL', 1, 1, 'x', NOW(), NOW())");
+        check("the branch's site user cannot write its runtime tables (sym_extension)" + (err.isEmpty() ? " -- it SUCCEEDED" : ": " + firstLine(err)), !err.isEmpty());
     }
 
     // ---------------------------------------------------------------- step 3
@@ -478,6 +628,8 @@ public class Topology {
         boolean down = waitFor("master -> branch", 60, () -> num(BS, BSITE, "select count(*) from `tabSales Invoice Item` where name = 'SI-3-1'") == 1
                 && "Bolt M8".equals(one(BS, BSITE, "select item_name from `tabItem` where name = 'ITEM-1'")));
         check("master -> branch: Alpha's new invoice with its line and the shared item's update arrived", down);
+        check("they landed in the branch's SITE database: no site table in its runtime database",
+                num(BS, "mysql", "select count(*) from information_schema.tables where table_schema = " + lit(BRT) + " and table_name like 'tab%'") == 0);
         Thread.sleep(2000);
         check("master -> branch: Beta's invoice and line did not",
                 num(BS, BSITE, "select count(*) from `tabSales Invoice` where name = 'SI-4'") == 0
@@ -487,6 +639,12 @@ public class Topology {
                 "INSERT INTO `tabSales Invoice Item` VALUES ('SI-5-1', 'SI-5', 'Sales Invoice', 'ITEM-2', 5, NOW(6))");
         boolean up = waitFor("branch -> master", 60, () -> num(MS, MSITE, "select count(*) from `tabSales Invoice Item` where name = 'SI-5-1'") == 1);
         check("branch -> master: the branch's invoice and line arrived in the master's site database", up);
+        check("the branch captured its own writes (SI-5, SI-5-1) from its site database",
+                num(BS, BRT, "select count(*) from sym_data where table_name like 'tab%'"
+                        + " and substring_index(coalesce(row_data, pk_data), ',', 1) in ('\"SI-5\"', '\"SI-5-1\"')") == 2);
+        long echo = echoRows();
+        check("no echo: the rows the branch loaded in this step were not captured (" + echo + " = " + echoBefore + ")",
+                echo == echoBefore);
         check("nothing was written to a table named like a site table in a runtime database",
                 num(MS, "mysql", "select count(*) from information_schema.tables where table_schema in (" + lit(MRT) + ") and table_name like 'tab%'") == 0
                         && num(BS, "mysql", "select count(*) from information_schema.tables where table_schema in (" + lit(BRT) + ") and table_name like 'tab%'") == 0);
@@ -641,13 +799,13 @@ public class Topology {
                 num(MS, MRT, "select count(*) from sym_data where table_name = 'tabItem' and row_data like '\"ITEM-5\"%'") == 0);
         check("the branch's triggers are untouched", triggersOn(BS, BSITE) == 12);
         check("no S/B event in either runtime database", sEvents(MS, MRT) == 0 && sEvents(BS, BRT) == 0);
-        check("no extension row in either runtime database", num(MS, MRT, "select count(*) from sym_extension") == 0
-                && num(BS, BRT, "select count(*) from sym_extension") == 0);
+        check("no extension row in either runtime database", num(MS, MRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0
+                && num(BS, BRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0);
         master.syncTriggers();
         say("  info after an unforced syncTriggers() the master has " + triggersOn(MS, MSITE) + " capture triggers on " + MSITE
                 + " (12 = SymmetricDS re-created the dropped one)");
         check("the config rows are still exactly frappe_sds's", num(MS, MRT, "select count(*) from sym_router") == 3
-                && num(MS, MRT, "select count(*) from sym_extension") == 0 && num(MS, MRT, "select count(*) from sym_load_filter") == 0);
+                && num(MS, MRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0 && num(MS, MRT, "select count(*) from sym_load_filter") == 0);
     }
 
     // ---------------------------------------------------------------- step 7
@@ -692,6 +850,29 @@ public class Topology {
                 () -> "Set by remote SQL".equals(one(BS, BSITE, "select item_name from `tabItem` where name = 'ITEM-2'")));
         check("the branch ran it in ITS site database ($(catalogName) = " + BSITE + ")", ran);
         check("the master's own row is unchanged", "Nut".equals(one(MS, MSITE, "select item_name from `tabItem` where name = 'ITEM-2'")));
+        Thread.sleep(2000);
+        check("the rows the SQL event changed at the branch were not captured there (no echo)", echoRows() == echoBefore);
+        // the same without $(catalogName): it runs on the loader's connection, whose database
+        // is the target's default catalog: the site database on a load-only node
+        // (DynamicDefaultDatabaseWriter's target transaction), the RUNTIME database on an
+        // ordinary node (the filter changes the table's catalog, not the connection's
+        // database): there the statement fails and the batch stays in error
+        String sql2 = "UPDATE `tabItem` SET item_name = 'Unqualified remote SQL' WHERE name = 'ITEM-1'";
+        err = siteTry(MS, MSITE, "CALL frappe_sds.sds_send_sql(" + lit(MSITE) + ", 'br1', " + lit(sql2) + ")");
+        check("an unqualified statement is queued too" + (err.isEmpty() ? "" : " -- " + firstLine(err)), err.isEmpty());
+        if (LOAD_ONLY) {
+            ran = waitFor("unqualified remote SQL on the branch", 60,
+                    () -> "Unqualified remote SQL".equals(one(BS, BSITE, "select item_name from `tabItem` where name = 'ITEM-1'")));
+            check("load-only: the branch ran the unqualified statement in its site database", ran);
+        } else {
+            boolean failed = waitFor("the unqualified statement's batch in error", 60, () -> num(BS, BRT,
+                    "select count(*) from sym_incoming_batch where status = 'ER' and sql_message like " + lit("%" + BRT + "%tabItem%")) > 0);
+            check("the unqualified statement ran on the runtime database, where tabItem does not exist: the batch is in error", failed);
+            check("and the branch's site row is unchanged", !"Unqualified remote SQL".equals(one(BS, BSITE, "select item_name from `tabItem` where name = 'ITEM-1'")));
+        }
+        check("the master's own row is unchanged", "Bolt M8".equals(one(MS, MSITE, "select item_name from `tabItem` where name = 'ITEM-1'")));
+        for (String l : col(BS, BRT, "select concat(batch_id, ' ', status, ' ', ifnull(sql_message, '')) from sym_incoming_batch where status <> 'OK'"))
+            say("  info branch incoming batch not OK: " + l);
         rootExec(MS, "mysql", "DELETE FROM frappe_sds.sds_remote_sql_sender");
     }
 
