@@ -99,7 +99,9 @@ public class Fleet {
                 have = c;
                 E2E.say("=== phase: " + c + " branch(es), " + PHASE_S + " s of load");
                 Phase ph = runLoad("n" + c, PHASE_S, NODES.subList(0, c), null);
-                report(ph, "b" + c);
+                double r = report(ph, "b" + c);
+                if (routing1 == null) routing1 = new double[] { r };
+                else E2E.say(String.format("FIGURE routing_ratio_%d_vs_%d %.2f (target for 16: <= 1.2)", c, counts[0], r / routing1[0]));
                 lat.put(c, ph.lat(NODES.subList(0, c), null));
             }
             // one branch offline under the same load, then back
@@ -108,7 +110,8 @@ public class Fleet {
             Phase full = lastPhase;
             double p99Others = pct(full.latencies(others), 99);
             E2E.say("=== phase: " + off + " offline (engine stopped), " + OFFLINE_S + " s of load");
-            E2E.engines.remove(off).stop();
+            // (destroy: stopped and unregistered, so that an engine of the same name can start again)
+            E2E.engines.remove(off).destroy();
             Phase ph = runLoad("off", OFFLINE_S, others, off);
             report(ph, "offline");
             double p99Off = pct(ph.latencies(others), 99);
@@ -154,6 +157,7 @@ public class Fleet {
         E2E.step1Site();
         E2E.say(String.format("FIGURE master_setup_s %.1f", (System.currentTimeMillis() - t0) / 1000.0));
         E2E.show(E2E.M, "select scope, count(*) from sds_plan group by scope");
+        E2E.show(E2E.M, "select trigger_id, source_catalog_name, source_table_name, channel_id from sym_trigger where trigger_id not like '%.up'");
         E2E.say("INFO master capture triggers: " + E2E.num(E2E.M, "select count(*) from information_schema.triggers where trigger_schema = database()"));
     }
 
@@ -349,7 +353,7 @@ public class Fleet {
         }
     }
 
-    static void report(Phase ph, String tag) throws Exception {
+    static double report(Phase ph, String tag) throws Exception {
         long rows = ph.dataIdAfter - ph.dataIdBefore;
         long ms = 0, events = 0;
         for (JobStats j : ph.routing) {
@@ -374,6 +378,7 @@ public class Fleet {
         E2E.show(E2E.M, "select count(distinct node_id) nodes, count(*) batches, sum(data_row_count) rows_, round(avg(router_millis)) avg_router_ms,"
                 + " round(avg(extract_millis)) avg_extract_ms, round(avg(load_millis)) avg_load_ms"
                 + " from sym_outgoing_batch where node_id like 'branch-%' and channel_id = 'frappe' and create_time >= from_unixtime(" + ph.start / 1000.0 + ")");
+        return rows == 0 ? Double.NaN : (double) ms / rows;
     }
 
     /** the offline branch back: backlog, time and rate to catch up */
