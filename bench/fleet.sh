@@ -7,10 +7,10 @@
 # companies) on one mariadbd, every branch database (bundled site, a database of its own
 # name each) on one or two more, all engines in one JVM (internal transport). A lean plan:
 # every DocType but the ones the load writes gets a sds_doctype_rule 'excluded' before
-# sds_setup (FLEET_KEEP). Not part of the test command (~20 minutes).
+# sds_setup (FLEET_KEEP). Not part of the test command (~17 minutes with the defaults).
 #
-#   bench/fleet.sh [--counts 1,4,16] [--rate 10] [--items 3] [--phase 120] [--offline 120]
-#                  [--rows 32000] [--servers 2] [--periods default|test]
+#   bench/fleet.sh [--counts 1,4,16] [--rate 20] [--items 3] [--phase 180] [--offline 180]
+#                  [--rows 32000] [--servers 2] [--periods default|test] [--warmup 0]
 #     --counts   branch counts, ascending; the branches are added to the same master
 #     --rate     invoices a second (each 1 header + ITEMS item rows + 1 tax row, one transaction)
 #     --phase    seconds of load at each count; --offline: seconds with the last branch stopped
@@ -23,7 +23,7 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
-counts=1,4,16 rate=10 items=3 phase=120 offline=120 rows=32000 nsrv=2 periods=default
+counts=1,4,16 rate=20 items=3 phase=180 offline=180 rows=32000 nsrv=2 periods=default warmup=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --counts) counts=$2; shift 2 ;;
@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
         --rows) rows=$2; shift 2 ;;
         --servers) nsrv=$2; shift 2 ;;
         --periods) periods=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         *) echo "fleet.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -110,7 +111,7 @@ java -Xmx3g -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.d
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
      -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" \
      -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout=runtime "${per[@]}" \
-     -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" \
+     -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" -Dfleet.warmupS="$warmup" \
      -Dfleet.retentionMin="${FLEET_RETENTION_MIN:-1}" ${FLEET_KEEP:+-Dfleet.keep="$FLEET_KEEP"} \
      -cp "$W/classes:$CP" e2e.Fleet "$W/m/sock" erp_master "$socks" "$bdbs" \
      "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &

@@ -44,7 +44,7 @@ import org.jumpmind.symmetric.statistic.JobStats;
 public class Fleet {
     static final int RATE = Integer.getInteger("fleet.rate", 10), ITEMS = Integer.getInteger("fleet.items", 3),
             PHASE_S = Integer.getInteger("fleet.phaseS", 120), OFFLINE_S = Integer.getInteger("fleet.offlineS", 120),
-            RETENTION_MIN = Integer.getInteger("fleet.retentionMin", 1);
+            RETENTION_MIN = Integer.getInteger("fleet.retentionMin", 1), WARMUP_S = Integer.getInteger("fleet.warmupS", 0);
     static final String KEEP = System.getProperty("fleet.keep", "Company,Sales Invoice,Sales Invoice Item,Sales Taxes and Charges");
     static final List<String> COMPANIES = new ArrayList<>();
     static final List<String> NODES = new ArrayList<>();
@@ -96,6 +96,12 @@ public class Fleet {
             Map<Integer, double[]> lat = new LinkedHashMap<>();
             for (int c : counts) {
                 addBranches(have, c);
+                if (have == 0 && WARMUP_S > 0) {
+                    // the same load before the first measured phase: the JVM's and the servers' warm-up
+                    // would otherwise fall on the first branch count only (section 6.2 of RESULTS.scale.md)
+                    E2E.say("=== warm-up: " + WARMUP_S + " s of load, not measured");
+                    runLoad("w", WARMUP_S, NODES.subList(0, c), null);
+                }
                 have = c;
                 E2E.say("=== phase: " + c + " branch(es), " + PHASE_S + " s of load");
                 Phase ph = runLoad("n" + c, PHASE_S, NODES.subList(0, c), null);
