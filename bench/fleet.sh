@@ -1,0 +1,133 @@
+#!/bin/bash
+# Copyright (C) 2026 frappe_sds authors. GPLv3, see COPYING.
+# bench/fleet.sh -- issue 20's fleet figures on SymmetricDS 3.15.9's own engine
+# (bench/scale/Fleet.java): routing per captured row and master -> branch latency under a
+# fixed write load with 1, 4 and 16 branches, one branch offline then catching up, and
+# SymmetricDS's outgoing purge. The master (bundled site + sample data + bench/gen's
+# companies) on one mariadbd, every branch database (bundled site, a database of its own
+# name each) on one or two more, all engines in one JVM (internal transport). A lean plan:
+# every DocType but the ones the load writes gets a sds_doctype_rule 'excluded' before
+# sds_setup (FLEET_KEEP). Not part of the test command (~17 minutes with the defaults).
+#
+#   bench/fleet.sh [--counts 1,4,16] [--rate 20] [--items 3] [--phase 180] [--offline 180]
+#                  [--rows 32000] [--servers 2] [--periods default|test] [--warmup 0]
+#     --counts   branch counts, ascending; the branches are added to the same master
+#     --rate     invoices a second (each 1 header + ITEMS item rows + 1 tax row, one transaction)
+#     --phase    seconds of load at each count; --offline: seconds with the last branch stopped
+#     --rows     bench/gen rows at the master (16 companies: each branch hosts one)
+#     --servers  mariadbd for the branch databases (1 or 2)
+#     --periods  default: SymmetricDS's routing/push/pull periods (10 s each, as the issue
+#                wants); test: 1 s (as the e2e)
+#   FLEET_KEEP (DocTypes replicated, comma-separated), FLEET_RETENTION_MIN (1),
+#   FLEET_KEEP_DIR=1 keeps the work dir. Exit 77 = SymmetricDS not available.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+counts=1,4,16 rate=20 items=3 phase=180 offline=180 rows=32000 nsrv=2 periods=default warmup=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --counts) counts=$2; shift 2 ;;
+        --rate) rate=$2; shift 2 ;;
+        --items) items=$2; shift 2 ;;
+        --phase) phase=$2; shift 2 ;;
+        --offline) offline=$2; shift 2 ;;
+        --rows) rows=$2; shift 2 ;;
+        --servers) nsrv=$2; shift 2 ;;
+        --periods) periods=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        *) echo "fleet.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+nb=${counts##*,}
+. tests/lib/symmetricds.sh
+symmetricds_build build.sh
+export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build" FRAPPE_SDS_SQL="${FRAPPE_SDS_SQL:-$ROOT/build/sql}"
+[ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
+. scripts/lib/server.sh
+. tests/lib/worker.sh
+W=$(mktemp -d /dev/shm/frappe_sds_fleet.XXXXXX 2>/dev/null || mktemp -d)
+mkdir -p "$W/classes" "$W/work"
+cleanup() {
+    [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
+    for s in m b1 b2; do srv_stop "$W/$s" >/dev/null 2>&1; done
+    if [ "${FLEET_KEEP_DIR:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java bench/scale/Fleet.java \
+    >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
+# shellcheck disable=SC2046
+srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=400 --table-open-cache=4000 \
+    $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master >/dev/null 2>&1 \
+    || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
+bsrv=""
+for s in $(seq 1 "$nsrv"); do
+    srv_start "$W/b$s" --max-connections=600 --table-open-cache=8000 >/dev/null 2>&1 \
+        || { tail -n 20 "$W/b$s/error.log"; echo "FAIL: branch server b$s start"; exit 1; }
+    bsrv=${bsrv:+$bsrv,}$W/b$s/sock
+done
+FX=$ROOT/fixtures
+site() {  # the fixture site without sym_* tables: each engine makes its own
+    local dir=$1 db=$2; shift 2
+    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
+        _srv_site_stream "$@" | srv_sql "$dir" "$db"
+}
+t0=$(date +%s)
+site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+    "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
+# branch databases: br01 on b1, br02 on b2, br03 on b1, ... (names differ from the master's);
+# the first is loaded from the fixtures, the others copied from it (the same site)
+bdbs=""
+i=0
+for b in $(seq 1 "$nb"); do
+    db=$(printf 'br%02d' "$b"); s=$(( (b - 1) % nsrv + 1 ))
+    if [ $b -le "$nsrv" ]; then
+        site "$W/b$s" "$db" "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
+            || { echo "FAIL: branch site load $db"; exit 1; }
+    else
+        src=$(printf 'br%02d' "$s")
+        srv_sql "$W/b$s" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
+            mariadb-dump --no-defaults --socket="$W/b$s/sock" -uroot --skip-triggers --single-transaction "$src" | srv_sql "$W/b$s" "$db" \
+            || { echo "FAIL: branch site copy $db"; exit 1; }
+    fi
+    bdbs=${bdbs:+$bdbs,}$db
+    socks=${socks:+$socks,}$W/b$s/sock
+done
+worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
+bench/gen/generate.sh --rows "$rows" --companies 16 --seed 1 erp_master -- --socket="$W/m/sock" --user=root \
+    || { echo "FAIL: generating the master's rows"; exit 1; }
+echo "INFO sites ready in $(( $(date +%s) - t0 )) s: master erp_master, branches $bdbs on $nsrv server(s)"
+per=()
+if [ "$periods" = default ]; then
+    per=(-De2e.routingMs=10000 -Djob.push.period.time.ms=10000 -Djob.pull.period.time.ms=10000)
+else
+    per=(-De2e.routingMs=1000)
+fi
+LOG=$W/engines.log
+echo "INFO commit $(git rev-parse --short HEAD), $(nproc) cores, $(uptime)"
+java -Xmx3g -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
+     -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
+     -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
+     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" \
+     -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout=runtime "${per[@]}" \
+     -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" -Dfleet.warmupS="$warmup" \
+     -Dfleet.retentionMin="${FLEET_RETENTION_MIN:-1}" ${FLEET_KEEP:+-Dfleet.keep="$FLEET_KEEP"} \
+     -cp "$W/classes:$CP" e2e.Fleet "$W/m/sock" erp_master "$socks" "$bdbs" \
+     "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
+JPID=$!
+: >>"$W/out.txt"
+( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
+TPID=$!
+s=0
+while kill -0 "$JPID" 2>/dev/null; do
+    sleep 2; s=$((s + 2))
+    [ $s -ge 5400 ] && { echo "FAIL: timed out"; kill "$JPID"; break; }
+done
+wait "$JPID"; rc=$?
+JPID=
+sleep 0.5; kill "$TPID" 2>/dev/null
+echo "--- engine log: errors"
+grep -E ' ERROR | WARN ' "$LOG" | grep -v -i 'heartbeat' | head -20
+echo "total $(( $(date +%s) - t0 )) s, rc=$rc, $(uptime)"
+exit $rc
