@@ -209,5 +209,15 @@ public class BranchAttacks {
         for (String i : new String[] { "E2E-BATK-M", "E2E-BATK-A" }) exec(M, "DELETE FROM `tabSales Invoice` WHERE name = " + lit(i));
         quiet(300);
         for (String n : BDB.keySet()) check(n + ": after the attacks, exactly its companies' rows", isolation(n, false));
+        if (RUNTIME)   // (after every earlier step: new tables, compare answers, remote SQL)
+            for (String n : BDB.keySet()) {
+                String db = BDB.get(n);
+                show(db, "select table_schema, table_name from information_schema.tables where (table_schema = database()"
+                        + " and (table_name like 'sym\\_%' or table_name like 'sds\\_%')) or (table_schema = " + lit(rt(db)) + " and table_name like 'tab%')");
+                check(n + ": still no sym_* or sds_* table in " + db + ", no Frappe table in " + rt(db),
+                        num(db, "select count(*) from information_schema.tables where (table_schema = database()"
+                                + " and (table_name like 'sym\\_%' or table_name like 'sds\\_%')) or (table_schema = " + lit(rt(db))
+                                + " and table_name like 'tab%')") == 0);
+            }
     }
 }
