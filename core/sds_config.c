@@ -43,6 +43,17 @@
 /* stands for the company in the texts of company_where() (the SQL side
    replaces it by the company's name as a literal) */
 #define COMPANY_PH "\001"
+/* where_branch (runtime layout): where a branch's text names a site table,
+   BRANCH_CAT_PH stands for the site database's name, which the master does
+   not know: it becomes "$(catalogName)." once the text is checked
+   (sent_names_ok() refuses "$(" anywhere else). */
+#define BRANCH_CAT_PH "\002"
+#define BRANCH_CAT_TOKEN "$(catalogName)."
+/* source_catalog_name of the branches' trigger rows (runtime layout): each
+   branch's engine replaces it with its own frappe_sds.site.db
+   (TriggerRouterService.getTriggers replaces "$(...)" tokens in it with the
+   node's parameters), which sds_engine_properties writes. */
+#define BRANCH_SITE_TOKEN "$(frappe_sds.site.db)"
 
 /* The output has one array per SymmetricDS table, in this order (parents
    before children), so that the SQL side reads each with a JSON_TABLE of
@@ -82,12 +93,18 @@ static const char *const sym_tables[]= {
      . sym_trigger.custom_on_update_text (move_text(): reads Frappe's
        tables, writes `R`.sym_data, reads `R`.sym_trigger_hist, `R`.sym_node,
        `R`.sds_company_route). The events it writes carry no object name:
-       an S event's "delete from $(tableName) where `name` = ..." runs at a
-       branch, an R event's WHERE on the table's own columns is extracted
-       on R from the table SymmetricDS names with its source catalog.
-   ON_BRANCH - a branch's connection (branches keep the classic layout:
-     their own site database, named differently from S): nothing
-     qualified.
+       an S event's "delete from $(catalogName).$(tableName) where `name` =
+       ..." runs at a branch, an R event's WHERE on the table's own columns
+       is extracted on R from the table SymmetricDS names with its source
+       catalog.
+   ON_BRANCH - a branch's connection. A branch in the runtime layout
+     connects to its own runtime database; its site database has a name of
+     its own, which the master does not know: a site table is named
+     "$(catalogName).`tab...`". The SQL event rides a site table, whose
+     catalog the branch's writer filter sds_site_target sets from its
+     engine file (sql/install/32_schema_ahead.sql), and SymmetricDS
+     replaces the token with it (DefaultDatabaseWriter.
+     preprocessSqlStatement).
      . sds_company_where "where_branch" (runtime layout only): the delete
        statement of sds_unmap_company's S events, run at the branch.
    Not SQL: descriptions, ids, group and channel names, sym_conflict's
@@ -172,6 +189,8 @@ static void qtab(gen *g, sds_buf *b, const char *table)
     sds_quote_identz(b, g->site_cat);
     sds_buf_addc(b, '.');
   }
+  else if (g->site_cat && g->on == ON_BRANCH)
+    sds_buf_adds(b, BRANCH_CAT_PH);
   sds_quote_identz(b, table);
 }
 
@@ -558,7 +577,7 @@ static int sent_names_ok(const char *s)
   for (; *s; s++)
   {
     unsigned char c= (unsigned char) *s;
-    if (c < 0x20 && !(c == 1 && !in_id))
+    if (c < 0x20 && !((c == 1 || c == 2) && !in_id))
       return 0;
     if (*s == '$' && s[1] == '(')
       return 0;
@@ -622,8 +641,23 @@ static int company_where(gen *g, const sds_doctype *dt, const sds_decision *d,
    another table's row (Dynamic Links, then child rows) before it.
    In the runtime layout "where" runs in R (the master's load of the
    company, the row check), so it names the site's tables with S, and
-   "where_branch" is the same WHERE for the delete a branch runs in its
-   own site database (SQL events of sds_unmap_company): no database name. */
+   "where_branch" is the same WHERE for the delete a branch runs (SQL
+   events of sds_unmap_company), its site tables named with
+   "$(catalogName)." (see ON_BRANCH). */
+/* out = in with every BRANCH_CAT_PH made BRANCH_CAT_TOKEN (after
+   sent_names_ok() has checked in). */
+static void branch_catalogs(const char *in, sds_buf *out)
+{
+  const char *p;
+  while ((p= strchr(in, BRANCH_CAT_PH[0])))
+  {
+    sds_buf_add(out, in, (size_t) (p - in));
+    sds_buf_adds(out, BRANCH_CAT_TOKEN);
+    in= p + 1;
+  }
+  sds_buf_adds(out, in);
+}
+
 static void company_where_row(gen *g, const sds_table *t, const sds_doctype *dt,
                               const sds_decision *d)
 {
@@ -654,8 +688,12 @@ static void company_where_row(gen *g, const sds_table *t, const sds_doctype *dt,
     sds_buf_json_strz(&g->cw, w.data);
     if (g->site_cat)
     {
+      sds_buf_reset(&w);
+      branch_catalogs(wb.data, &w);
       sds_buf_adds(&g->cw, ",\"where_branch\":");
-      sds_buf_json_strz(&g->cw, wb.data);
+      sds_buf_json_strz(&g->cw, w.data);
+      if (w.oom)
+        g->oom= 1;
     }
     sds_buf_addc(&g->cw, '}');
   }
@@ -801,7 +839,12 @@ static void move_text(gen *g, const sds_table *t, const sds_doctype *dt,
                     "`source_node_id`, `external_data`, `node_list`, "
                     "`create_time`) select h.`source_table_name`, e.ev, "
                     "h.`trigger_hist_id`, if(e.ev = 'S', concat('\"delete "
-                    "from $', '(tableName) where ', e.w, '\"'), e.w), '"
+                    "from $', ");
+  /* (the "$" apart: SymmetricDS replaces "$(...)" in the text it builds
+     a trigger from) */
+  sds_buf_adds(out, g->site_cat ? "'(catalogName).$', '(tableName) where '"
+                                : "'(tableName) where '");
+  sds_buf_adds(out, ", e.w, '\"'), e.w), '"
                     CHANNEL_DATA "', null, null, null, s.`node_id`, "
                     "current_timestamp from (select 'S' ev, 2 o, ");
   sds_quote_literalz(out, d->trigger_id);
@@ -1180,9 +1223,9 @@ static void trigger_and_load(gen *g, const sds_doctype *dt,
 /* source_catalog_name of a sym_trigger row in the runtime layout (the
    column is not written in the classic layout): S for the master's
    trigger of a site table (SymmetricDS builds it on S's table, its
-   connection being on R); NULL for a branch's (branches keep their
-   tables in their own default database) and for frappe_sds's own tables,
-   which are in R. */
+   connection being on R); for a branch's, BRANCH_SITE_TOKEN, the branch's
+   own site database; NULL for frappe_sds's own tables (the compare
+   answers), which are in the node's runtime database. */
 static void source_catalog(gen *g, const char *catalog)
 {
   if (g->site_cat)
@@ -1267,7 +1310,7 @@ static void table_rows(gen *g, const sds_table *t, const sds_decision *d,
     col_s(g, "custom_on_update_text", NULL);
     sds_buf_adds(&desc, "; branch capture");
     col_s(g, "description", desc.data);
-    source_catalog(g, NULL);
+    source_catalog(g, BRANCH_SITE_TOKEN);
     row_end(g);
     trigger_router_row(g, cid.data, ROUTER_UP, k, NULL);
   }

@@ -46,7 +46,7 @@ BEGIN
       IF v_key NOT IN ('engine.name', 'db.driver', 'db.url', 'db.user', 'db.password', 'group.id',
                        'external.id', 'registration.url', 'sync.url', 'initial.load.create.first',
                        'cache.table.time.ms', 'sync.triggers.thread.count.per.server',
-                       'db.connection.properties')
+                       'db.connection.properties', 'frappe_sds.site.db')
          OR INSTR(v_line, '=') = 0 OR INSTR(v_seen, CONCAT(',', v_key, ',')) > 0 THEN
         SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
           'sds_engine_properties: the engine file would set a key twice or a key of its own (a bug: every value is checked before)';
@@ -152,6 +152,27 @@ BEGIN
   -- default catalog; it reaches the site's tables by sym_trigger's
   -- source_catalog_name)
   SET v_url_db = p_db;
+  -- a branch of a site in the runtime layout is in the runtime layout too
+  -- (docs/install-runtime.md, the branch's steps): its engine connects to
+  -- sym_<its site database>, which its DBA made with sds_runtime_create on
+  -- the branch's server, and frappe_sds.site.db names its site database
+  -- (its capture triggers' catalog, its loader's target: the master's
+  -- configuration names none, 32_schema_ahead.sql)
+  IF v_rt IS NOT NULL AND v_group <> v_master THEN
+    IF LEFT(p_db, 4) = 'sym_' THEN
+      SET msg = CONCAT(P, ': node ', QUOTE(p_node), ' is a branch of ', QUOTE(p_site),
+                       ', which is in the runtime layout: name the branch''s site database (its engine connects to ',
+                       'sym_<site database>, made by frappe_sds.sds_runtime_create on the branch''s server), not ',
+                       QUOTE(p_db));
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+    END IF;
+    IF CHAR_LENGTH(p_db) > 60 THEN
+      SET msg = CONCAT(P, ': the branch''s site database ', QUOTE(p_db), ' has over 60 characters: its runtime ',
+                       'database sym_<site database> would have over 64');
+      SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
+    END IF;
+    SET v_url_db = CONCAT('sym_', p_db);
+  END IF;
   IF v_rt IS NOT NULL AND v_group = v_master THEN
     IF BINARY p_db NOT IN (BINARY p_site, BINARY v_rt) THEN
       SET msg = CONCAT(P, ': node ', QUOTE(p_node), ' is the master of ', QUOTE(p_site),
@@ -180,9 +201,13 @@ BEGIN
   SET v = CONCAT_WS(v_lf,
     CONCAT('# SymmetricDS engine ', p_engine, ' for node ', p_node, ' (group ', v_group, ') of ', p_site),
     '# written by frappe_sds.sds_engine_properties(); save as engines/<engine.name>.properties',
-    IF(v_url_db = p_db, NULL,
+    IF(v_url_db = p_db OR v_group <> v_master, NULL,
        CONCAT('# ', v_url_db, ': the runtime database of ', p_site, ' (SymmetricDS''s tables); the site''s', v_lf,
               '# tables are reached by sym_trigger.source_catalog_name')),
+    IF(v_url_db = p_db OR v_group = v_master, NULL,
+       CONCAT('# ', v_url_db, ': the branch''s runtime database (SymmetricDS''s tables, made by', v_lf,
+              '# frappe_sds.sds_runtime_create(', QUOTE(p_db), ') on the branch''s server); its site''s tables are in', v_lf,
+              '# frappe_sds.site.db, named by its capture triggers and its writer filter sds_site_target')),
     CONCAT('engine.name=', p_engine),
     'db.driver=org.mariadb.jdbc.Driver',
     v_alt,
@@ -194,6 +219,7 @@ BEGIN
     CONCAT('group.id=', v_group),
     CONCAT('external.id=', p_node),
     CONCAT('registration.url=', p_registration_url),
+    IF(v_url_db = p_db OR v_group = v_master, NULL, CONCAT('frappe_sds.site.db=', p_db)),
     IF(p_sync_url = '', '# sync.url: SymmetricDS default (branches are never called: they push and pull)',
        CONCAT('sync.url=', p_sync_url)),
     CONCAT('# a Frappe site has ~1,000 replicated tables, 3 capture triggers each: they are created by', v_lf,

@@ -111,7 +111,7 @@ CREATE PROCEDURE sds__upward_extension(IN p_master VARCHAR(50))
   COMMENT 'frappe_sds internal: the master engine refuses SQL, BeanShell and create events from branches'
 BEGIN
   CALL sds__extension_put('sds_upward_events', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
-    p_master, CONCAT_WS(CHAR(10),
+    p_master, 1, CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.DataEventType;',
       '/* frappe_sds: a branch sends data, never SQL, BeanShell or table creations',
       '   (sql/install/21_load_filter.sql, docs/upward.md) */',

@@ -90,8 +90,12 @@ BEGIN
   -- the runtime layout (docs/topology.md): where_text names the site's
   -- tables with the site database (it runs here and in SymmetricDS's
   -- extraction, both on the runtime database); a branch's own database has
-  -- another name: the delete sent to it is where_branch, unqualified
+  -- another name, which the master does not know: the delete sent to it is
+  -- where_branch, its site tables named "$(catalogName).", which the branch
+  -- replaces with its site database (the SQL event rides the table, whose
+  -- catalog the branch's writer filter sds_site_target sets)
   DECLARE v_site VARCHAR(64) DEFAULT sds__site_db();
+  DECLARE v_tab VARCHAR(40) DEFAULT IF(v_site <> DATABASE(), '$(catalogName).$(tableName)', '$(tableName)');
   DECLARE cur CURSOR FOR SELECT trigger_hist_id, table_name, where_text FROM sds__rows_send;
   DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_done = 1;
   -- (no row: not set up yet, nothing is replicated)
@@ -139,7 +143,7 @@ BEGIN
     INSERT INTO sym_data (table_name, event_type, row_data, trigger_hist_id, channel_id,
                           transaction_id, source_node_id, external_data, node_list, create_time)
       SELECT r.table_name, p_kind,
-             IF(p_kind = 'S', CONCAT('"delete t from $(tableName) t where ', r.where_branch, '"'),
+             IF(p_kind = 'S', CONCAT('"delete t from ', v_tab, ' t where ', r.where_branch, '"'),
                 r.where_text),
              r.trigger_hist_id, r.channel_id, NULL, NULL, NULL, p_node, NOW()
       FROM sds__rows_send r

@@ -43,26 +43,118 @@
 -- branches as configuration; their ExtensionService reloads extensions).
 
 DELIMITER //
--- sds__extension_put(id, interface, group, text): one of frappe_sds's own
--- BeanShell extensions (this file, 51_onboarding.sql) as sym_extension row
--- `id`: written only when it differs (a change is a configuration change
--- that SymmetricDS routes, and its ExtensionService reloads the extensions),
--- written back when it was changed, disabled or moved to another group.
+-- sds__extension_put(id, interface, group, order, text): one of frappe_sds's
+-- own BeanShell extensions (this file, 21_load_filter.sql,
+-- 51_onboarding.sql) as sym_extension row `id`: written only when it
+-- differs (a change is a configuration change that SymmetricDS routes, and
+-- its ExtensionService reloads the extensions), written back when it was
+-- changed, disabled or moved to another group. SymmetricDS calls the
+-- writer filters of a node in extension_order (ExtensionServiceSqlMap,
+-- selectEnabled): sds_site_target, which names the table's database, goes
+-- first (0), the others after it (1).
 DROP PROCEDURE IF EXISTS sds__extension_put//
 CREATE PROCEDURE sds__extension_put(IN p_id VARCHAR(50), IN p_iface VARCHAR(255),
-                                    IN p_group VARCHAR(50), IN p_txt MEDIUMTEXT)
+                                    IN p_group VARCHAR(50), IN p_order INT, IN p_txt MEDIUMTEXT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: write one of frappe_sds''s BeanShell extensions when it differs'
 BEGIN
   INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled,
                              extension_order, extension_text, create_time, last_update_by, last_update_time)
-    SELECT p_id, 'bsh', p_iface, p_group, 1, 1, p_txt, NOW(), 'frappe_sds', NOW() FROM DUAL
+    SELECT p_id, 'bsh', p_iface, p_group, 1, p_order, p_txt, NOW(), 'frappe_sds', NOW() FROM DUAL
     WHERE NOT EXISTS (SELECT 1 FROM sym_extension e WHERE e.extension_id = p_id AND e.extension_type = 'bsh'
                         AND e.interface_name = p_iface AND e.node_group_id = p_group AND e.enabled = 1
-                        AND BINARY e.extension_text = BINARY p_txt)
+                        AND e.extension_order = p_order AND BINARY e.extension_text = BINARY p_txt)
     ON DUPLICATE KEY UPDATE extension_type = VALUES(extension_type), interface_name = VALUES(interface_name),
-      node_group_id = VALUES(node_group_id), enabled = 1, extension_text = VALUES(extension_text),
+      node_group_id = VALUES(node_group_id), enabled = 1, extension_order = VALUES(extension_order),
+      extension_text = VALUES(extension_text),
       last_update_by = 'frappe_sds', last_update_time = VALUES(last_update_time);
+END//
+
+-- A branch in the runtime layout (docs/topology.md, "Branches"): its
+-- engine connects to its runtime database sym_<site>, and its site's tables
+-- are in its site database, whose name the master does not know (every
+-- branch may name it otherwise). The engine file names it
+-- (frappe_sds.site.db, frappe_sds.sds_engine_properties). The branches'
+-- first writer filter gives every table a batch brings without a catalog,
+-- but SymmetricDS's (sym_*) and frappe_sds's (sds_*) tables, that site
+-- database as its catalog (beforeWrite): SymmetricDS looks the target table
+-- up again after its filters ran (AbstractDatabaseWriter.filterBefore),
+-- writes rows into it, names it in "$(catalogName)" of SQL events
+-- (DefaultDatabaseWriter.preprocessSqlStatement), and builds the capture
+-- triggers of a table a load created for the table with that catalog. A
+-- table the first lookup in the runtime database did not find is claimed
+-- (handlesMissingTable) when the site database has it, so that the row
+-- reaches the filters; any other stays missing, SymmetricDS's own handling.
+-- A CREATE event carries the table as XML, which the loader reads again
+-- (DefaultDatabaseWriter.create, DatabaseXmlUtil.read: a <database> without
+-- a catalog attribute is the connection's database): the filter adds the
+-- catalog there too. Before a SQL event it sets @sds_site_db on the
+-- loader's connection (the compare's statements read the site's tables,
+-- 58_compare.sql). The name is used only when it is a plain database name
+-- (what sds_engine_properties accepts). Without one (an engine file from
+-- before, or edited) a batch with a site table fails, saying so, and stays
+-- in error until the file is right: nothing is written into the runtime
+-- database or skipped as a missing table.
+DROP FUNCTION IF EXISTS sds__site_target_text//
+CREATE FUNCTION sds__site_target_text() RETURNS MEDIUMTEXT CHARSET utf8mb4
+  NO SQL SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the branch writer filter that puts the site''s tables in the site database'
+BEGIN
+  RETURN CONCAT_WS(CHAR(10),
+      'import org.jumpmind.symmetric.io.data.CsvData;',
+      'import org.jumpmind.symmetric.io.data.DataEventType;',
+      '/* frappe_sds: the site tables of this node are in the site database its engine file names',
+      '   (frappe_sds.site.db), not in the runtime database it connects to',
+      '   (sql/install/32_schema_ahead.sql) */',
+      'String sdsSiteDb() {',
+      '  s = engine.getParameterService().getString("frappe_sds.site.db");',
+      '  return s != null && s.matches("[A-Za-z0-9_$-]{1,64}") ? s : null;',
+      '}',
+      '',
+      '/* the site database for a table that is not SymmetricDS or frappe_sds own and has no other',
+      '   catalog (a batch names none; the reader keeps the table it parsed, with the catalog given) */',
+      'String sdsSite(table) {',
+      '  if (table == null || table.getName() == null) return null;',
+      '  n = table.getName().toLowerCase();',
+      '  if (n.startsWith(engine.getTablePrefix().toLowerCase() + "_") || n.startsWith("sds_")) return null;',
+      '  s = sdsSiteDb();',
+      '  if (s == null) throw new IllegalStateException("frappe_sds: this node engine file names no site database"',
+      '    + " (frappe_sds.site.db, a plain database name): the site table " + table.getName() + " cannot be"',
+      '    + " written; write the file again with frappe_sds.sds_engine_properties, then restart the engine");',
+      '  c = table.getCatalog();',
+      '  return s == null || (c != null && c.length() > 0 && !c.equals(s)) ? null : s;',
+      '}',
+      '',
+      'boolean beforeWrite(context, table, data) {',
+      '  if (data != null && data.getDataEventType() == DataEventType.SQL) {',
+      '    s = sdsSiteDb();',
+      '    if (s != null) context.findTransaction().prepareAndExecute("set @sds_site_db = ?", new Object[] { s });',
+      '  }',
+      '  s = sdsSite(table);',
+      '  if (s == null) return true;',
+      '  table.setCatalog(s);',
+      '  if (data != null && data.getDataEventType() == DataEventType.CREATE) {',
+      '    String[] v = data.getParsedData(CsvData.ROW_DATA);',
+      '    if (v != null && v.length > 0 && v[0] != null) {',
+      '      i = v[0].indexOf("<database ");',
+      '      j = i < 0 ? -1 : v[0].indexOf(">", i);',
+      '      if (j > i && v[0].substring(i, j).indexOf(" catalog=") < 0)',
+      '        data.putParsedData(CsvData.ROW_DATA, new String[] { v[0].substring(0, i + 9) + " catalog="',
+      '          + ((char) 34) + s + ((char) 34) + v[0].substring(i + 9) });',
+      '    }',
+      '  }',
+      '  return true;',
+      '}',
+      '',
+      'boolean handlesMissingTable(context, table) {',
+      '  s = sdsSite(table);',
+      '  return s != null && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null;',
+      '}',
+      'void afterWrite(context, table, data) { }',
+      'void earlyCommit(context) { }',
+      'void batchComplete(context) { }',
+      'void batchCommitted(context) { }',
+      'void batchRolledback(context) { }');
 END//
 
 DROP PROCEDURE IF EXISTS sds__branch_extensions//
@@ -71,6 +163,10 @@ CREATE PROCEDURE sds__branch_extensions(IN p_branch VARCHAR(50))
   COMMENT 'frappe_sds internal: the branch engines'' extensions for rows ahead of their table''s schema change and for new tables'
 BEGIN
   DECLARE v_txt MEDIUMTEXT;
+  IF sds__site_db() <> DATABASE() THEN
+    CALL sds__extension_put('sds_site_target', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
+                             p_branch, 0, sds__site_target_text());
+  END IF;
   SET v_txt = CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.CsvData;',
       'import org.jumpmind.symmetric.io.data.DataEventType;',
@@ -96,7 +192,7 @@ BEGIN
       '  return false;',
       '}');
   CALL sds__extension_put('sds_schema_ahead', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterErrorHandler',
-                           p_branch, v_txt);
+                           p_branch, 1, v_txt);
   -- A new table: the rows captured at the master between its capture
   -- trigger's build and the reload that creates it at the branches reach
   -- them first. SymmetricDS fails such a batch ("Could not find the target
@@ -155,6 +251,18 @@ BEGIN
       '',
       'String sdsQ(String n) { return "`" + n.replace("`", "``") + "`"; }',
       '',
+      '/* the table as the loader names it: in its site database when sds_site_target gave it one */',
+      'String sdsT(t) {',
+      '  c = t.getCatalog();',
+      '  return (c == null || c.length() == 0 ? "" : sdsQ(c) + ".") + sdsQ(t.getName());',
+      '}',
+      '',
+      'String sdsDb(t) {',
+      '  c = t.getCatalog();',
+      '  if (c != null && c.length() > 0) return c;',
+      '  return (String) sqlTemplate.queryForString("select database()", new Object[0]);',
+      '}',
+      '',
       'String sdsKey(String[] v) {',
       '  StringBuilder b = new StringBuilder();',
       '  for (int i = 0; i < v.length; i++) {',
@@ -165,10 +273,10 @@ BEGIN
       '}',
       '',
       '/* a table created by a load has no trigger but SymmetricDS capture triggers */',
-      'boolean sdsHasTrigger(String name) {',
+      'boolean sdsHasTrigger(t) {',
       '  return sqlTemplate.queryForInt("select count(*) from information_schema.triggers"',
-      '    + " where event_object_schema = database() and event_object_table = ?"',
-      '    + " and event_manipulation = ?", new Object[] { name, "INSERT" }) > 0;',
+      '    + " where event_object_schema = ? and event_object_table = ?"',
+      '    + " and event_manipulation = ?", new Object[] { sdsDb(t), t.getName(), "INSERT" }) > 0;',
       '}',
       '',
       'void sdsNote(context, table) {',
@@ -180,15 +288,16 @@ BEGIN
       '  sec = ns.findNodeSecurity(ns.findIdentityNodeId(), true);',
       '  if (!p.is("trigger.create.before.initial.load") && (sec == null || !sec.hasInitialLoaded())) return;',
       '  if (sqlTemplate.queryForInt("select count(*) from information_schema.tables"',
-      '      + " where table_schema = database() and table_name = ?", new Object[] { name }) > 0) return;',
+      '      + " where table_schema = ? and table_name = ?", new Object[] { sdsDb(table), name }) > 0) return;',
       '  sdsNew.put(name, new Object[] { table, Collections.synchronizedSet(new HashSet()),',
       '    new Long(System.currentTimeMillis()), new Long(context.getBatch().getBatchId()) });',
       '  log.info("frappe_sds: batch " + context.getBatch().getNodeBatchId() + " creates table " + name',
       '    + ": its capture trigger is built when the batch commits, and rows written here before then are captured");',
       '}',
       '',
-      'int sdsRecapture(String name, Set loaded) {',
-      '  t = engine.getDatabasePlatform().getTableFromCache(name, true);',
+      'int sdsRecapture(t0, Set loaded) {',
+      '  String name = sdsT(t0);',
+      '  t = engine.getDatabasePlatform().getTableFromCache(t0.getCatalog(), t0.getSchema(), t0.getName(), true);',
       '  if (t == null) throw new IllegalStateException("table not found");',
       '  String[] pk = t.getPrimaryKeyColumnNames();',
       '  if (pk == null || pk.length == 0) throw new IllegalStateException("the table has no primary key");',
@@ -206,7 +315,7 @@ BEGIN
       '    /* captured as this node own writes, routed to every node */',
       '    st.execute("set @sync_triggers_disabled = null, @sync_node_disabled = null");',
       '    List keys = new ArrayList();',
-      '    rs = st.executeQuery("select " + cols + " from " + sdsQ(name));',
+      '    rs = st.executeQuery("select " + cols + " from " + name);',
       '    while (rs.next()) {',
       '      String[] v = new String[pk.length];',
       '      for (int i = 0; i < pk.length; i++) v[i] = rs.getString(i + 1);',
@@ -215,9 +324,9 @@ BEGIN
       '    rs.close();',
       '    if (keys.isEmpty()) return 0;',
       '    st.execute("drop temporary table if exists sds__recapture");',
-      '    st.execute("create temporary table sds__recapture like " + sdsQ(name));',
+      '    st.execute("create temporary table sds__recapture like " + name);',
       '    c.setAutoCommit(false);',
-      '    ps = c.prepareStatement("insert into sds__recapture select * from " + sdsQ(name) + " where " + where);',
+      '    ps = c.prepareStatement("insert into sds__recapture select * from " + name + " where " + where);',
       '    for (Iterator it = keys.iterator(); it.hasNext();) {',
       '      String[] v = (String[]) it.next();',
       '      for (int i = 0; i < v.length; i++) ps.setString(i + 1, v[i]);',
@@ -225,8 +334,8 @@ BEGIN
       '    }',
       '    ps.close();',
       '    /* a delete and an insert: the master ignores an update of a row it lacks */',
-      '    st.executeUpdate("delete t from " + sdsQ(name) + " t join sds__recapture r using (" + cols + ")");',
-      '    n = st.executeUpdate("insert into " + sdsQ(name) + " select * from sds__recapture");',
+      '    st.executeUpdate("delete t from " + name + " t join sds__recapture r using (" + cols + ")");',
+      '    n = st.executeUpdate("insert into " + name + " select * from sds__recapture");',
       '    c.commit();',
       '  } catch (Throwable x) {',
       '    try { c.rollback(); } catch (Throwable y) { }',
@@ -245,9 +354,9 @@ BEGIN
       '    Object[] e = (Object[]) sdsNew.get(name);',
       '    if (e == null) continue;',
       '    try {',
-      '      if (!sdsHasTrigger(name)) {',
+      '      if (!sdsHasTrigger(e[0])) {',
       '        for (int i = 0; i < 10 && !engine.getTriggerRouterService().syncTriggers(e[0], false); i++) Thread.sleep(200);',
-      '        if (!sdsHasTrigger(name)) {',
+      '        if (!sdsHasTrigger(e[0])) {',
       '          if (System.currentTimeMillis() - ((Long) e[2]).longValue() > 600000L) {',
       '            sdsNew.remove(name);',
       '            log.warn("frappe_sds: new table " + name + " has no capture trigger at this node after 10 minutes:"',
@@ -257,7 +366,7 @@ BEGIN
       '        }',
       '      }',
       '      if (sdsNew.remove(name) == null) continue;',
-      '      int n = sdsRecapture(name, (Set) e[1]);',
+      '      int n = sdsRecapture(e[0], (Set) e[1]);',
       '      log.info("frappe_sds: new table " + name + " has its capture trigger; " + n',
       '        + " row(s) written here before it were captured again");',
       '    } catch (Throwable x) {',
@@ -308,7 +417,7 @@ BEGIN
       '  sdsCatchUp();',
       '}');
   CALL sds__extension_put('sds_new_tables', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
-                           p_branch, v_txt);
+                           p_branch, 1, v_txt);
 
   -- Settings at branches (docs/operations.md, "Branch onboarding"). Frappe
   -- keeps a Single DocType's values in tabSingles, one row per (doctype,
@@ -333,7 +442,10 @@ BEGIN
       '  int d = table.getColumnIndex("doctype"), f = table.getColumnIndex("field");',
       '  String[] v = data.getParsedData(CsvData.ROW_DATA);',
       '  if (d < 0 || f < 0 || v == null || d >= v.length || f >= v.length) return true;',
-      '  context.findTransaction().prepareAndExecute("delete from `tabSingles` where `doctype` <=> ? and `field` <=> ?",',
+      '  c = table.getCatalog();',
+      '  /* (in its site database when sds_site_target gave it one) */',
+      '  context.findTransaction().prepareAndExecute("delete from " + (c == null || c.length() == 0 ? ""',
+      '    : "`" + c.replace("`", "``") + "`.") + "`tabSingles` where `doctype` <=> ? and `field` <=> ?",',
       '    new Object[] { v[d], v[f] });',
       '  return true;',
       '}',
@@ -344,6 +456,6 @@ BEGIN
       'void batchCommitted(context) { }',
       'void batchRolledback(context) { }');
   CALL sds__extension_put('sds_singles_once', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
-                           p_branch, v_txt);
+                           p_branch, 1, v_txt);
 END//
 DELIMITER ;

@@ -257,8 +257,8 @@ BEGIN
       '  if (n > 0) log.info("frappe_sds: load " + loadId + " to " + node.getNodeId() + ": " + n',
       '    + " tables got their first row for it while it was queued; requested as a table load");',
       '}');
-  CALL sds__extension_put('sds_load_tables', 'org.jumpmind.symmetric.load.IReloadGenerator', p_master, v_gen);
-  CALL sds__extension_put('sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', p_master, v_lis);
+  CALL sds__extension_put('sds_load_tables', 'org.jumpmind.symmetric.load.IReloadGenerator', p_master, 1, v_gen);
+  CALL sds__extension_put('sds_load_late_rows', 'org.jumpmind.symmetric.load.IReloadListener', p_master, 1, v_lis);
   -- A branch's first load replaces what the branch's own site holds in the
   -- tables it loads. A branch site is made with `bench new-site` and the
   -- same apps, not copied from the master: it has its own rows of the
@@ -283,9 +283,15 @@ BEGIN
   -- the branch with 1064 and held the load). The name is the bare table
   -- name -- frappe_sds's routers name no target catalog or schema -- so a
   -- quoted %s is the table. (A name with a backtick would break it: Frappe
-  -- allows none in a DocType's name.)
+  -- allows none in a DocType's name.) In the runtime layout a branch runs
+  -- it on its runtime database: the table is named in its site database,
+  -- "$(catalogName).", which the branch's writer filter sds_site_target
+  -- gives the table and SymmetricDS replaces
+  -- (DefaultDatabaseWriter.preprocessSqlStatement; the event rides the
+  -- table and goes on frappe_reload, so it is run as written).
   CALL sds__parameter_put(p_master, 'initial.load.delete.first', 'true');   -- 15_writers.sql
-  CALL sds__parameter_put(p_master, 'initial.load.delete.first.sql', 'delete from `%s`');
+  CALL sds__parameter_put(p_master, 'initial.load.delete.first.sql',
+                          IF(sds__site_db() <> DATABASE(), 'delete from $(catalogName).`%s`', 'delete from `%s`'));
 END//
 
 DROP PROCEDURE IF EXISTS sds_add_branch//

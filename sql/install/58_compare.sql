@@ -186,19 +186,26 @@ BEGIN
   DECLARE v_head MEDIUMTEXT DEFAULT CONCAT('INSERT INTO sds_compare_answer (run_id, node_id, table_no, kind, seq, ',
     'table_name, bucket, row_key, row_hash, row_count, note) SELECT ', p_run, ', ', sds__hexlit(p_node), ', ',
     p_no, ', ');
+  -- The branch's answer table is in the database its engine connects to
+  -- (DATABASE()); its site's tables are there too in the classic layout,
+  -- and in its site database in the runtime layout, which its writer
+  -- filter sds_site_target names in @sds_site_db before the statements run
+  -- (32_schema_ahead.sql).
   RETURN CONCAT(
+    'SET @sds_cmp_db = IFNULL(@sds_site_db, DATABASE());', CHAR(10),
     'SET @sds_cmp_t = (SELECT COUNT(*) FROM information_schema.triggers WHERE event_object_schema = DATABASE()',
     ' AND event_object_table = ''sds_compare_answer'' AND event_manipulation = ''INSERT'');', CHAR(10),
-    'SET @sds_cmp_e = (SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()',
+    'SET @sds_cmp_e = (SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = @sds_cmp_db',
     ' AND table_name = ', sds__hexlit(p_table), ');', CHAR(10),
-    'SET @sds_cmp_n = (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()',
+    'SET @sds_cmp_n = (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = @sds_cmp_db',
     ' AND table_name = ', sds__hexlit(p_table), ' AND column_name IN (', p_cols, '));', CHAR(10),
     'DROP TEMPORARY TABLE IF EXISTS sds__cmp_r, sds__cmp_m, sds__cmp_b, sds__cmp_d;', CHAR(10),
     'SET @sds_cmp_q = IF(@sds_cmp_t = 0, ''SELECT 1 FROM sds_compare_answer_has_no_capture_trigger_yet'', IF(@sds_cmp_n = ',
-    p_ncols, ', ',
+    p_ncols, ', CONCAT(',
     sds__hexlit(CONCAT('CREATE TEMPORARY TABLE sds__cmp_r (KEY (b)) ENGINE=Aria SELECT CRC32(k) % ', p_buckets,
-                       ' AS b, k, h FROM (SELECT ', p_key, ' AS k, ', p_hash, ' AS h FROM ', v_t, ' t',
-                       IFNULL(CONCAT(' WHERE ', p_local), ''), ') x')), ', ',
+                       ' AS b, k, h FROM (SELECT ', p_key, ' AS k, ', p_hash, ' AS h FROM ')),
+    ', ''`'', REPLACE(@sds_cmp_db, ''`'', ''``''), ''`.'', ',
+    sds__hexlit(CONCAT(v_t, ' t', IFNULL(CONCAT(' WHERE ', p_local), ''), ') x')), '), ',
     sds__hexlit('CREATE TEMPORARY TABLE sds__cmp_r (b INT, k MEDIUMTEXT, h BIGINT, KEY (b)) ENGINE=Aria'), '));', CHAR(10),
     'PREPARE sds_cmp FROM @sds_cmp_q;', CHAR(10),
     'EXECUTE sds_cmp;', CHAR(10),

@@ -10,7 +10,8 @@
 #   in R: every initial_load_select (as SymmetricDS's row count), every load filter
 #         script (parameters as literals), every sds_company_where "where";
 #   control: the same texts without `S`. fail in R (every one of them);
-#   in S: every external_select (on the table's first row), every "where_branch";
+#   in S: every external_select (on the table's first row), every "where_branch"
+#         (its "$(catalogName)." taken out: a branch replaces it with its site database);
 #   the move texts as real AFTER UPDATE triggers on S's tables; an invoice that
 #   changes company writes its events into R.sym_data (none into S's).
 # Exit 0 when all hold. Needs a build (cmake --build build).
@@ -72,7 +73,7 @@ for w in j['sds_company_where']:
     on_r.append(('where ' + w['trigger_id'], 'SELECT count(*) FROM %s.%s t WHERE %s' % (
         q(S), q(w['table_name']), w['where'].replace('\x01', co))))
     on_s.append(('where_branch ' + w['trigger_id'], 'SELECT count(*) FROM %s t WHERE %s' % (
-        q(w['table_name']), w['where_branch'].replace('\x01', co))))
+        q(w['table_name']), w['where_branch'].replace('\x01', co).replace('$(catalogName).', ''))))
 for t in j['sym_trigger']:
     if t['external_select']:
         on_s.append(('external_select ' + t['trigger_id'], 'SELECT (%s) FROM %s x0 LIMIT 1' % (

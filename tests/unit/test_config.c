@@ -254,7 +254,8 @@ static void test_runtime_layout(void)
     return;
 
   /* sym_trigger: source_catalog_name S on the master's rows of site
-     tables only; the branches' (.up) rows and frappe_sds's own table NULL */
+     tables; the branches' (.up) rows the token each branch replaces with
+     its own site database; frappe_sds's own table NULL */
   for (p= NULL; (p= next_row(j, "sym_trigger", p));)
   {
     char *id= val(p, "trigger_id");
@@ -262,10 +263,15 @@ static void test_runtime_layout(void)
         own= id && !strncmp(id, "sds_compare_answer", 18);
     char *sc, *row= row_by(j, "sym_trigger", "trigger_id", id);
     sc= val(row, "source_catalog_name");
-    if (up || own)
+    if (own)
     {
       CHECK_HAS(row, ",\"source_catalog_name\":null}");
-      up_rows+= up && !own, own_rows+= own;
+      own_rows++;
+    }
+    else if (up)
+    {
+      CHECK_STR(sc, "$(frappe_sds.site.db)");
+      up_rows++;
     }
     else
     {
@@ -441,7 +447,14 @@ static void test_runtime_layout(void)
         break;
       }
       rows++;
-      CHECK_STR(wb, cw ? cw : "");
+      /* the classic text, each site table named "$(catalogName)." */
+      {
+        char *x= wb ? strdup(wb) : NULL;
+        if (x)
+          cut_all(x, "$(catalogName).");
+        CHECK_STR(x, cw ? cw : "");
+        free(x);
+      }
       CHECK(unqualified(w, "`tab", QS) == 0);
       CHECK(wb && strstr(wb, S_CAT) == NULL);
       free(id), free(w), free(wb), free(cw);
@@ -451,7 +464,7 @@ static void test_runtime_layout(void)
                  "and t.`parent` in (select p.`name` from " QS "`tabSales Invoice` p "
                  "where p.`company` in (\\u0001)))\",\"where_branch\":\"(t.`parenttype` "
                  "= _utf8mb4 X'53616C657320496E766F696365' and t.`parent` in (select "
-                 "p.`name` from `tabSales Invoice` p where p.`company` in (\\u0001)))\"}");
+                 "p.`name` from $(catalogName).`tabSales Invoice` p where p.`company` in (\\u0001)))\"}");
   }
 
   /* and nothing else differs from the classic layout: without the
@@ -468,6 +481,8 @@ static void test_runtime_layout(void)
     free(rt);
     cut_all(j, QS);
     cut_all(j, QR);
+    /* the delete a move sends names the branch's site database */
+    cut_all(j, "'(catalogName).$', ");
     cut_key(j, "source_catalog_name");
     cut_key(j, "target_catalog_name");
     cut_key(j, "use_source_catalog_schema");

@@ -274,9 +274,14 @@ static int templates_ok(const char *j)
     return 0;
   while ((p= strstr(p, "$(")) && p < end)
   {
+    /* (and the runtime layout's: a branch's trigger rows name its site
+       database by its engine file's parameter, a whole value; a branch's
+       text names its site tables "$(catalogName).`...`") */
     if (strncmp(p, "$(curTriggerValue)", 18) &&
         strncmp(p, "$(curColumnPrefix)", 18) &&
-        strncmp(p, "$(externalId)", 13))
+        strncmp(p, "$(externalId)", 13) &&
+        strncmp(p, "$(frappe_sds.site.db)\"", 22) &&
+        strncmp(p, "$(catalogName).`", 16))
       return 0;
     p+= 2;
   }
