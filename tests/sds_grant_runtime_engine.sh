@@ -11,28 +11,9 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-. tests/lib/symmetricds.sh
-symmetricds_build build.sh
-export FRAPPE_SDS_SRC="$ROOT"
-. scripts/lib/server.sh
-[ -f "$FRAPPE_SDS_SQL/dba.sql" ] || { echo "FAIL: $FRAPPE_SDS_SQL/dba.sql missing (cmake --build build)"; exit 1; }
-W=$(mktemp -d /dev/shm/frappe_sds_rt.XXXXXX 2>/dev/null || mktemp -d)
-trap 'srv_stop "$W/s" >/dev/null 2>&1; rm -rf "$W"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-sql() { srv_sql "$W/s" -N -B "$@"; }
-
-mkdir -p "$W/classes"
-javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/trx/TrxEngine.java >"$W/javac.log" 2>&1 \
-    || { cat "$W/javac.log"; fail "compiling tests/trx"; }
-srv_start "$W/s" >/dev/null 2>&1 || fail "server start"
-sql < "$FRAPPE_SDS_SQL/dba.sql" || fail "dba.sql"
-sql -e "CREATE DATABASE shop_1; CREATE DATABASE shopX1;
-        CREATE TABLE shop_1.tabDocType (name VARCHAR(140) PRIMARY KEY);
-        CREATE TABLE shop_1.item (id INT PRIMARY KEY, v VARCHAR(20));
-        CREATE FUNCTION shop_1.site_f() RETURNS INT DETERMINISTIC RETURN 1;
-        CREATE USER sym@localhost IDENTIFIED BY 'sympw';
-        CREATE USER shop@localhost IDENTIFIED BY 'shoppw';
-        GRANT ALL PRIVILEGES ON \`shop\\_1\`.* TO shop@localhost" || fail "site and accounts"
+. tests/lib/trx_engine.sh
+trx_engine_setup rt "CREATE TABLE shop_1.tabDocType (name VARCHAR(140) PRIMARY KEY);
+                     CREATE FUNCTION shop_1.site_f() RETURNS INT DETERMINISTIC RETURN 1"
 sql -e "CALL frappe_sds.sds_runtime_create('shop_1')" >/dev/null || fail "sds_runtime_create"
 if [ "${RUNTIME_AS_CLASSIC:-0}" = 1 ]; then
     # RUNTIME_AS_CLASSIC=1: sds_grant as for a classic site (its rights on the
@@ -45,22 +26,9 @@ if [ "${RUNTIME_AS_CLASSIC:-0}" = 1 ]; then
 else
     sql -e "CALL frappe_sds.sds_grant('shop_1', 'sym', 'localhost')" >/dev/null || fail "sds_grant"
 fi
-echo "# SymmetricDS's account, as sds_grant left it:"
-sql -e "SHOW GRANTS FOR sym@localhost" | sed 's/IDENTIFIED BY PASSWORD .*//; s/^/  /'
-[ "$(sql -e "SELECT COUNT(*) FROM information_schema.user_privileges WHERE grantee = '''sym''@''localhost''' AND privilege_type <> 'USAGE'")" = 0 ] \
-    || fail "SymmetricDS's account holds a global privilege"
+trx_engine_grants
 # (bounded: an engine that cannot connect retries every 10 s for ever)
-timeout "${RT_ENGINE_TIMEOUT:-240}" java -Xmx512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-     -Dorg.slf4j.simpleLogger.logFile=System.out -Djava.io.tmpdir="$W" \
-     -cp "$W/classes:$CP" trx.TrxEngine "$W/s/sock" sym_shop_1 sympw shop shoppw shop_1 >"$W/out.txt" 2>&1
-rc=$?
-grep -E "^(CHECK|RESULT)" "$W/out.txt"
-if [ $rc != 0 ] || ! grep -q "^RESULT PASS" "$W/out.txt"; then
-    grep -E "ERROR|WARN|Exception" "$W/out.txt" | tail -n 20
-    fail "the engine scenario failed (rc $rc)"
-fi
-sed -n '/^MARK version changed/,$p' "$W/out.txt" | grep -q "Checking tables and objects" \
-    || fail "the engine did not run its required-objects check after the version change"
+TRX_ENGINE_TIMEOUT=${RT_ENGINE_TIMEOUT:-240} trx_engine_run sym_shop_1 shop_1
 n_rt=$(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'sym_shop_1' AND table_name LIKE 'sym\\_%'")
 n_site=$(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop_1' AND table_name LIKE 'sym\\_%'")
 f_site=$(sql -e "SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema = 'shop_1' AND routine_name LIKE 'sym\\_%'")

@@ -95,11 +95,14 @@ BEGIN
   END IF;
 END//
 
-DROP PROCEDURE IF EXISTS frappe_sds.sds__grant_args//
-CREATE PROCEDURE frappe_sds.sds__grant_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
+-- sds__login_args(proc, user, host): a user name and a host as GRANT and
+-- the allowlists take them: the user without quotes, backslashes or control
+-- characters, the host a name, IP, netmask or %
+DROP PROCEDURE IF EXISTS frappe_sds.sds__login_args//
+CREATE PROCEDURE frappe_sds.sds__login_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
                                  IN p_host VARCHAR(300))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the account arguments of sds_grant and sds_grant_site'
+  COMMENT 'frappe_sds internal: refuse a malformed user name or host'
 BEGIN
   DECLARE msg VARCHAR(512);
   IF p_user IS NULL OR CHAR_LENGTH(p_user) NOT BETWEEN 1 AND 128
@@ -113,6 +116,19 @@ BEGIN
                      ' must be 1-255 characters of [A-Za-z0-9_.%:/-] (a host name, IP, netmask or %)');
     SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = msg;
   END IF;
+END//
+
+-- sds__grant_args(proc, user, host): the account arguments of a GRANT: well
+-- formed, not one of frappe_sds's own accounts, an account that exists and
+-- needs a secret
+DROP PROCEDURE IF EXISTS frappe_sds.sds__grant_args//
+CREATE PROCEDURE frappe_sds.sds__grant_args(IN p_proc VARCHAR(64), IN p_user VARCHAR(255),
+                                 IN p_host VARCHAR(300))
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: the account arguments of sds_grant and sds_grant_site'
+BEGIN
+  DECLARE msg VARCHAR(512);
+  CALL sds__login_args(p_proc, p_user, p_host);
   IF p_user IN ('frappe_sds_trx', 'frappe_sds_reader', 'frappe_sds_runtime') THEN
     SET msg = CONCAT(p_proc, ': ', QUOTE(p_user), ' is an account of frappe_sds itself (locked); name ',
                      IF(p_proc = 'sds_grant_site', 'the site''s own account', 'SymmetricDS''s own account'));

@@ -50,11 +50,8 @@ BEGIN
   DECLARE v_rt VARCHAR(64);
   CALL sds__site('sds_allow_send_sql', p_db);
   SET v_rt = sds__runtime_of('sds_allow_send_sql', p_db);
-  IF p_user IS NULL OR p_user = '' OR CHAR_LENGTH(p_user) > 128 OR p_host IS NULL OR p_host = ''
-     OR CHAR_LENGTH(p_host) > 255 THEN
-    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT =
-      'sds_allow_send_sql: user (1-128 characters) and host (1-255 characters, as SESSION_USER() shows it, e.g. localhost) are needed';
-  END IF;
+  -- the login's user and host as SESSION_USER() shows them (e.g. localhost)
+  CALL sds__login_args('sds_allow_send_sql', p_user, p_host);
   INSERT INTO frappe_sds.sds_remote_sql_sender (site_db, user_name, host, allowed_at)
     VALUES (p_db, p_user, p_host, NOW())
     ON DUPLICATE KEY UPDATE allowed_at = allowed_at;
@@ -67,6 +64,11 @@ CREATE PROCEDURE frappe_sds.sds_disallow_send_sql(IN p_db VARCHAR(255), IN p_use
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: take back sds_allow_send_sql'
 BEGIN
+  DECLARE v_rt VARCHAR(64);
+  -- a bad or unregistered site is refused, as sds_allow_send_sql refuses it
+  -- (else a misspelt name would delete nothing and say so quietly)
+  CALL sds__site('sds_disallow_send_sql', p_db);
+  SET v_rt = sds__runtime_of('sds_disallow_send_sql', p_db);
   DELETE FROM frappe_sds.sds_remote_sql_sender WHERE site_db = p_db AND user_name = p_user AND host = p_host;
   SELECT p_db AS site, CONCAT(p_user, '@', p_host) AS login,
          IF(ROW_COUNT() > 0, 'may no longer send remote SQL', 'was not allowed') AS now;

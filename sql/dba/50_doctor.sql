@@ -103,6 +103,10 @@ BEGIN
     -- every right on R of an account that is neither frappe_sds's nor
     -- SymmetricDS's (TRIGGER on the site, SELECT on mysql.proc) beyond what
     -- sds_grant_site gives (EXECUTE on a public routine, SELECT on a public view)
+    -- and sds_grant_worker gives the site's worker account (EXECUTE on its
+    -- three entry points)
+    SET v_user = REPLACE(IFNULL((SELECT variable_value FROM information_schema.global_variables
+                                 WHERE variable_name = 'FRAPPE_SDS_WORKER_USER'), ''), '%s', p_db);
     SELECT COUNT(*), GROUP_CONCAT(DISTINCT acc ORDER BY acc SEPARATOR ', ')
       INTO v_n, v_acc
       FROM (SELECT CONCAT(QUOTE(d.user), '@', QUOTE(d.host), ' (ON ', QUOTE(d.db), '.*)') AS acc, d.user AS u, d.host AS h
@@ -121,7 +125,9 @@ BEGIN
             WHERE r.db = v_rt AND r.user NOT IN ('frappe_sds_trx', 'frappe_sds_runtime')
               AND NOT (r.proc_priv = 'Execute'
                        AND ((r.routine_name LIKE 'sds\_%' AND r.routine_name NOT LIKE 'sds\_\_%')
-                            OR r.routine_name = 'sym_transaction_id_post_5_7_6'))) a
+                            OR r.routine_name = 'sym_transaction_id_post_5_7_6'))
+              AND NOT (r.proc_priv = 'Execute' AND r.user = v_user AND r.host = 'localhost' AND r.routine_type = 'PROCEDURE'
+                       AND r.routine_name IN ('sds__worker_event', 'sds__worker_pass', 'sds__worker_record'))) a
       WHERE NOT EXISTS (SELECT 1 FROM mysql.db s JOIN mysql.tables_priv p ON p.user = s.user AND p.host = s.host
                           AND p.db = 'mysql' AND p.table_name = 'proc' AND FIND_IN_SET('Select', p.table_priv)
                         WHERE s.user = a.u AND s.host = a.h AND s.db = v_grant_db AND s.trigger_priv = 'Y');

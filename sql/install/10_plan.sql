@@ -166,10 +166,28 @@ BEGIN
   END IF;
 END//
 
-DROP PROCEDURE IF EXISTS sds__plan_store//
-CREATE PROCEDURE sds__plan_store(IN j LONGTEXT)
+-- The core's JSON (config and plan: 7 MB for the bundled ERPNext site) is
+-- kept in the session variable @sds__j from the UDF call until the plan is
+-- stored, and the procedures read it there: a procedure variable or
+-- parameter of that size is copied by every statement that names it
+-- (22-78 ms each, bench/RESULTS.md "Why sds_setup got slower"). Whoever
+-- sets it sets it back to NULL when done, and in its exit handler.
+-- sds__json_check(): sds__raise_json_error's checks on @sds__j, the large
+-- value passed only when it is not a success.
+DROP PROCEDURE IF EXISTS sds__json_check//
+CREATE PROCEDURE sds__json_check()
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: make sds_plan the plan rows of j (sds__plan_agg or sds__config_agg), by natural key'
+  COMMENT 'frappe_sds internal: SIGNAL the error in @sds__j (the core''s JSON), if any'
+BEGIN
+  IF @sds__j IS NULL OR LEFT(@sds__j, 9) = '{"error":' OR LOCATE('"plan":[', @sds__j) = 0 THEN
+    CALL sds__raise_json_error(@sds__j);
+  END IF;
+END//
+
+DROP PROCEDURE IF EXISTS sds__plan_store//
+CREATE PROCEDURE sds__plan_store()
+  SQL SECURITY INVOKER
+  COMMENT 'frappe_sds internal: make sds_plan the plan rows of @sds__j (sds__plan_agg or sds__config_agg), by natural key'
 BEGIN
   -- By natural key (plan_key), touching only what changed: rows of
   -- DocTypes and tables that are gone are deleted, changed rows updated, new
@@ -185,13 +203,13 @@ BEGIN
     LEFT JOIN (SELECT DISTINCT CONVERT(IF(jt.doctype IS NULL, CONCAT('table:', jt.table_name),
                                           CONCAT('doctype:', jt.doctype)) USING utf8mb4)
                                  COLLATE utf8mb4_bin AS plan_key
-               FROM JSON_TABLE(j, '$.plan[*]' COLUMNS (
+               FROM JSON_TABLE(@sds__j, '$.plan[*]' COLUMNS (
                       doctype VARCHAR(140) PATH '$.doctype',
                       table_name VARCHAR(64) PATH '$.table_name')) jt) k
       ON k.plan_key = p.plan_key
     WHERE k.plan_key IS NULL;
   UPDATE sds_plan p
-    JOIN JSON_TABLE(j, '$.plan[*]' COLUMNS (
+    JOIN JSON_TABLE(@sds__j, '$.plan[*]' COLUMNS (
            doctype VARCHAR(140) PATH '$.doctype',
            table_name VARCHAR(64) PATH '$.table_name',
            scope VARCHAR(20) PATH '$.scope',
@@ -217,7 +235,7 @@ BEGIN
                         reason, module, istable, trigger_id, refreshed_at)
   SELECT jt.doctype, jt.table_name, jt.scope, jt.company_source, jt.parents,
          jt.reason, jt.module, jt.istable, jt.trigger_id, now_
-  FROM JSON_TABLE(j, '$.plan[*]' COLUMNS (
+  FROM JSON_TABLE(@sds__j, '$.plan[*]' COLUMNS (
          doctype VARCHAR(140) PATH '$.doctype',
          table_name VARCHAR(64) PATH '$.table_name',
          scope VARCHAR(20) PATH '$.scope',
@@ -242,19 +260,20 @@ CREATE PROCEDURE sds_refresh_plan()
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: recompute sds_plan from tabDocType, tabDocField, tabCustom Field, tabProperty Setter and sds_doctype_rule'
 BEGIN
-  DECLARE j LONGTEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
+    SET @sds__j = NULL;
     RESIGNAL;
   END;
   CALL sds__check_library();
-  SELECT sds__plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM sds__meta_input;
+  SELECT sds__plan_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO @sds__j FROM sds__meta_input;
   CALL sds__assert_writer('sds_refresh_plan');
-  CALL sds__raise_json_error(j);
+  CALL sds__json_check();
   START TRANSACTION;
-  CALL sds__plan_store(j);
+  CALL sds__plan_store();
   COMMIT;
+  SET @sds__j = NULL;
 END//
 
 DELIMITER ;

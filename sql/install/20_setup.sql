@@ -278,17 +278,18 @@ END//
 
 
 DROP PROCEDURE IF EXISTS sds__setup_compute//
-CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHAR(255),
-                                     OUT j LONGTEXT)
+CREATE PROCEDURE sds__setup_compute(IN p_master VARCHAR(255), IN p_branch VARCHAR(255))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: desired rows into sds__want_*, differences into sds__change; j: the config and plan JSON'
+  COMMENT 'frappe_sds internal: desired rows into sds__want_*, differences into sds__change; @sds__j: the config and plan JSON'
 BEGIN
   DECLARE v_parse MEDIUMTEXT;
   DECLARE v_now DATETIME DEFAULT NOW();
   CALL sds__require_sym_tables('sds_setup');
 
   CALL sds__check_library();   -- 10_plan.sql
-  SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO j FROM (
+  -- (into @sds__j: see sds__json_check, 10_plan.sql; the caller sets it
+  -- back to NULL)
+  SELECT sds__config_agg(kind, a1, a2, a3, a4, a5, a6, a7) INTO @sds__j FROM (
     SELECT kind, a1, a2, a3, a4, a5, a6, a7 FROM sds__meta_input
     UNION ALL SELECT 'X', 'db', DATABASE(), NULL, NULL, NULL, NULL, NULL
     -- the runtime layout: SymmetricDS's connection is on this database,
@@ -300,14 +301,14 @@ BEGIN
     UNION ALL SELECT 'X', 'config_api', '2', NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'master_group', p_master, NULL, NULL, NULL, NULL, NULL
     UNION ALL SELECT 'X', 'branch_group', p_branch, NULL, NULL, NULL, NULL, NULL) i;
-  CALL sds__raise_json_error(j);
+  CALL sds__json_check();
   CALL sds__setup_cleanup();
   CALL sds__sym_sql(v_now);
 
   -- the wanted rows: j parsed once, then one table per sym table
   SET v_parse = (SELECT stmt FROM sds__sym_stmt WHERE kind = 'parse');
   PREPARE s FROM v_parse;
-  EXECUTE s USING j;
+  EXECUTE s USING @sds__j;
   DEALLOCATE PREPARE s;
 
   -- One table per sym table, LIKE it: same collations, so keys compare
@@ -342,9 +343,9 @@ BEGIN
   CALL sds__sym_run('diff');
 
   -- sym_load_filter (21_load_filter.sql)
-  CALL sds__load_filter_compute(j, v_now);
+  CALL sds__load_filter_compute(v_now);
   -- sds_company_where (22_moves.sql)
-  CALL sds__moves_compute(j, v_now);
+  CALL sds__moves_compute(v_now);
 END//
 
 DROP PROCEDURE IF EXISTS sds__setup_apply//
@@ -382,18 +383,19 @@ CREATE PROCEDURE sds_setup_preview(IN p_master VARCHAR(255), IN p_branch VARCHAR
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds: show what sds_setup would change, without writing'
 BEGIN
-  DECLARE j LONGTEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     -- RESIGNAL re-raises the error this handler caught (code, SQLSTATE and
     -- text), whatever ran in between; the clean-up's own errors are dropped
+    SET @sds__j = NULL;
     BEGIN
       DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;
       CALL sds__setup_cleanup();
     END;
     RESIGNAL;
   END;
-  CALL sds__setup_compute(p_master, p_branch, j);
+  CALL sds__setup_compute(p_master, p_branch);
+  SET @sds__j = NULL;
   SELECT tbl AS `table`, action, k1 AS `key`, NULLIF(k2, '') AS key2, detail
     FROM sds__change ORDER BY seq, k1, k2;
   CALL sds__setup_cleanup();
@@ -404,11 +406,11 @@ CREATE PROCEDURE sds__setup_once(IN p_master VARCHAR(255), IN p_branch VARCHAR(2
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: sds_setup, one try'
 BEGIN
-  DECLARE j LONGTEXT;
   DECLARE v_saved VARCHAR(2100);
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     -- the error caught is the one reported (see sds_setup_preview)
+    SET @sds__j = NULL;
     CALL sds__writer_end(0, v_saved);
     BEGIN
       DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;
@@ -421,8 +423,9 @@ BEGIN
   -- placeholder row is replaced below, or rolled back
   CALL sds__writer_begin(1, v_saved);
   -- the configuration and the plan it comes from: one pass over the metadata
-  CALL sds__setup_compute(p_master, p_branch, j);
-  CALL sds__plan_store(j);
+  CALL sds__setup_compute(p_master, p_branch);
+  CALL sds__plan_store();
+  SET @sds__j = NULL;
   CALL sds__setup_apply();
   CALL sds__load_extensions(p_master);   -- 51_onboarding.sql: first loads without empty batches
   CALL sds__upward_extension(p_master);   -- 21_load_filter.sql: no SQL or code from branches

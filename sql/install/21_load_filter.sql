@@ -7,7 +7,7 @@
 
 DELIMITER //
 DROP PROCEDURE IF EXISTS sds__load_filter_compute//
-CREATE PROCEDURE sds__load_filter_compute(IN j LONGTEXT, IN p_now DATETIME)
+CREATE PROCEDURE sds__load_filter_compute(IN p_now DATETIME)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: wanted sym_load_filter rows into sds__want_load_filter, differences into sds__change'
 BEGIN
@@ -19,7 +19,7 @@ BEGIN
       create_time, last_update_by, last_update_time, load_filter_order, fail_on_error)
     SELECT id, typ, src, tgt, tbl, upd, ins, del, script, p_now, 'frappe_sds', p_now,
            ord, foe
-    FROM JSON_TABLE(j, '$.sym_load_filter[*]' COLUMNS (
+    FROM JSON_TABLE(@sds__j, '$.sym_load_filter[*]' COLUMNS (
       id VARCHAR(50) PATH '$.load_filter_id',
       typ VARCHAR(10) PATH '$.load_filter_type',
       src VARCHAR(50) PATH '$.source_node_group_id',

@@ -25,13 +25,13 @@ ALTER TABLE sds_company_where
     COMMENT 'runtime layout: where_text as a branch runs it (NULL: where_text)' AFTER where_text;
 
 DELIMITER //
--- sds__moves_compute(j) / sds__moves_apply(): the rows of sds_company_where
+-- sds__moves_compute() / sds__moves_apply(): the rows of sds_company_where
 -- from the library's JSON, as sds__setup_compute / sds__setup_apply
 -- (20_setup.sql) merge the sym_* tables (they call these): computed into a
 -- temporary table (sds_setup_preview writes nothing), replaced in the
 -- setup's transaction.
 DROP PROCEDURE IF EXISTS sds__moves_compute//
-CREATE PROCEDURE sds__moves_compute(IN j LONGTEXT, IN p_now DATETIME)
+CREATE PROCEDURE sds__moves_compute(IN p_now DATETIME)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the wanted sds_company_where rows into sds__want_company_where'
 BEGIN
@@ -39,7 +39,7 @@ BEGIN
   CREATE TEMPORARY TABLE sds__want_company_where LIKE sds_company_where;
   INSERT INTO sds__want_company_where (trigger_id, table_name, ord, where_text, where_branch, updated_at)
     SELECT tid, tbl, ord, wh, wb, p_now
-    FROM JSON_TABLE(j, '$.sds_company_where[*]' COLUMNS (
+    FROM JSON_TABLE(@sds__j, '$.sds_company_where[*]' COLUMNS (
       tid VARCHAR(128) PATH '$.trigger_id',
       tbl VARCHAR(64) PATH '$.table_name',
       ord INT PATH '$.ord',

@@ -409,7 +409,6 @@ CREATE PROCEDURE sds__sync_run(IN p_full TINYINT)
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: sds_sync_schema without result sets (what the worker calls)'
 sync: BEGIN
-  DECLARE j LONGTEXT;
   DECLARE v_master, v_branch, v_me, v_group VARCHAR(50);
   -- whole seconds: SymmetricDS groups reload requests into one load per
   -- (target, create_time), and 3.12-3.14 store seconds only (§5)
@@ -420,6 +419,7 @@ sync: BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     -- the error caught is the one reported, even when the clean-up fails
+    SET @sds__j = NULL;
     CALL sds__writer_end(0, v_saved);   -- 15_writers.sql
     SET SESSION tx_isolation = v_iso;
     BEGIN
@@ -470,8 +470,9 @@ sync: BEGIN
     SET p_full = 1;
   END IF;
   IF p_full THEN
-    CALL sds__setup_compute(v_master, v_branch, j);
-    CALL sds__plan_store(j);
+    CALL sds__setup_compute(v_master, v_branch);
+    CALL sds__plan_store();
+    SET @sds__j = NULL;
   END IF;
   -- the worker's queue of this site overflowed (sds__worker_pass): DDL
   -- may have gone unseen, so this full pass distrusts every signature
