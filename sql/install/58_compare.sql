@@ -121,14 +121,23 @@ CREATE FUNCTION sds__sql_field(p LONGTEXT CHARSET utf8mb4) RETURNS LONGTEXT CHAR
   COMMENT 'frappe_sds internal: text as one double-quoted CSV field, \\ and " escaped'
   RETURN CONCAT('"', REPLACE(REPLACE(p, CHAR(92), CONCAT(CHAR(92), CHAR(92))), '"', CONCAT(CHAR(92), '"')), '"')//
 
--- A statement to run at a branch as one line of an SQL event's script,
--- whatever its text: PREPARE from a hex literal (SymmetricDS splits the
--- script at ';' and runs each statement in the loader's session).
+-- A statement to run at a branch as lines of an SQL event's script,
+-- whatever its text: PREPARE from hex literals (SymmetricDS splits the
+-- script at ';' and runs each statement in the loader's session):
+-- head + the branch's site database (`db`.) + tail. In the runtime layout
+-- the branch's writer filter sds_site_target sets @sds_site_db to it
+-- before the event runs (32_schema_ahead.sql); NULL (a classic branch):
+-- nothing, the engine's database is the site's. (sds__branch_exec, its
+-- predecessor without the site database, is dropped on upgrade.)
 DROP FUNCTION IF EXISTS sds__branch_exec//
-CREATE FUNCTION sds__branch_exec(p LONGTEXT CHARSET utf8mb4) RETURNS LONGTEXT CHARSET utf8mb4
+DROP FUNCTION IF EXISTS sds__branch_exec_site//
+CREATE FUNCTION sds__branch_exec_site(p_head LONGTEXT CHARSET utf8mb4, p_tail LONGTEXT CHARSET utf8mb4)
+  RETURNS LONGTEXT CHARSET utf8mb4
   DETERMINISTIC NO SQL SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: a statement as SET/PREPARE/EXECUTE lines of a branch script'
-  RETURN CONCAT('SET @sds_cmp_q = ', sds__hexlit(p), ';', CHAR(10),
+  COMMENT 'frappe_sds internal: a statement naming a table of the branch''s site database, as lines of a branch script'
+  RETURN CONCAT('SET @sds_cmp_q = CONCAT(', sds__hexlit(p_head),
+                ', IFNULL(CONCAT(''`'', REPLACE(@sds_site_db, ''`'', ''``''), ''`.''), ''''), ',
+                sds__hexlit(p_tail), ');', CHAR(10),
                 'PREPARE sds_cmp FROM @sds_cmp_q;', CHAR(10),
                 'EXECUTE sds_cmp;', CHAR(10),
                 'DEALLOCATE PREPARE sds_cmp;', CHAR(10))//
@@ -561,7 +570,7 @@ BEGIN
                           transaction_id, source_node_id, external_data, node_list, create_time)
       SELECT h.source_table_name, f.ev,
              IF(f.ev = 'S',
-                sds__sql_field(sds__branch_exec(CONCAT('DELETE FROM `', REPLACE(f.table_name, '`', '``'),
+                sds__sql_field(sds__branch_exec_site('DELETE FROM ', CONCAT('`', REPLACE(f.table_name, '`', '``'),
                   '` WHERE (', f.key_columns, ') IN (', f.keys_list, ')'))),
                 CONCAT('(', f.key_columns, ') IN (', f.keys_list, ')')),
              h.trigger_hist_id, 'frappe_compare', NULL, NULL, NULL, p_node, NOW()
