@@ -9,15 +9,18 @@
 # loads and live changes both ways (child rows, a company name full of quotes, backslash,
 # backtick and "$("), hub forwarding between two branches of one company, ALTERs of every
 # kind Frappe's migrate issues ending in done (without a full sync-triggers), a new
-# DocType, remote SQL and branch onboarding from sds_add_branch.
+# DocType, remote SQL and branch onboarding from sds_add_branch; a site's account (the
+# master's, a branch's) reaches no SymmetricDS table and runs no code as SymmetricDS.
 #   SYMMETRICDS_HOME, FRAPPE_SDS_CACHE: see tests/lib/symmetricds.sh
 #   E2E_KEEP=1         keep the work dir (logs) ; E2E_ROUTING_MS routing job period (1000)
 #   E2E_STEPS="5 12"   only those steps after 1 and 2 (working on a step; not for the test command)
 #   E2E_TRANSPORT=internal  the engines in the driver's JVM over SymmetricDS's internal
 #                      transport (default http: one server process per node)
-#   E2E_LAYOUT=classic the master's frappe_sds and sym_* tables in its site database (default
-#                      runtime: in its runtime database, docs/topology.md; the branches stay
-#                      classic)
+#   E2E_LAYOUT=classic the master's frappe_sds and sym_* tables, and each branch's sym_*
+#                      tables, in their site databases (default runtime: in their runtime
+#                      databases sym_<site db>, docs/topology.md, set up by the DBA's steps at
+#                      each server, SymmetricDS running as its own account on each)
+#   E2E_BRANCH_ATTACK_CONTROL=1  step 16's negative control (tests/e2e/BranchAttacks.java)
 # Prints FIGURE lines (bench/) and the engines' log tail on failure. Exit 77 = skipped.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -113,6 +113,13 @@ public class Compare {
         check("no batch of frappe_compare in error on any node", num(M, "select count(*) from sym_outgoing_batch where channel_id = 'frappe_compare' and status = 'ER'")
                 + num(a, "select count(*) from sym_incoming_batch where channel_id = 'frappe_compare' and status = 'ER'")
                 + num(b, "select count(*) from sym_incoming_batch where channel_id = 'frappe_compare' and status = 'ER'") == 0);
+        if (RUNTIME)
+            for (String n : BDB.keySet()) {
+                String db = BDB.get(n);
+                check(n + ": its compare answers (sds_compare_answer) are in its runtime database " + rt(db) + ", not in " + db,
+                        num(db, "select count(*) from information_schema.tables where table_name = 'sds_compare_answer' and table_schema = " + lit(rt(db))) == 1
+                                && num(db, "select count(*) from information_schema.tables where table_name = 'sds_compare_answer' and table_schema = database()") == 0);
+            }
         for (String n : BDB.keySet()) check(n + ": after the compare step, exactly its companies' rows", isolation(n, false));
     }
 }

@@ -41,9 +41,13 @@ import org.jumpmind.symmetric.Version;
 public class E2E {
     static String M; // master database
     /** e2e.layout=runtime (default): the master's frappe_sds and SymmetricDS's tables live in
-     *  its runtime database MR (docs/topology.md); classic: in the site database (MR = M). */
+     *  its runtime database MR, each branch's SymmetricDS tables in the runtime database of its
+     *  site database (docs/topology.md); classic: in the site databases (MR = M). */
     static final boolean RUNTIME = !"classic".equals(System.getProperty("e2e.layout", "runtime"));
     static String MR;
+    /** site database -> the database of its SymmetricDS tables (sym_<site db> in the runtime
+     *  layout, the site database itself in the classic one) */
+    static final Map<String, String> RT = new HashMap<>();
     /** the master site's Frappe account (ALL on its site database, as bench creates it) */
     static final String SITE_USER = "site_m", SITE_PW = "site-pw-" + Long.toHexString(System.nanoTime());
     /** SymmetricDS's account at the master (frappe_sds.sds_grant's rights) */
@@ -62,6 +66,11 @@ public class E2E {
     // branch node -> database, companies (JSON for sds_add_branch)
     static final Map<String, String> BDB = new LinkedHashMap<>();
     static final Map<String, String> BCOMP = new LinkedHashMap<>();
+    /** runtime layout: each branch's SymmetricDS account (frappe_sds.sds_grant's rights at its
+     *  server) and its site's own account (ALL on the site database, as bench creates it) */
+    static final Map<String, String> BSYM = new LinkedHashMap<>(), BSITE = new LinkedHashMap<>();
+    static final String BSYM_PW = "bsym-pw-" + Long.toHexString(System.nanoTime() * 17),
+            BSITE_PW = "bsite-pw-" + Long.toHexString(System.nanoTime() * 13);
     static final String TRICKY = "Tricky $(externalId) `x` \"q\" 'Ltd' \\ Ünï";
     static final String TRICKY_ABBR = "TRK";
     static final String OBS = "O'Brien & Söhne GmbH";
@@ -74,6 +83,11 @@ public class E2E {
         SOCK.put(MR, a[0]);
         SOCK.put(a[3], a[2]);
         SOCK.put(a[5], a[4]);
+        RT.put(M, MR);
+        for (int i : new int[] { 3, 5 }) {
+            RT.put(a[i], RUNTIME ? "sym_" + a[i] : a[i]);
+            SOCK.put(RT.get(a[i]), a[i - 1]);
+        }
         work = a[6];
         proj = a[7];
         logFile = a[8];
@@ -84,6 +98,10 @@ public class E2E {
         BCOMP.put("branch-a", "[" + jsonStr(WP) + ", " + jsonStr(OBS) + "]");
         BDB.put("branch-b", a[5]);
         BCOMP.put("branch-b", "[" + jsonStr(WP) + ", " + jsonStr(TRICKY) + "]");
+        for (String n : BDB.keySet()) {
+            BSYM.put(n, "sym" + n.replace("-", ""));
+            BSITE.put(n, "site" + n.replace("-", ""));
+        }
         // SymmetricDS validates sync.url with new URL(..).toURI(); "internal:" urls are only
         // looked up by InternalTransportManager, never opened
         URL.setURLStreamHandlerFactory(p -> "internal".equals(p) ? new URLStreamHandler() {
@@ -112,6 +130,7 @@ public class E2E {
             step("13 a branch writes to a new table from the moment it appears there: every row reaches the master, no batch in error (issue 21.3)", NewTableWrites::run);
             step("14 a first load empties the tables it carries first, a full reload (sds_reload_branch) does not: what a branch has not sent stays", ReloadKeeps::run);
             step("15 the master site's account reaches no SymmetricDS table and runs no code as SymmetricDS or frappe_sds (runtime layout, issue 23.2)", SiteAttacks::run);
+            step("16 a branch site's account reaches no SymmetricDS table of its branch and runs no code as SymmetricDS there (runtime layout, issue 23.2)", BranchAttacks::run);
         } catch (Exception e) {
             say("stopped: " + e.getMessage());
             rc = 1;
@@ -214,13 +233,20 @@ public class E2E {
 
     static final java.util.Set<String> UDFS = java.util.Set.of("sds_version", "sds_literal", "sds_ident");
 
-    /** In the runtime layout the master's frappe_sds objects (sds_*) and SymmetricDS's tables
-     *  (sym_*) are in its runtime database, its Frappe tables in the site database (the
-     *  connection's): a statement the test writes for the master names them unqualified, as
-     *  in the classic layout, and this qualifies them with the runtime database. Names inside
-     *  quotes, UDFs, variables and names already qualified stay as they are. */
+    /** the database of db's SymmetricDS tables: its runtime database, or db itself */
+    static String rt(String db) {
+        return RT.getOrDefault(db, db);
+    }
+
+    /** In the runtime layout a site's frappe_sds objects (sds_*: the master's API, a branch's
+     *  compare answers) and SymmetricDS's tables (sym_*) are in its runtime database, its
+     *  Frappe tables in the site database (the connection's): a statement the test writes for
+     *  the master or a branch site names them unqualified, as in the classic layout, and this
+     *  qualifies them with that site's runtime database. Names inside quotes, UDFs, variables
+     *  and names already qualified stay as they are. */
     static String onMaster(String db, String sql) {
-        if (!RUNTIME || !M.equals(db)) return sql;
+        String r = rt(db);
+        if (!RUNTIME || r.equals(db)) return sql;
         StringBuilder o = new StringBuilder();
         int n = sql.length();
         char q = 0;
@@ -242,7 +268,7 @@ public class E2E {
                 int j = i;
                 while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) j++;
                 String name = sql.substring(i, j);
-                if (!UDFS.contains(name)) o.append('`').append(MR).append("`.");
+                if (!UDFS.contains(name)) o.append('`').append(r).append("`.");
                 o.append(name);
                 i = j - 1;
                 continue;
@@ -518,6 +544,9 @@ public class E2E {
      *  With tables: for those tables only (SymmetricAdmin.syncTrigger: creates or updates their
      *  triggers, drops none), instead of reading the models of all ~1,000 tables. */
     static void syncTriggers(String name, String... tables) throws Exception {
+        // (in the runtime layout a node's site tables are not in its engine's default catalog:
+        // they are looked up in the site database, as the trigger rows name it)
+        String catalog = !RUNTIME ? null : "master".equals(name) ? M : BDB.get(name);
         if (!HTTP) {
             ISymmetricEngine e = engines.get(name);
             if (tables.length == 0) {
@@ -525,10 +554,13 @@ public class E2E {
                 return;
             }
             for (String t : tables)
-                e.getTriggerRouterService().syncTriggers(e.getDatabasePlatform().getTableFromCache(null, null, t, true), false);
+                e.getTriggerRouterService().syncTriggers(e.getDatabasePlatform().getTableFromCache(catalog, null, t, true), false);
             return;
         }
-        symadmin(name, "sync-triggers", tables);
+        List<String> args = new ArrayList<>();
+        if (catalog != null && tables.length > 0) args.addAll(List.of("--catalog", catalog));
+        args.addAll(List.of(tables));
+        symadmin(name, "sync-triggers", args.toArray(new String[0]));
     }
 
     /** SymmetricDS drops a table's capture triggers on a node (`symadmin drop-triggers <table>`:
@@ -731,10 +763,17 @@ public class E2E {
             // tables with the site database; the capture triggers' (in the site database) do not
             check("no database name in external_select (it runs in the site's triggers)",
                     num(M, "select count(*) from sym_trigger where external_select like " + lit("%`" + M + "`%")) == 0);
-            check("the master's trigger rows name the site database (source_catalog_name), the branches' (.up) none",
+            // (each branch's engine replaces the token with its engine file's frappe_sds.site.db:
+            // the master's configuration names no branch database; step 2 checks the branches)
+            // (frappe_sds's own table among them, the compare answers, has none: it is in the
+            // branch's runtime database, its engine's default catalog)
+            show(M, "select source_catalog_name, source_table_name like 'tab%' site_table, count(*) from sym_trigger where trigger_id like '%.up' group by 1, 2");
+            check("the master's trigger rows name the site database (source_catalog_name), the branches' (.up) of site tables the token $(frappe_sds.site.db)",
                     num(M, "select count(*) from sym_trigger where trigger_id not like '%.up' and last_update_by = 'frappe_sds'"
                             + " and source_table_name like 'tab%' and not (source_catalog_name <=> " + lit(M) + ")") == 0
-                            && num(M, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name is not null") == 0);
+                            && num(M, "select count(*) from sym_trigger where trigger_id like '%.up' and source_table_name like 'tab%'") > 10
+                            && num(M, "select count(*) from sym_trigger where trigger_id like '%.up' and source_table_name like 'tab%'"
+                                    + " and not (source_catalog_name <=> '$(frappe_sds.site.db)')") == 0);
             check("the master's capture triggers live on the site's tables and write the runtime database",
                     body != null && body.contains(MR) && body.contains("sym_data"));
         }
@@ -819,6 +858,29 @@ public class E2E {
 
     static boolean branchesUp;
 
+    /** The DBA's steps at a branch's own server in the runtime layout (docs/install-runtime.md,
+     *  no plugin there): the DBA's database, the branch site's runtime database, SymmetricDS's
+     *  account with frappe_sds.sds_grant's rights; and the site's own account as bench makes it
+     *  (ALL on its site database). SymmetricDS creates its tables in the runtime database
+     *  itself when the node starts (auto.config.database). */
+    static void branchDbaSteps(String n) throws Exception {
+        String db = BDB.get(n), r = rt(db);
+        client(db, "source " + System.getProperty("e2e.dbaSql") + "\n"
+                + "CALL frappe_sds.sds_runtime_create(DATABASE());\n"
+                + "CREATE USER " + lit(BSYM.get(n)) + "@localhost IDENTIFIED BY " + lit(BSYM_PW) + ";\n"
+                + "CALL frappe_sds.sds_grant(DATABASE(), " + lit(BSYM.get(n)) + ", 'localhost');\n"
+                + "CREATE USER " + lit(BSITE.get(n)) + "@localhost IDENTIFIED BY " + lit(BSITE_PW) + ";\n"
+                + "GRANT ALL PRIVILEGES ON `" + db.replace("_", "\\_") + "`.* TO " + lit(BSITE.get(n)) + "@localhost;\n");
+        check(n + ": frappe_sds.sds_runtime_create made the runtime database " + r + " at the branch's server",
+                num(db, "select count(*) from information_schema.schemata where schema_name = " + lit(r)) == 1
+                        && num(db, "select count(*) from frappe_sds.sds_site where site_db = " + lit(db) + " and runtime_db = " + lit(r)) == 1);
+        check(n + ": SymmetricDS's account has no EXECUTE on the site database; its transaction function is in " + r,
+                num(db, "select count(*) from information_schema.schema_privileges where grantee = " + lit("'" + BSYM.get(n) + "'@'localhost'")
+                        + " and privilege_type = 'EXECUTE'") == 0
+                        && num(db, "select count(*) from information_schema.routines where routine_schema = " + lit(r)
+                                + " and routine_name = 'sym_transaction_id_post_5_7_6'") == 1);
+    }
+
     static void step2() throws Exception {
         // (the branches' first loads empty the tables they carry first, at the branches: the
         // master keeps its rows)
@@ -828,12 +890,21 @@ public class E2E {
         for (String n : BDB.keySet()) {
             String db = BDB.get(n);
             ddl0.put(n, ddlCounters(db));
+            if (RUNTIME) branchDbaSteps(n);
+            String user = RUNTIME ? BSYM.get(n) : "root";
             // the file the master writes for the branch (registration url: the master's sync url)
             String text = one(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), '" + n + "', '" + n + "', '" + db + "', "
-                    + lit(SOCK.get(db)) + ", 'root', '', 'http://localhost:31415/sync/master')");
+                    + lit(SOCK.get(db)) + ", " + lit(user) + ", '', 'http://localhost:31415/sync/master')");
             Properties p = parse(text);
+            if (RUNTIME) {
+                say(text.replaceAll("(?m)^", "    | "));
+                check(n + ": its engine file connects to its runtime database " + rt(db) + " as SymmetricDS's account, and names its site database",
+                        p.getProperty("db.url", "").contains("/" + rt(db) + "?") && user.equals(p.getProperty("db.user"))
+                                && db.equals(p.getProperty("frappe_sds.site.db")));
+                p.setProperty("db.password", BSYM_PW);   // (the DBA fills it in)
+            }
             // the branch's own server (the test's socket url)
-            p.setProperty("db.url", url(db));
+            p.setProperty("db.url", url(rt(db)));
             testSettings(p, n);
             p.setProperty("registration.url", syncUrl("master"));
             start(n, p);
@@ -864,7 +935,31 @@ public class E2E {
             check(n + ": no master trigger row built on the branch",
                     num(db, "select count(*) from sym_trigger_hist where inactive_time is null and trigger_id in ('tabsales_invoice', 'tabsales_invoice_item')") == 0);
             show(db, "select count(*) active_trigger_hist, sum(trigger_id like '%.up') branch_rows from sym_trigger_hist where inactive_time is null");
+            if (RUNTIME) branchLayout(n, body);
         }
+    }
+
+    /** the runtime layout at a branch after its first load: SymmetricDS's tables and frappe_sds's
+     *  in the runtime database only, Frappe's in the site database only, the capture triggers
+     *  on the site's tables writing the runtime database (docs/topology.md, "Branches") */
+    static void branchLayout(String n, String body) throws Exception {
+        String db = BDB.get(n), r = rt(db);
+        show(db, "select table_schema, sum(table_name like 'sym\\_%') n_sym, sum(table_name like 'sds\\_%') n_sds,"
+                + " sum(table_name like 'tab%') n_tab from information_schema.tables where table_schema in (" + lit(db) + ", " + lit(r) + ") group by 1");
+        check(n + ": no sym_* or sds_* table in its site database " + db,
+                num(db, "select count(*) from information_schema.tables where table_schema = " + lit(db)
+                        + " and (table_name like 'sym\\_%' or table_name like 'sds\\_%')") == 0);
+        check(n + ": SymmetricDS's tables in its runtime database " + r + ", no Frappe (tab*) table there",
+                num(db, "select count(*) from information_schema.tables where table_schema = " + lit(r) + " and table_name like 'sym\\_%'") > 40
+                        && num(db, "select count(*) from information_schema.tables where table_schema = " + lit(r) + " and table_name like 'tab%'") == 0);
+        check(n + ": its capture triggers are on the site's tables and write `" + r + "`.sym_data",
+                body != null && body.contains(r) && body.contains("sym_data")
+                        && num(db, "select count(*) from information_schema.triggers where trigger_schema = " + lit(r)
+                                + " and event_object_table not like 'sym\\_%'") == 0);
+        long up = num(db, "select count(*) from sym_trigger_hist where inactive_time is null and trigger_id like '%.up'");
+        check(n + ": its active .up trigger histories (" + up + ") name the site database " + db + " as their catalog",
+                up > 10 && num(db, "select count(*) from sym_trigger_hist where inactive_time is null and trigger_id like '%.up'"
+                        + " and not (source_catalog_name <=> " + lit(db) + ")") == 0);
     }
 
     // ---------------------------------------------------------------- step 3
@@ -953,10 +1048,12 @@ public class E2E {
         //     Wind Power, which it does
         insertInvoice(a, "E2E-A-STEAL", TRICKY, 1);
         insertInvoice(a, "E2E-A-WP2", WP, 1);
-        // (b) branch-a's site user makes its node capture Property Setter (its own sym_* tables)
-        //     and turns GL Entry's company into a Data field
-        exec(a, "INSERT INTO sym_trigger (trigger_id, source_table_name, channel_id, reload_channel_id, last_update_by, create_time, last_update_time)"
-                + " VALUES ('e2e_hostile_ps', 'tabProperty Setter', 'frappe', 'frappe_reload', 'e2e', NOW(), NOW())");
+        // (b) branch-a's node is made to capture Property Setter (its own sym_* tables: in the
+        //     classic layout its site user can do it, in the runtime layout whoever controls the
+        //     branch's server) and GL Entry's company turned into a Data field
+        exec(a, "INSERT INTO sym_trigger (trigger_id, source_catalog_name, source_table_name, channel_id, reload_channel_id, last_update_by,"
+                + " create_time, last_update_time) VALUES ('e2e_hostile_ps', " + (RUNTIME ? lit(a) : "NULL") + ", 'tabProperty Setter', 'frappe',"
+                + " 'frappe_reload', 'e2e', NOW(), NOW())");
         exec(a, "INSERT INTO sym_trigger_router (trigger_id, router_id, initial_load_order, last_update_by, create_time, last_update_time)"
                 + " VALUES ('e2e_hostile_ps', 'sds_b2m', 1, 'e2e', NOW(), NOW())");
         syncTriggers("branch-a", "tabProperty Setter");
@@ -1111,12 +1208,20 @@ public class E2E {
     // ---------------------------------------------------------------- step 7
     static void step7() throws Exception {
         String a = BDB.get("branch-a"), b = BDB.get("branch-b");
-        say(client(M, "CALL sds_send_sql('branch-b', 'CREATE TABLE e2e_sql_probe (id INT PRIMARY KEY, note VARCHAR(50))');\n"
-                + "CALL sds_send_sql('branch-b', 'INSERT INTO e2e_sql_probe VALUES (1, ''sent from hq'')');\n").replaceAll("(?m)^", "    | "));
+        // in the runtime layout a branch runs an SQL event on its engine's connection, whose
+        // default database is its runtime database: the statement names the site's tables with
+        // $(catalogName), which SymmetricDS replaces by the catalog of the table the event rides
+        // (DefaultDatabaseWriter.preprocessSqlStatement), the branch's site database
+        String t = RUNTIME ? "$(catalogName).e2e_sql_probe" : "e2e_sql_probe";
+        say(client(M, "CALL sds_send_sql('branch-b', 'CREATE TABLE " + t + " (id INT PRIMARY KEY, note VARCHAR(50))');\n"
+                + "CALL sds_send_sql('branch-b', 'INSERT INTO " + t + " VALUES (1, ''sent from hq'')');\n").replaceAll("(?m)^", "    | "));
         check("the statements ran on branch-b", waitFor("e2e_sql_probe on branch-b", 120, () -> "sent from hq".equals(one(b, "select note from e2e_sql_probe where id = 1"))));
         quiet(60);
-        check("not on branch-a", num(a, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
-        check("not on the master", num(M, "select count(*) from information_schema.tables where table_schema = database() and table_name = 'e2e_sql_probe'") == 0);
+        check("not on branch-a", num(a, "select count(*) from information_schema.tables where table_name = 'e2e_sql_probe'") == 0);
+        check("not on the master", num(M, "select count(*) from information_schema.tables where table_name = 'e2e_sql_probe'") == 0);
+        if (RUNTIME)
+            check("on branch-b in its site database only, not in its runtime database",
+                    num(b, "select count(*) from information_schema.tables where table_name = 'e2e_sql_probe' and table_schema <> database()") == 0);
     }
 
     // ---------------------------------------------------------------- step 8

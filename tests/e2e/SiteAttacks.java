@@ -15,10 +15,11 @@
      SymmetricDS's account or frappe_sds's definer (only as the site user itself); its own
      writes to captured tables fail meanwhile (only its own site suffers); with the table back,
      changes flow again.
-   - branch-a's own site user (a branch stays in the classic layout) writes an SQL event and
-     a BeanShell event for the master into its node's sym_data: the master's engine skips
-     both (frappe_sds's writer filter sds_upward_events, docs/upward.md), loads the batch,
-     and ran neither.
+   - an SQL event and a BeanShell event for the master are written into branch-a's sym_data
+     (in the classic layout branch-a's site user can; in the runtime layout, where step 16
+     shows it cannot, whoever controls the branch's server): the master's engine skips both
+     (frappe_sds's writer filter sds_upward_events, docs/upward.md), loads the batch, and
+     ran neither.
    In the classic layout (E2E_LAYOUT=classic) only the last part runs: the site user of the
    master writes SymmetricDS's tables there (the hole the runtime layout closes). */
 package e2e;
@@ -49,8 +50,8 @@ public class SiteAttacks {
 
     /** branch-a's site user sends an SQL and a BeanShell event up (both layouts) */
     static void upward() throws Exception {
-        // a branch's own site user writes an SQL and a BeanShell event into its node's sym_data
-        // for the master: the master's engine would run them as SymmetricDS's account there,
+        // an SQL and a BeanShell event for the master in branch-a's sym_data (its runtime
+        // database in the runtime layout): the master's engine would run them as SymmetricDS's account there,
         // which writes the master's configuration (docs/upward.md: refused)
         String a = BDB.get("branch-a");
         String me = one(M, "select node_id from sym_node_identity");
