@@ -26,6 +26,9 @@
 #   servers (e.g. --table-definition-cache=4000, to measure a server setting).
 #   SCALE_JAVA_OPTS: more JVM options (-Dkey=value sets a SymmetricDS parameter of every
 #   engine: system properties override the engine file, ParameterService.rereadApplicationParameters).
+# The classic layout (frappe_sds and SymmetricDS's tables in the site databases), as the
+# figures of bench/RESULTS.scale.md sections 2-5 were measured: the driver sets up the master
+# with E2E's step 1, whose default became the runtime layout (bench/fleet.sh runs that one).
 # Prints the FIGURE lines (seconds are from the branch engine's start) and the log's
 # trigger-sync and load lines. Exit 77 = SymmetricDS not available.
 set -u
@@ -97,6 +100,7 @@ java -Xmx2g -De2e.transport=internal ${SCALE_JAVA_OPTS:-} -XX:+UseSerialGC -Dorg
      -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
      -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000 \
+     -De2e.layout=classic \
      -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" "$bdbs" \
      "$W/work" "$ROOT" "$LOG" "$bcomp" "$variants" >"$W/out.txt" 2>&1 &
 JPID=$!

@@ -85,6 +85,13 @@ END//
 -- table the first lookup in the runtime database did not find is claimed
 -- (handlesMissingTable) when the site database has it, so that the row
 -- reaches the filters; any other stays missing, SymmetricDS's own handling.
+-- A table the site database has but SymmetricDS cannot read (the site's
+-- account put a view in its place that SymmetricDS's account may not run:
+-- it has no EXECUTE there) is claimed too, and its rows fail the batch,
+-- which waits until the table is one SymmetricDS can read: without it,
+-- SymmetricDS took the object for a missing table and skipped its rows
+-- (dataloader.ignore.missing.tables, above), and the branch silently lost
+-- that change (seen in the e2e's step 16).
 -- A CREATE event carries the table as XML, which the loader reads again
 -- (DefaultDatabaseWriter.create, DatabaseXmlUtil.read: a <database> without
 -- a catalog attribute is the connection's database): the filter adds the
@@ -125,6 +132,12 @@ BEGIN
       '  return s == null || (c != null && c.length() > 0 && !c.equals(s)) ? null : s;',
       '}',
       '',
+      '/* an object of that name in the site database, readable or not (a view SymmetricDS may not run) */',
+      'boolean sdsExists(String s, String name) {',
+      '  return sqlTemplate.queryForInt("select count(*) from information_schema.tables where table_schema = ?"',
+      '    + " and table_name = ?", new Object[] { s, name }) > 0;',
+      '}',
+      '',
       'boolean beforeWrite(context, table, data) {',
       '  if (data != null && data.getDataEventType() == DataEventType.SQL) {',
       '    s = sdsSiteDb();',
@@ -133,6 +146,14 @@ BEGIN
       '  s = sdsSite(table);',
       '  if (s == null) return true;',
       '  table.setCatalog(s);',
+      '  /* a row for a table the site has but SymmetricDS cannot read: the batch fails and waits,',
+      '     the row is not skipped as one of a missing table */',
+      '  type = data == null ? null : data.getDataEventType();',
+      '  if (type != null && type != DataEventType.CREATE && type != DataEventType.SQL',
+      '      && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) == null',
+      '      && sdsExists(s, table.getName()))',
+      '    throw new IllegalStateException("frappe_sds: " + s + "." + table.getName() + " exists at this node but"',
+      '      + " SymmetricDS cannot read it (a view it may not run, or missing rights): the batch waits until it can");',
       '  if (data != null && data.getDataEventType() == DataEventType.CREATE) {',
       '    String[] v = data.getParsedData(CsvData.ROW_DATA);',
       '    if (v != null && v.length > 0 && v[0] != null) {',
@@ -148,7 +169,8 @@ BEGIN
       '',
       'boolean handlesMissingTable(context, table) {',
       '  s = sdsSite(table);',
-      '  return s != null && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null;',
+      '  return s != null && (engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null',
+      '    || sdsExists(s, table.getName()));',
       '}',
       'void afterWrite(context, table, data) { }',
       'void earlyCommit(context) { }',
