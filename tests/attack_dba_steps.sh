@@ -47,8 +47,19 @@ dba_steps() {
     step "SymmetricDS's tables in the runtime database" sql sym_site < sym/symmetricds-tables.sql
     step "runtime.sql" sql sym_site < "$FRAPPE_SDS_SQL/runtime.sql"
     step "frappe_sds.sds_grant_site" sql -e "CALL frappe_sds.sds_grant_site('site', 'site_user', 'localhost')"
+    # (what the site's sds_setup and sds_add_branch write there, in the runtime
+    # database the site user cannot write: the engine files read it)
+    step "a configuration in the runtime database" sql sym_site -e "INSERT IGNORE INTO sds_setup_state (id, master_group,
+          branch_group, updated_at) VALUES (1, 'master', 'branch', NOW());
+          INSERT IGNORE INTO sym_node_group (node_group_id) VALUES ('master'), ('branch');
+          INSERT IGNORE INTO sym_node (node_id, node_group_id, external_id, sync_enabled) VALUES ('b-wp', 'branch', 'b-wp', 1)"
     step "frappe_sds.sds_engine_properties (runtime layout, master)" sql -e "CALL frappe_sds.sds_engine_properties('site',
           'hq', 'hq', 'site', 'localhost:3306', 'sym', 'http://hq:31415/sync/hq', '')"
+    step "frappe_sds.sds_engine_properties (runtime layout, branch)" sql -e "CALL frappe_sds.sds_engine_properties('site',
+          'b-wp', 'b-wp', 'site_wp', '/run/mysqld/mysqld.sock', 'sym', '', 'http://hq:31415/sync/hq')"
+    step "frappe_sds.sds_grant_worker (runtime layout)" sql -e "CALL frappe_sds.sds_grant_worker('site')"
+    step "frappe_sds.sds_allow_send_sql" sql -e "CALL frappe_sds.sds_allow_send_sql('site', 'root', 'localhost')"
+    step "frappe_sds.sds_disallow_send_sql" sql -e "CALL frappe_sds.sds_disallow_send_sql('site', 'root', 'localhost')"
     step "frappe_sds.sds_doctor (runtime layout)" sql -e "CALL frappe_sds.sds_doctor('site')"
     step "back to the classic layout" sql -e "DELETE FROM frappe_sds.sds_site WHERE site_db = 'site'"
 }
