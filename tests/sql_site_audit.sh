@@ -59,6 +59,7 @@ ALLOW=$(cat <<'EOF'
 57_doctor.sql | CALL sds__doc_add('sym_tables', | the doctor's row names the database SymmetricDS's tables are in
 58_compare.sql | 'SET @sds_cmp_ | SQL text of sds_compare run at a branch (a SymmetricDS SQL event): DATABASE() is the engine's database, where the answer table is; the site's tables are read in IFNULL(@sds_site_db, DATABASE()), which the branch's sds_site_target sets in the runtime layout
 32_schema_ahead.sql | sds__site_db() <> DATABASE() | the layout test: a site in the runtime layout gets the branches' filter sds_site_target
+21_load_filter.sql | sds__site_db() <> DATABASE() | the layout test: a master in the runtime layout gets its own filter sds_site_target_master
 32_schema_ahead.sql | '  return (String) sqlTemplate.queryForString("select database()" | BeanShell text of a branch's extension: the engine's own database, only for a table the loader names without a catalog (a classic branch)
 22_moves.sql | DECLARE v_tab VARCHAR(40) DEFAULT IF(v_site <> DATABASE() | the layout test: in the runtime layout the delete sent to a branch names its site database by $(catalogName)
 51_onboarding.sql | IF(sds__site_db() <> DATABASE() | the layout test: in the runtime layout a branch's first-load purge names its site database by $(catalogName)

@@ -142,7 +142,7 @@ t0=$(date +%s)
 java -Xmx768m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -Dtopo.sitePw="$SITE_PW" -Dtopo.symPw="$SYM_PW" -Dtopo.branchMode="${TOPO_BRANCH_MODE:-retarget}" \
+     -Dtopo.sitePw="$SITE_PW" -Dtopo.symPw="$SYM_PW" -Dtopo.noMasterFilter="${TOPO_NO_MASTER_FILTER:-0}" -Dtopo.branchMode="${TOPO_BRANCH_MODE:-retarget}" \
      -cp "$W/classes:$CP" topology.Topology "$W/m/sock" erp_master sym_erp_master \
      "$W/b/sock" site_alpha sym_site_alpha "$W/work" fx >"$W/out.txt" 2>&1 &
 JPID=$!

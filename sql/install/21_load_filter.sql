@@ -110,6 +110,13 @@ CREATE PROCEDURE sds__upward_extension(IN p_master VARCHAR(50))
   SQL SECURITY INVOKER
   COMMENT 'frappe_sds internal: the master engine refuses SQL, BeanShell and create events from branches'
 BEGIN
+  -- the runtime layout: the site's tables of a branch's batch go into the
+  -- master's site database, whatever catalog the batch names
+  -- (32_schema_ahead.sql, sds__site_target_text)
+  IF sds__site_db() <> DATABASE() THEN
+    CALL sds__extension_put('sds_site_target_master', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
+                             p_master, 0, sds__site_target_text(sds__site_db()));
+  END IF;
   CALL sds__extension_put('sds_upward_events', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
     p_master, 1, CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.DataEventType;',

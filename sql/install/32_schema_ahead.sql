@@ -102,24 +102,42 @@ END//
 -- before, or edited) a batch with a site table fails, saying so, and stays
 -- in error until the file is right: nothing is written into the runtime
 -- database or skipped as a missing table.
+-- The master in the runtime layout gets the same filter (its own row,
+-- sds_site_target_master, sds__upward_extension), with its site database
+-- written into the text (p_site): its engine file names none. Whatever
+-- catalog a batch names for a site table, the receiving node writes it into
+-- its own site database: the catalog a batch carries comes from the sending
+-- engine's router cache (ColumnsAccordingToTriggerHistory), and a sending
+-- engine whose cache missed the router (SymmetricDS 3.15.9 refreshes it by
+-- time only, cache.trigger.router.time.ms) named the source catalog, its own
+-- site database -- a batch then stuck in error, resent as extracted (seen
+-- once in CI: "Could not find the target table 'site_alpha.tabSales
+-- Invoice'" at the master; tests/topology_runtime_db.sh step 3b makes it).
 DROP FUNCTION IF EXISTS sds__site_target_text//
-CREATE FUNCTION sds__site_target_text() RETURNS MEDIUMTEXT CHARSET utf8mb4
+CREATE FUNCTION sds__site_target_text(p_site VARCHAR(64)) RETURNS MEDIUMTEXT CHARSET utf8mb4
   NO SQL SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the branch writer filter that puts the site''s tables in the site database'
+  COMMENT 'frappe_sds internal: the writer filter that puts the site''s tables in the site database'
 BEGIN
+  IF p_site IS NOT NULL AND p_site NOT REGEXP '^[A-Za-z0-9_$-]{1,64}$' THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'frappe_sds: sds__site_target_text: not a plain database name';
+  END IF;
   RETURN CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.CsvData;',
       'import org.jumpmind.symmetric.io.data.DataEventType;',
-      '/* frappe_sds: the site tables of this node are in the site database its engine file names',
-      '   (frappe_sds.site.db), not in the runtime database it connects to',
+      IF(p_site IS NULL,
+         '/* frappe_sds: the site tables of this node are in the site database its engine file names',
+         '/* frappe_sds: the site tables of this node (the master) are in its site database, named here'),
+      IF(p_site IS NULL, '   (frappe_sds.site.db), not in the runtime database it connects to',
+                         '   by sds_setup, not in the runtime database it connects to'),
       '   (sql/install/32_schema_ahead.sql) */',
       'String sdsSiteDb() {',
-      '  s = engine.getParameterService().getString("frappe_sds.site.db");',
+      IF(p_site IS NULL, '  s = engine.getParameterService().getString("frappe_sds.site.db");',
+                         CONCAT('  s = "', p_site, '";')),
       '  return s != null && s.matches("[A-Za-z0-9_$-]{1,64}") ? s : null;',
       '}',
       '',
-      '/* the site database for a table that is not SymmetricDS or frappe_sds own and has no other',
-      '   catalog (a batch names none; the reader keeps the table it parsed, with the catalog given) */',
+      '/* the site database for a table that is not SymmetricDS or frappe_sds own, whatever catalog',
+      '   the batch names (none, or the sender site database when its router cache missed the router) */',
       'String sdsSite(table) {',
       '  if (table == null || table.getName() == null) return null;',
       '  n = table.getName().toLowerCase();',
@@ -128,8 +146,7 @@ BEGIN
       '  if (s == null) throw new IllegalStateException("frappe_sds: this node engine file names no site database"',
       '    + " (frappe_sds.site.db, a plain database name): the site table " + table.getName() + " cannot be"',
       '    + " written; write the file again with frappe_sds.sds_engine_properties, then restart the engine");',
-      '  c = table.getCatalog();',
-      '  return s == null || (c != null && c.length() > 0 && !c.equals(s)) ? null : s;',
+      '  return s;',
       '}',
       '',
       '/* an object of that name in the site database, readable or not (a view SymmetricDS may not run) */',
@@ -187,7 +204,7 @@ BEGIN
   DECLARE v_txt MEDIUMTEXT;
   IF sds__site_db() <> DATABASE() THEN
     CALL sds__extension_put('sds_site_target', 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter',
-                             p_branch, 0, sds__site_target_text());
+                             p_branch, 0, sds__site_target_text(NULL));
   END IF;
   SET v_txt = CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.CsvData;',

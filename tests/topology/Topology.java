@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import org.jumpmind.symmetric.ClientSymmetricEngine;
 import org.jumpmind.symmetric.ISymmetricEngine;
 import org.jumpmind.symmetric.Version;
+import org.jumpmind.symmetric.model.Router;
 
 public class Topology {
     static String MS, MSITE, MRT, BS, BSITE, BRT, work;
@@ -62,6 +63,7 @@ public class Topology {
             step("2 branch registers and gets a company-filtered initial load across databases", Topology::step2);
             step("2b live master -> branch into the branch's site database, no echo; the branch's site user reaches no runtime table", Topology::step2b);
             step("3 live changes both ways, written by the site user", Topology::step3);
+            step("3b a batch that names the sender's catalog (its router cache missed the router) still lands in the receiver's site database", Topology::step3b);
             step("4 the site user writes no sym_* row and gives SymmetricDS's account no right", Topology::step4);
             step("5 the site user's code never runs as SymmetricDS (lookup view, capture trigger, shadow function)", Topology::step5);
             step("6 dropping or adding capture triggers harms only the site itself", Topology::step6);
@@ -82,7 +84,7 @@ public class Topology {
                 say("RESULT " + r.getValue() + "  " + r.getKey());
                 if (!r.getValue().startsWith("PASS")) rc = 1;
             }
-            if (results.size() < 10) rc = 1;
+            if (results.size() < 11) rc = 1;
         }
         System.out.flush();
         Runtime.getRuntime().halt(rc);
@@ -300,6 +302,10 @@ public class Topology {
     }
 
     static void copyConfig(String sock, String rt, boolean topology) throws Exception {
+        if (SITE_TARGET_FILTER == null) {
+            SITE_TARGET_FILTER = one(sock, FX, "select sds__site_target_text(NULL)");
+            MASTER_TARGET_FILTER = one(sock, FX, "select sds__site_target_text(" + lit(MSITE) + ")");
+        }
         try (Connection c = root(sock, rt)) {
             String ours = "last_update_by = 'frappe_sds'";
             exec(c, copy(c, rt, "sym_node_group", ours),
@@ -489,10 +495,14 @@ public class Topology {
         check("the branch's sym_* tables are in its runtime database, none in its site database",
                 num(BS, BRT, "select count(*) from information_schema.tables where table_schema = database() and table_name like 'sym\\_%'") > 40
                         && num(BS, BRT, "select count(*) from information_schema.tables where table_schema = " + lit(BSITE) + " and table_name like 'sym\\_%'") == 0);
+        boolean hist = waitFor("branch trigger history", 120, () -> num(BS, BRT, "select count(*) from sym_trigger_hist where inactive_time is null"
+                + " and trigger_id like '%.up' and source_catalog_name = " + lit(BSITE)) == 4);
+        if (!hist)
+            for (String r : col(BS, BRT, "select concat_ws(' ', trigger_hist_id, trigger_id, ifnull(source_catalog_name, 'NULL'), create_time,"
+                    + " ifnull(inactive_time, 'active'), last_trigger_build_reason) from sym_trigger_hist order by trigger_hist_id"))
+                say("  info branch trigger history: " + r);
         check("the branch's trigger history has the token replaced by its engine file's " + SITE_PARAM + " (" + BSITE + ")",
-                waitFor("branch trigger history", 120, () -> num(BS, BRT, "select count(*) from sym_trigger_hist where inactive_time is null"
-                        + " and trigger_id like '%.up' and source_catalog_name = " + lit(BSITE)) == 4)
-                        && num(BS, BRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BRANCH_SITE_TOKEN)) == 4);
+                hist && num(BS, BRT, "select count(*) from sym_trigger where trigger_id like '%.up' and source_catalog_name = " + lit(BRANCH_SITE_TOKEN)) == 4);
         if (LOAD_ONLY) {
             // TriggerRouterService.rebuildTriggerIfNecessaryWithException: when the node's
             // symmetric dialect is not its target dialect (load.only) and the table is not a
@@ -526,7 +536,7 @@ public class Topology {
      *  were written by its loader (the branch's own writes in step 3 are SI-5, SI-5-1) */
     static long echoRows() throws Exception {
         return num(BS, BRT, "select count(*) from sym_data where table_name like 'tab%'"
-                + " and substring_index(coalesce(row_data, pk_data), ',', 1) not in ('\"SI-5\"', '\"SI-5-1\"')");
+                + " and substring_index(coalesce(row_data, pk_data), ',', 1) not in ('\"SI-5\"', '\"SI-5-1\"', '\"SI-3B\"')");
     }
 
     /** the branch's engine: load-only node (ClientSymmetricEngine.createTargetDialect): its
@@ -552,49 +562,24 @@ public class Topology {
     }
 
     // ---------------------------------------------------------------- the site-target filter
-    // A branch-group writer filter (BeanShell sym_extension, as frappe_sds writes
-    // sds_singles_once), for a branch that is an ordinary node on its runtime database: a batch
-    // from the master names no catalog (routers without target catalog), so SymmetricDS would
-    // look its tables up in the runtime database (the connection's); the filter names the
-    // site database from the engine file (frappe_sds.site.db) as the catalog of every table
-    // that is not SymmetricDS's own and has none. handlesMissingTable keeps the row from being
-    // refused before the filter ran (AbstractDatabaseWriter.start: the first lookup misses),
-    // for a table the site database has (a table it lacks stays missing, as without the filter);
-    // AbstractDatabaseWriter.filterBefore looks the target table up again after the filters.
-    // The rows are written on the loader's one transaction, where ManageIncomingBatchListener
-    // disabled capture: nothing the loader writes is captured (no echo).
-    static final String SITE_TARGET_FILTER = String.join("\n",
-            "/* frappe_sds: the site's tables are in the site database the engine file names",
-            "   (frappe_sds.site.db), not in the runtime database */",
-            "String sdsSite(table) {",
-            "  if (table == null) return null;",
-            "  c = table.getCatalog();",
-            "  if (c != null && c.length() > 0) return null;",
-            "  if (table.getName().toLowerCase().startsWith(engine.getTablePrefix().toLowerCase() + \"_\")) return null;",
-            "  s = engine.getParameterService().getString(\"" + SITE_PARAM + "\");",
-            "  return s == null || s.length() == 0 ? null : s;",
-            "}",
-            "boolean beforeWrite(context, table, data) {",
-            "  s = sdsSite(table);",
-            "  if (s != null) table.setCatalog(s);",
-            "  return true;",
-            "}",
-            "/* only a table the site database has: any other stays missing (SymmetricDS's own handling) */",
-            "boolean handlesMissingTable(context, table) {",
-            "  s = sdsSite(table);",
-            "  return s != null && engine.getDatabasePlatform().getTableFromCache(s, null, table.getName(), false) != null;",
-            "}",
-            "void afterWrite(context, table, data) { }",
-            "void earlyCommit(context) { }",
-            "void batchComplete(context) { }",
-            "void batchCommitted(context) { }",
-            "void batchRolledback(context) { }");
+    // The writer filters that put the site's tables in the site database: the product's own
+    // texts (sds__site_target_text in sql/install/32_schema_ahead.sql), read from the scratch
+    // site's install.sql in copyConfig: the branch's (the site database from its engine file,
+    // frappe_sds.site.db) and the master's (its site database written into the text; row
+    // sds_site_target_master, as sds_setup writes it in the runtime layout). Either names the
+    // site database as the catalog of every table that is not SymmetricDS's or frappe_sds's,
+    // whatever catalog the batch names (step 3b), and claims a missing table the site database
+    // has (handlesMissingTable) so that its rows reach the filter.
+    static String SITE_TARGET_FILTER, MASTER_TARGET_FILTER;
 
     static void siteTargetFilter() throws Exception {
+        boolean master = !"1".equals(System.getProperty("topo.noMasterFilter"));
         rootExec(MS, MRT, "INSERT INTO sym_extension (extension_id, extension_type, interface_name, node_group_id, enabled, extension_order,"
                 + " extension_text, create_time, last_update_by, last_update_time) VALUES ('sds_site_target', 'bsh',"
-                + " 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter', 'branch', 1, 1, " + lit(SITE_TARGET_FILTER)
-                + ", NOW(), 'frappe_sds', NOW())");
+                + " 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter', 'branch', 1, 0, " + lit(SITE_TARGET_FILTER)
+                + ", NOW(), 'frappe_sds', NOW())" + (!master ? "" : ", ('sds_site_target_master', 'bsh',"
+                + " 'org.jumpmind.symmetric.io.data.writer.IDatabaseWriterFilter', 'master', 1, 0, " + lit(MASTER_TARGET_FILTER)
+                + ", NOW(), 'frappe_sds', NOW())"));
     }
 
     static void step2b() throws Exception {
@@ -648,6 +633,47 @@ public class Topology {
         check("nothing was written to a table named like a site table in a runtime database",
                 num(MS, "mysql", "select count(*) from information_schema.tables where table_schema in (" + lit(MRT) + ") and table_name like 'tab%'") == 0
                         && num(BS, "mysql", "select count(*) from information_schema.tables where table_schema in (" + lit(BRT) + ") and table_name like 'tab%'") == 0);
+    }
+
+    // ---------------------------------------------------------------- step 3b
+    // The catalog a batch names for a table is the sending engine's: its router's target
+    // catalog, or the trigger history's source catalog when the router says
+    // use_source_catalog_schema -- or when the engine's router cache has no such router
+    // (ColumnsAccordingToTriggerHistory.lookupAndOrderColumnsAccordingToTriggerHistory), which
+    // SymmetricDS 3.15.9 refreshes by time only (cache.trigger.router.time.ms; a configuration
+    // change flushes the trigger routers, CacheManager.flushAllWithRouters, not this cache). Seen
+    // once in CI: the branch sent its rows as site_alpha.`tabSales Invoice`, the master had no
+    // such table, and the batch stayed in error, resent as extracted. Here each engine's cached
+    // router is made to name the source catalog (what a stale cache does), a row is written on
+    // each side, and the receiving node's filter must put it into its own site database.
+    static void step3b() throws Exception {
+        String up = one(BS, BRT, "select router_id from sym_router where source_node_group_id = 'branch' and target_node_group_id = 'master' order by router_id limit 1");
+        List<String> down = col(MS, MRT, "select router_id from sym_router where source_node_group_id = 'master' and target_node_group_id = 'branch'");
+        say("  info router up: " + up + "; routers down: " + down);
+        try {
+            for (String r : down) sourceCatalog(master, r);
+            sourceCatalog(branch, up);
+            siteExec(MS, MSITE, "INSERT INTO `tabItem` VALUES ('ITEM-3B', 'Washer', NOW(6))");
+            siteExec(BS, BSITE, "INSERT INTO `tabSales Invoice` VALUES ('SI-3B', 'Alpha Ltd', 35, NOW(6))");
+            check("master -> branch: a batch naming " + MSITE + " as the catalog landed in the branch's site database",
+                    waitFor("ITEM-3B at the branch", 60, () -> num(BS, BSITE, "select count(*) from `tabItem` where name = 'ITEM-3B'") == 1));
+            check("branch -> master: a batch naming " + BSITE + " as the catalog landed in the master's site database",
+                    waitFor("SI-3B at the master", 60, () -> num(MS, MSITE, "select count(*) from `tabSales Invoice` where name = 'SI-3B'") == 1));
+            check("no batch in error on either side",
+                    num(MS, MRT, "select count(*) from sym_incoming_batch where status <> 'OK'") == 0
+                            && num(BS, BRT, "select count(*) from sym_incoming_batch where status <> 'OK'") == 0);
+        } finally {
+            master.getCacheManager().getRouters(true);
+            branch.getCacheManager().getRouters(true);
+        }
+    }
+
+    /** what an engine whose router cache missed the router extracts: the source catalog */
+    static void sourceCatalog(ISymmetricEngine e, String routerId) {
+        Router r = e.getCacheManager().getRouters(false).get(routerId);
+        if (r == null) throw new IllegalStateException("router " + routerId + " not in the cache");
+        r.setUseSourceCatalogSchema(true);
+        r.setTargetCatalogName(null);
     }
 
     // ---------------------------------------------------------------- step 4
@@ -799,13 +825,13 @@ public class Topology {
                 num(MS, MRT, "select count(*) from sym_data where table_name = 'tabItem' and row_data like '\"ITEM-5\"%'") == 0);
         check("the branch's triggers are untouched", triggersOn(BS, BSITE) == 12);
         check("no S/B event in either runtime database", sEvents(MS, MRT) == 0 && sEvents(BS, BRT) == 0);
-        check("no extension row in either runtime database", num(MS, MRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0
-                && num(BS, BRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0);
+        check("no extension row in either runtime database", num(MS, MRT, "select count(*) from sym_extension where extension_id not like 'sds\\\\_site\\\\_target%'") == 0
+                && num(BS, BRT, "select count(*) from sym_extension where extension_id not like 'sds\\\\_site\\\\_target%'") == 0);
         master.syncTriggers();
         say("  info after an unforced syncTriggers() the master has " + triggersOn(MS, MSITE) + " capture triggers on " + MSITE
                 + " (12 = SymmetricDS re-created the dropped one)");
         check("the config rows are still exactly frappe_sds's", num(MS, MRT, "select count(*) from sym_router") == 3
-                && num(MS, MRT, "select count(*) from sym_extension where extension_id <> 'sds_site_target'") == 0 && num(MS, MRT, "select count(*) from sym_load_filter") == 0);
+                && num(MS, MRT, "select count(*) from sym_extension where extension_id not like 'sds\\\\_site\\\\_target%'") == 0 && num(MS, MRT, "select count(*) from sym_load_filter") == 0);
     }
 
     // ---------------------------------------------------------------- step 7
