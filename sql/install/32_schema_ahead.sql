@@ -119,7 +119,7 @@ CREATE FUNCTION sds__site_target_text(p_site VARCHAR(64)) RETURNS MEDIUMTEXT CHA
   COMMENT 'frappe_sds internal: the writer filter that puts the site''s tables in the site database'
 BEGIN
   IF p_site IS NOT NULL AND p_site NOT REGEXP '^[A-Za-z0-9_$-]{1,64}$' THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'frappe_sds: sds__site_target_text: not a plain database name';
+    SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = 'sds_setup: the site database of the runtime layout is not a plain name ([A-Za-z0-9_$-], 1 to 64 characters) that the master''s writer filter can carry';
   END IF;
   RETURN CONCAT_WS(CHAR(10),
       'import org.jumpmind.symmetric.io.data.CsvData;',
