@@ -151,7 +151,7 @@ for c in ${counts//,/ }; do
 done
 want="$want offline_captured_rows offline_routing_ms_per_captured_row offline_latency_ms offline_cpu others_p99_ms_all_online
 others_p99_ms_one_offline others_p99_ratio offline_backlog_batches offline_backlog_rows offline_engine_start_s offline_catch_up_s
-offline_catch_up_rows_s offline_backlog_transfer_rows_s"
+offline_catch_up_rows_s offline_backlog_loader_rows_s"
 bad=$(awk '/^FIGURE / { v = $0; sub(/^FIGURE [^ ]+ /, "", v); if (v !~ /(^| )-?[0-9]+(\.[0-9]+)?( |$)/ || v ~ /NaN|Infinity|null/) print "  " $0 }' "$W/out.txt")
 missing=""
 for f in $want; do grep -q "^FIGURE $f " "$W/out.txt" || missing="$missing $f"; done
