@@ -46,7 +46,8 @@ BEGIN
       IF v_key NOT IN ('engine.name', 'db.driver', 'db.url', 'db.user', 'db.password', 'group.id',
                        'external.id', 'registration.url', 'sync.url', 'initial.load.create.first',
                        'cache.table.time.ms', 'sync.triggers.thread.count.per.server',
-                       'db.connection.properties', 'frappe_sds.site.db')
+                       'db.connection.properties', 'frappe_sds.site.db', 'start.routing.job',
+                       'route.on.extract')
          OR INSTR(v_line, '=') = 0 OR INSTR(v_seen, CONCAT(',', v_key, ',')) > 0 THEN
         SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
           'sds_engine_properties: the engine file would set a key twice or a key of its own (a bug: every value is checked before)';
@@ -239,7 +240,13 @@ BEGIN
               'initial.load.create.first=false', v_lf,
               '# its table-model cache expires after 4 s (default 1 h): a capture trigger rebuilt after an', v_lf,
               '# ALTER must see the new columns; sds_sync_schema hands an ALTER over 5 s after the DDL', v_lf,
-              'cache.table.time.ms=4000'),
+              'cache.table.time.ms=4000', v_lf,
+              '# no routing job: a branch''s pull routes what was captured, then extracts its batches', v_lf,
+              '# (SymmetricDS routes on extract when its routing job is off), so a row reaches a branch at', v_lf,
+              '# its next pull: measured p99 10.0 s at 16 branches with 10 s pulls, against 18.8 s after', v_lf,
+              '# waiting for the 10 s routing job first (bench/RESULTS.scale.md section 7)', v_lf,
+              'start.routing.job=false', v_lf,
+              'route.on.extract=true'),
        NULL),
     '');
   CALL sds__properties_check(v);
