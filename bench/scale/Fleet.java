@@ -194,6 +194,7 @@ public class Fleet {
             for (String k : set) System.clearProperty(k);
         }
         ISymmetricEngine me = E2E.engines.get("master");
+        masterFileJobs(me);
         E2E.say("INFO master engine parameters: job.routing.period.time.ms=" + me.getParameterService().getString("job.routing.period.time.ms")
                 + " start.routing.job=" + me.getParameterService().getString("start.routing.job") + " start.route.job=" + me.getParameterService().getString("start.route.job")
                 + " route.on.extract=" + me.getParameterService().getString("route.on.extract") + " job.pull.period.time.ms="
@@ -202,6 +203,29 @@ public class Fleet {
         E2E.show(E2E.M, "select scope, count(*) from sds_plan group by scope");
         E2E.show(E2E.M, "select trigger_id, source_catalog_name, source_table_name, channel_id from sym_trigger where trigger_id not like '%.up'");
         E2E.say("INFO master capture triggers: " + E2E.num(E2E.M, "select count(*) from information_schema.triggers where trigger_schema = database()"));
+    }
+
+    /** The master's job settings as its engine file from frappe_sds.sds_engine_properties says:
+     *  E2E.testSettings (e2e.routingMs) overrides the file's job.routing.period.time.ms for
+     *  every engine; for the master this undoes that override (a parameter of the master in
+     *  sym_parameter, which overrides both, ParameterService.rereadApplicationParameters; the
+     *  routing job restarted with it), unless the variant (fleet.masterProps) sets the key. */
+    static void masterFileJobs(ISymmetricEngine me) throws Exception {
+        String text = E2E.one(E2E.M, "CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + E2E.lit(E2E.SOCK.get(E2E.M))
+                + ", " + E2E.lit(E2E.RUNTIME ? E2E.SYM_USER : "root") + ", 'http://localhost:31415/sync/master', '')");
+        Properties f = E2E.parse(text);
+        boolean changed = false;
+        for (String k : new String[] { "job.routing.period.time.ms", "start.routing.job", "route.on.extract" }) {
+            String v = f.getProperty(k);
+            if (v == null || MASTER_PROPS.contains(k + "=") || v.equals(me.getParameterService().getString(k))) continue;
+            E2E.say("INFO the master's engine file sets " + k + "=" + v + " (the test settings had " + me.getParameterService().getString(k) + "): applied");
+            me.getParameterService().saveParameter(k, v, "fleet");
+            changed = true;
+        }
+        if (changed) {
+            me.getParameterService().rereadParameters();
+            me.getJobManager().restartJob(org.jumpmind.symmetric.service.ClusterConstants.ROUTE);
+        }
     }
 
     static final List<String> DBS = new ArrayList<>();
