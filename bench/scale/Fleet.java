@@ -219,7 +219,9 @@ public class Fleet {
             String v = f.getProperty(k);
             if (v == null || MASTER_PROPS.contains(k + "=") || v.equals(me.getParameterService().getString(k))) continue;
             E2E.say("INFO the master's engine file sets " + k + "=" + v + " (the test settings had " + me.getParameterService().getString(k) + "): applied");
-            me.getParameterService().saveParameter(k, v, "fleet");
+            // (the master's own row: external id and group, not ALL, which the config channel
+            // would hand to every branch too)
+            me.getParameterService().saveParameter(me.getParameterService().getExternalId(), me.getParameterService().getNodeGroupId(), k, v, "fleet");
             changed = true;
         }
         if (changed) {
