@@ -11,6 +11,7 @@
 #
 #   bench/fleet.sh [--counts 1,4,16] [--rate 20] [--items 3] [--phase 180] [--offline 180]
 #                  [--rows 32000] [--servers 2] [--periods default|test] [--warmup 0]
+#                  [--idle 0] [--no-purge] | --quick
 #     --counts   branch counts, ascending; the branches are added to the same master
 #     --rate     invoices a second (each 1 header + ITEMS item rows + 1 tax row, one transaction)
 #     --phase    seconds of load at each count; --offline: seconds with the last branch stopped
@@ -18,12 +19,19 @@
 #     --servers  mariadbd for the branch databases (1 or 2)
 #     --periods  default: SymmetricDS's routing/push/pull periods (10 s each, as the issue
 #                wants); test: 1 s (as the e2e)
+#     --idle     seconds without load after the last count: the engines' idle CPU
+#     --no-purge skip the purge figure (it waits a minute for the retention)
+#     --quick    the smoke test (tests/bench_fleet_quick.sh, ~2-3 minutes): 2 branches on one
+#                server, 10 invoices/s, 30 s phases, 1 s job periods, 2,000 generated rows,
+#                no purge; fails unless every branch ends with exactly its company's rows
+#                and every figure was produced (a number)
 #   FLEET_KEEP (DocTypes replicated, comma-separated), FLEET_RETENTION_MIN (1),
+#   FLEET_MASTER_PROPS (k=v;k=v: engine properties of the master only, a variant to measure),
 #   FLEET_KEEP_DIR=1 keeps the work dir. Exit 77 = SymmetricDS not available.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
-counts=1,4,16 rate=20 items=3 phase=180 offline=180 rows=32000 nsrv=2 periods=default warmup=0
+counts=1,4,16 rate=20 items=3 phase=180 offline=180 rows=32000 nsrv=2 periods=default warmup=0 idle=0 purge=true quick=0 heap=3g
 while [ $# -gt 0 ]; do
     case "$1" in
         --counts) counts=$2; shift 2 ;;
@@ -35,14 +43,17 @@ while [ $# -gt 0 ]; do
         --servers) nsrv=$2; shift 2 ;;
         --periods) periods=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
+        --idle) idle=$2; shift 2 ;;
+        --no-purge) purge=false; shift ;;
+        --quick) quick=1 counts=2 rate=10 items=3 phase=30 offline=30 rows=2000 nsrv=1 periods=test warmup=0 idle=0 purge=false heap=1g; shift ;;
         *) echo "fleet.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 nb=${counts##*,}
 . tests/lib/symmetricds.sh
 symmetricds_build build.sh
-export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build" FRAPPE_SDS_SQL="${FRAPPE_SDS_SQL:-$ROOT/build/sql}"
-[ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
+export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="${FRAPPE_SDS_PLUGIN_DIR:-$ROOT/build}" FRAPPE_SDS_SQL="${FRAPPE_SDS_SQL:-$ROOT/build/sql}"
+[ -f "$FRAPPE_SDS_PLUGIN_DIR/frappe_sds.so" ] || { echo "FAIL: $FRAPPE_SDS_PLUGIN_DIR/frappe_sds.so missing (cmake --build build)"; exit 1; }
 . scripts/lib/server.sh
 . tests/lib/worker.sh
 W=$(mktemp -d /dev/shm/frappe_sds_fleet.XXXXXX 2>/dev/null || mktemp -d)
@@ -105,7 +116,7 @@ else
 fi
 LOG=$W/engines.log
 echo "INFO commit $(git rev-parse --short HEAD), $(nproc) cores, $(uptime)"
-java -Xmx3g -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+java -Xmx$heap -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
      -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
      -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
      -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
@@ -113,6 +124,7 @@ java -Xmx3g -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.d
      -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout=runtime "${per[@]}" \
      -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" -Dfleet.warmupS="$warmup" \
      -Dfleet.retentionMin="${FLEET_RETENTION_MIN:-1}" ${FLEET_KEEP:+-Dfleet.keep="$FLEET_KEEP"} \
+     -Dfleet.masterPid="$W/m/pid" -Dfleet.idleS="$idle" -Dfleet.purge="$purge" ${FLEET_MASTER_PROPS:+-Dfleet.masterProps="$FLEET_MASTER_PROPS"} \
      -cp "$W/classes:$CP" e2e.Fleet "$W/m/sock" erp_master "$socks" "$bdbs" \
      "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
 JPID=$!
@@ -129,5 +141,22 @@ JPID=
 sleep 0.5; kill "$TPID" 2>/dev/null
 echo "--- engine log: errors"
 grep -E ' ERROR | WARN ' "$LOG" | grep -v -i 'heartbeat' | head -20
+# every figure a number: each FIGURE line has one, and none NaN or infinite (a latency
+# is infinite when an invoice never arrived); with --quick, each of these figures there
+want="master_setup_s branches_1_to_${counts%%,*}_up_s"
+for c in ${counts//,/ }; do
+    for f in captured_rows routing_runs routing_ms_total routed_data_events routing_ms_per_captured_row latency_ms cpu; do
+        want="$want b${c}_$f"
+    done
+done
+want="$want offline_captured_rows offline_routing_ms_per_captured_row offline_latency_ms offline_cpu others_p99_ms_all_online
+others_p99_ms_one_offline others_p99_ratio offline_backlog_batches offline_backlog_rows offline_engine_start_s offline_catch_up_s
+offline_catch_up_rows_s offline_backlog_loader_rows_s"
+bad=$(awk '/^FIGURE / { v = $0; sub(/^FIGURE [^ ]+ /, "", v); if (v !~ /(^| )-?[0-9]+(\.[0-9]+)?( |$)/ || v ~ /NaN|Infinity|null/) print "  " $0 }' "$W/out.txt")
+missing=""
+for f in $want; do grep -q "^FIGURE $f " "$W/out.txt" || missing="$missing $f"; done
+if [ -n "$bad" ]; then echo "FAIL: figures without a number:"; echo "$bad"; [ $rc = 0 ] && rc=1; fi
+if [ "$quick" = 1 ] && [ -n "$missing" ]; then echo "FAIL: figures not produced:$missing"; [ $rc = 0 ] && rc=1; fi
+[ -z "$bad" ] && [ -z "$missing" ] && echo "every figure produced, each a number ($(grep -c '^FIGURE ' "$W/out.txt") lines)"
 echo "total $(( $(date +%s) - t0 )) s, rc=$rc, $(uptime)"
 exit $rc

@@ -46,6 +46,15 @@ public class Fleet {
             PHASE_S = Integer.getInteger("fleet.phaseS", 120), OFFLINE_S = Integer.getInteger("fleet.offlineS", 120),
             RETENTION_MIN = Integer.getInteger("fleet.retentionMin", 1), WARMUP_S = Integer.getInteger("fleet.warmupS", 0);
     static final String KEEP = System.getProperty("fleet.keep", "Company,Sales Invoice,Sales Invoice Item,Sales Taxes and Charges");
+    /** engine properties of the master only (k=v;k=v), a variant to measure: set as system
+     *  properties while the master's engine is built (its parameter service copies the system
+     *  properties then, AbstractParameterService, and they override the engine file,
+     *  ParameterService.rereadApplicationParameters), cleared before any branch's is built */
+    static final String MASTER_PROPS = System.getProperty("fleet.masterProps", "");
+    static final int IDLE_S = Integer.getInteger("fleet.idleS", 0);
+    static final boolean PURGE = Boolean.parseBoolean(System.getProperty("fleet.purge", "true"));
+    /** the master server's pid file (its CPU time from /proc), if given */
+    static final String MASTER_PID = System.getProperty("fleet.masterPid", "");
     static final List<String> COMPANIES = new ArrayList<>();
     static final List<String> NODES = new ArrayList<>();
     static final Map<String, Properties> PROPS = new HashMap<>();
@@ -65,10 +74,17 @@ public class Fleet {
         E2E.MR = E2E.RUNTIME ? "sym_" + E2E.M : E2E.M;
         E2E.SOCK.put(E2E.M, a[0]);
         E2E.SOCK.put(E2E.MR, a[0]);
+        E2E.RT.put(E2E.M, E2E.MR);
         String[] socks = a[2].split(","), dbs = a[3].split(",");
         for (int i = 0; i < dbs.length; i++) {
             E2E.SOCK.put(dbs[i], socks[i % socks.length]);
+            // each branch in the runtime layout too (as E2E's): SymmetricDS's tables in
+            // sym_<its site database>, made by the DBA's steps at its server (addBranches)
+            E2E.RT.put(dbs[i], E2E.RUNTIME ? "sym_" + dbs[i] : dbs[i]);
+            E2E.SOCK.put(E2E.RT.get(dbs[i]), socks[i % socks.length]);
             NODES.add(node(i));
+            E2E.BSYM.put(node(i), "sym" + node(i).replace("-", ""));
+            E2E.BSITE.put(node(i), "site" + node(i).replace("-", ""));
             DBS.add(dbs[i]);
         }
         E2E.work = a[4];
@@ -110,6 +126,10 @@ public class Fleet {
                 else E2E.say(String.format("FIGURE routing_ratio_%d_vs_%d %.2f (target for 16: <= 1.2)", c, counts[0], r / routing1[0]));
                 lat.put(c, ph.lat(NODES.subList(0, c), null));
             }
+            if (IDLE_S > 0) {
+                E2E.say("=== idle: " + IDLE_S + " s without load, " + have + " branches");
+                idle(IDLE_S, "idle");
+            }
             // one branch offline under the same load, then back
             String off = NODES.get(have - 1);
             List<String> others = NODES.subList(0, have - 1);
@@ -125,7 +145,8 @@ public class Fleet {
             E2E.say(String.format("FIGURE others_p99_ms_one_offline %.0f", p99Off));
             E2E.say(String.format("FIGURE others_p99_ratio %.2f (target <= 1.1)", p99Off / p99Others));
             catchUp(off, ph);
-            purge();
+            if (PURGE) purge();
+            else E2E.say("INFO purge not run (fleet.purge=false)");
             for (int i = 0; i < have; i++) check(NODES.get(i) + ": exactly its company's rows of the tables the load writes", isolation(NODES.get(i)));
             rc = ok ? 0 : 1;
         } catch (Throwable t) {
@@ -160,11 +181,53 @@ public class Fleet {
                 + " from tabDocType where name not in (" + keep + ")");
         E2E.say("INFO sds_doctype_rule: " + E2E.num(E2E.M, "select count(*) from sds_doctype_rule") + " DocTypes excluded, kept: " + keep);
         E2E.stepOk = true;
-        E2E.step1Site();
+        List<String> set = new ArrayList<>();
+        for (String kv : MASTER_PROPS.split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) continue;
+            System.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            set.add(kv.substring(0, eq).trim());
+        }
+        try {
+            E2E.step1Site();
+        } finally {
+            for (String k : set) System.clearProperty(k);
+        }
+        ISymmetricEngine me = E2E.engines.get("master");
+        masterFileJobs(me);
+        E2E.say("INFO master engine parameters: job.routing.period.time.ms=" + me.getParameterService().getString("job.routing.period.time.ms")
+                + " start.routing.job=" + me.getParameterService().getString("start.routing.job") + " start.route.job=" + me.getParameterService().getString("start.route.job")
+                + " route.on.extract=" + me.getParameterService().getString("route.on.extract") + " job.pull.period.time.ms="
+                + me.getParameterService().getString("job.pull.period.time.ms") + (set.isEmpty() ? "" : " (variant: " + MASTER_PROPS + ")"));
         E2E.say(String.format("FIGURE master_setup_s %.1f", (System.currentTimeMillis() - t0) / 1000.0));
         E2E.show(E2E.M, "select scope, count(*) from sds_plan group by scope");
         E2E.show(E2E.M, "select trigger_id, source_catalog_name, source_table_name, channel_id from sym_trigger where trigger_id not like '%.up'");
         E2E.say("INFO master capture triggers: " + E2E.num(E2E.M, "select count(*) from information_schema.triggers where trigger_schema = database()"));
+    }
+
+    /** The master's job settings as its engine file from frappe_sds.sds_engine_properties says:
+     *  E2E.testSettings (e2e.routingMs) overrides the file's job.routing.period.time.ms for
+     *  every engine; for the master this undoes that override (a parameter of the master in
+     *  sym_parameter, which overrides both, ParameterService.rereadApplicationParameters; the
+     *  routing job restarted with it), unless the variant (fleet.masterProps) sets the key. */
+    static void masterFileJobs(ISymmetricEngine me) throws Exception {
+        String text = E2E.one(E2E.M, "CALL frappe_sds.sds_engine_properties(DATABASE(), 'hq', 'master', DATABASE(), " + E2E.lit(E2E.SOCK.get(E2E.M))
+                + ", " + E2E.lit(E2E.RUNTIME ? E2E.SYM_USER : "root") + ", 'http://localhost:31415/sync/master', '')");
+        Properties f = E2E.parse(text);
+        boolean changed = false;
+        for (String k : new String[] { "job.routing.period.time.ms", "start.routing.job", "route.on.extract" }) {
+            String v = f.getProperty(k);
+            if (v == null || MASTER_PROPS.contains(k + "=") || v.equals(me.getParameterService().getString(k))) continue;
+            E2E.say("INFO the master's engine file sets " + k + "=" + v + " (the test settings had " + me.getParameterService().getString(k) + "): applied");
+            // (the master's own row: external id and group, not ALL, which the config channel
+            // would hand to every branch too)
+            me.getParameterService().saveParameter(me.getParameterService().getExternalId(), me.getParameterService().getNodeGroupId(), k, v, "fleet");
+            changed = true;
+        }
+        if (changed) {
+            me.getParameterService().rereadParameters();
+            me.getJobManager().restartJob(org.jumpmind.symmetric.service.ClusterConstants.ROUTE);
+        }
     }
 
     static final List<String> DBS = new ArrayList<>();
@@ -185,10 +248,14 @@ public class Fleet {
         for (int i = from; i < to; i++) {
             String n = NODES.get(i), db = dbOf(i);
             E2E.BDB.put(n, db);
+            // the branch's DBA steps at its server in the runtime layout (E2E.step2's)
+            if (E2E.RUNTIME) E2E.branchDbaSteps(n);
+            String user = E2E.RUNTIME ? E2E.BSYM.get(n) : "root";
             String text = E2E.one(M, "CALL frappe_sds.sds_engine_properties(DATABASE(), '" + n + "', '" + n + "', '" + db + "', "
-                    + E2E.lit(E2E.SOCK.get(db)) + ", 'root', '', 'http://localhost:31415/sync/master')");
+                    + E2E.lit(E2E.SOCK.get(db)) + ", " + E2E.lit(user) + ", '', 'http://localhost:31415/sync/master')");
             Properties p = E2E.parse(text);
-            p.setProperty("db.url", E2E.url(db));
+            if (E2E.RUNTIME) p.setProperty("db.password", E2E.BSYM_PW);
+            p.setProperty("db.url", E2E.url(E2E.rt(db)));
             E2E.testSettings(p, n);
             p.setProperty("registration.url", E2E.syncUrl("master"));
             PROPS.put(n, (Properties) p.clone());
@@ -215,6 +282,7 @@ public class Fleet {
         final Map<String, Map<String, Long>> seen = new ConcurrentHashMap<>(); // node -> invoice -> visible ms
         List<JobStats> routing = new ArrayList<>();
         String load;
+        double[] cpu0, cpu1; // {master mariadbd, this JVM} CPU seconds at the load's start / end
 
         /** latencies (ms) of the invoices of the nodes' companies, committed in the phase */
         List<Long> latencies(List<String> nodes) {
@@ -239,6 +307,44 @@ public class Fleet {
     }
 
     static Phase lastPhase;
+
+    /** CPU seconds so far of the master's mariadbd (/proc/PID/stat utime + stime, 100 ticks a
+     *  second) and of this JVM (every engine), or NaN */
+    static double[] cpu() {
+        double m = Double.NaN, j = Double.NaN;
+        try {
+            if (!MASTER_PID.isEmpty()) {
+                String pid = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(MASTER_PID))).trim();
+                String st = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/" + pid + "/stat")));
+                String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+                m = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            }
+        } catch (Exception e) {
+            // NaN
+        }
+        try {
+            j = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        } catch (Exception e) {
+            // NaN
+        }
+        return new double[] { m, j };
+    }
+
+    static void cpuFigure(String tag, double[] a, double[] b, long ms) {
+        double s = ms / 1000.0;
+        E2E.say(String.format("FIGURE %s_cpu master_mariadbd %.1f s jvm %.1f s in %.0f s (%.2f / %.2f of a core)", tag, b[0] - a[0], b[1] - a[1], s,
+                (b[0] - a[0]) / s, (b[1] - a[1]) / s));
+    }
+
+    /** s seconds without load: what the engines cost idle (routing / pull jobs with nothing to move) */
+    static void idle(int s, String tag) throws Exception {
+        double[] a = cpu();
+        long t0 = System.currentTimeMillis();
+        String l0 = loadavg().split(" ")[0];
+        Thread.sleep(s * 1000L);
+        cpuFigure(tag, a, cpu(), System.currentTimeMillis() - t0);
+        E2E.say("INFO " + tag + ": load average " + l0 + " -> " + loadavg().split(" ")[0]);
+    }
 
     static double pct(List<Long> l, double p) {
         if (l.isEmpty()) return Double.NaN;
@@ -276,6 +382,7 @@ public class Fleet {
             pollers.add(t);
         }
         int total = RATE * s;
+        ph.cpu0 = cpu();
         try (Connection c = E2E.conn(M)) {
             c.setAutoCommit(false);
             PreparedStatement si = c.prepareStatement("INSERT INTO `tabSales Invoice` (name, creation, modified, modified_by, owner, docstatus, idx, customer, company, posting_date, grand_total)"
@@ -309,6 +416,7 @@ public class Fleet {
             }
         }
         ph.end = System.currentTimeMillis();
+        ph.cpu1 = cpu();
         long behind = ph.end - (ph.start + s * 1000L);
         E2E.say(String.format("INFO phase %s: %d invoices in %.1f s (%.1f behind schedule), load average %s", name, total, (ph.end - ph.start) / 1000.0,
                 behind / 1000.0, String.join(" ", loads)));
@@ -372,6 +480,7 @@ public class Fleet {
         E2E.say(String.format("FIGURE %s_routed_data_events %d", tag, events));
         E2E.say(String.format("FIGURE %s_routing_ms_per_captured_row %.3f", tag, rows == 0 ? Double.NaN : (double) ms / rows));
         E2E.say(String.format("FIGURE %s_routing_ms_per_data_event %.3f", tag, events == 0 ? Double.NaN : (double) ms / events));
+        cpuFigure(tag, ph.cpu0, ph.cpu1, ph.end - ph.start);
         StringBuilder runs = new StringBuilder();
         for (JobStats j : ph.routing) runs.append(j.getEndTime().getTime() - j.getStartTime().getTime()).append("ms/").append(j.getProcessedCount()).append(' ');
         E2E.say("INFO " + tag + " routing runs (ms/data events): " + runs);
@@ -413,9 +522,22 @@ public class Fleet {
         E2E.show(db, "select count(*) batches, sum(load_row_count) rows_, round(sum(load_millis) / 1000, 2) load_s,"
                 + " round(timestampdiff(microsecond, min(create_time), max(last_update_time)) / 1e6, 2) first_received_to_last_loaded_s"
                 + " from sym_incoming_batch where channel_id = 'frappe' and create_time >= from_unixtime(" + started / 1000.0 + ")");
-        String v = E2E.one(db, "select round(sum(load_row_count) / greatest(0.001, timestampdiff(microsecond, min(create_time), max(last_update_time)) / 1e6))"
-                + " from sym_incoming_batch where channel_id = 'frappe' and create_time >= from_unixtime(" + started / 1000.0 + ")");
-        E2E.say("FIGURE offline_backlog_transfer_rows_s " + v + " (first backlog batch received -> last loaded, the branch's sym_incoming_batch)");
+        // (sym_incoming_batch's times have whole seconds: the branch's own millis columns instead)
+        String v = E2E.one(db, "select round(sum(load_row_count) / greatest(0.001, sum(network_millis + filter_millis + load_millis) / 1000))"
+                + " from sym_incoming_batch where channel_id = 'frappe' and create_time >= from_unixtime(" + (started / 1000 - 1) + ")");
+        E2E.say("FIGURE offline_backlog_loader_rows_s " + v + " (backlog rows per second of the branch's network + filter + load millis, its sym_incoming_batch)");
+        // the per-batch cost split of the backlog, SymmetricDS's own columns: at the master
+        // (sym_outgoing_batch: routing, extraction, the times it stamps at extract / transfer /
+        // load start, whole seconds: not shown) and at the branch
+        // (sym_incoming_batch: network = reading the batch, filter, load)
+        E2E.say("INFO the backlog's batches at the master, per batch (ms):");
+        E2E.show(M, "select count(*) batches, round(avg(data_row_count), 1) rows_, round(avg(router_millis)) router, round(avg(extract_millis)) extract,"
+                + " round(avg(network_millis)) network, round(avg(filter_millis)) filter, round(avg(load_millis)) load_, round(avg(total_extract_millis)) total_extract,"
+                + " round(avg(total_load_millis)) total_load, round(sum(byte_count) / count(*)) bytes"
+                + " from sym_outgoing_batch where node_id = '" + n + "' and channel_id = 'frappe' and create_time >= from_unixtime(" + ph.start / 1000.0 + ")");
+        E2E.say("INFO the backlog's batches at the branch, per batch (ms):");
+        E2E.show(db, "select count(*) batches, round(avg(load_row_count), 1) rows_, round(avg(network_millis)) network, round(avg(filter_millis)) filter,"
+                + " round(avg(load_millis)) load_ from sym_incoming_batch where channel_id = 'frappe' and create_time >= from_unixtime(" + (started / 1000 - 1) + ")");
     }
 
     /** SymmetricDS's outgoing purge at the master with purge.retention.minutes shortened */
