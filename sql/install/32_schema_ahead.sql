@@ -75,7 +75,7 @@ END//
 -- are in its site database, whose name the master does not know (every
 -- branch may name it otherwise). The engine file names it
 -- (frappe_sds.site.db, frappe_sds.sds_engine_properties). The branches'
--- first writer filter gives every table a batch brings without a catalog,
+-- first writer filter gives every table a batch brings, whatever catalog it names,
 -- but SymmetricDS's (sym_*) and frappe_sds's (sds_*) tables, that site
 -- database as its catalog (beforeWrite): SymmetricDS looks the target table
 -- up again after its filters ran (AbstractDatabaseWriter.filterBefore),
