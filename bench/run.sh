@@ -13,6 +13,8 @@
 #   5. detection latency: DDL -> reload request (p50/p99)
 #   6. scale: setup time and plan size for 1x/2x/4x the ERPNext metadata
 # and writes bench/RESULTS.md (--quick: tiny sizes, bench/RESULTS.quick.md).
+# --only 4 (a comma list) runs those benchmarks alone and writes the report to
+# --out FILE instead (bench/scale_all.sh takes the capture figure that way).
 # Every comparison alternates its variants within the run and reports medians;
 # ratios are medians of the per-round ratios. Exit status: 0 when every
 # benchmark ran (missed targets do not fail it), non-zero on any error.
@@ -23,14 +25,18 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export FRAPPE_SDS_SRC="$ROOT"
 
-QUICK=0
-for a in "$@"; do
-    case "$a" in
-        --quick) QUICK=1 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-        *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+QUICK=0 ONLY="" OUT_ARG=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1; shift ;;
+        --only) ONLY=",$2,"; shift 2 ;;
+        --out) OUT_ARG=$2; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        *) echo "usage: bench/run.sh [--quick] [--only N[,N...] --out FILE]" >&2; exit 2 ;;
     esac
 done
+[ -z "$ONLY" ] || [ -n "$OUT_ARG" ] || { echo "bench/run.sh: --only needs --out (the results files hold whole runs)" >&2; exit 2; }
+want() { [ -z "$ONLY" ] || [[ $ONLY == *",$1,"* ]]; }
 
 if [ $QUICK = 1 ]; then
     OUT="$ROOT/bench/RESULTS.quick.md"
@@ -52,6 +58,7 @@ else
     B6_ROUNDS=3 B6_SCALES=(1 2 4)
 fi
 B4_PER_DOC=10
+[ -z "$OUT_ARG" ] || OUT=$OUT_ARG
 
 # ---- dependencies and build ------------------------------------------------
 "$ROOT/scripts/deps.sh" >/dev/null
@@ -103,7 +110,7 @@ cp "$SO" "$W/plugins-ours/frappe_sds.so"
 cp "$ROOT/build/bench/noop_audit.so" "$W/plugins-noop/noop_audit.so"
 
 # ---- the machine -------------------------------------------------------------
-meta mode "$([ $QUICK = 1 ] && echo quick || echo full)"
+meta mode "$([ $QUICK = 1 ] && echo quick || echo full)${ONLY:+ (only benchmarks ${ONLY:1:-1})}"
 meta 'date' "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta 'nproc' "$(nproc)"
 meta 'cpu' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
@@ -122,7 +129,7 @@ q '' "CREATE DATABASE benchaux"
 lap "loading the ERPNext v13 site (metadata, customizations, sample data)"
 site_db site
 
-bench1_setup site "$B1_ROUNDS"
+if want 1; then bench1_setup site "$B1_ROUNDS"; fi
 
 # the site as a configured master: setup, SymmetricDS's first sync-triggers
 # (trigger_hist), two registered branches and an open registration
@@ -134,12 +141,14 @@ q site "CALL sds_sync_schema()" >/dev/null
     || { q site "SELECT table_name, kind, state, message FROM sds_schema_change WHERE state <> 'done' LIMIT 10" >&2
          die "site not settled after setup"; }
 
-bench4_capture site "$B4_ROUNDS" "$B4_ROWS" "$B4_PER_DOC"
-bench5_latency site "$B5_DDLS"
-bench6_scale "$B6_ROUNDS" "${B6_SCALES[@]}"
-bench2_oltp "$B2_ROUNDS" "$B2_TABLES" "$B2_SIZE" "$B2_SECS" "$B2_WARM"
-bench2_instr "$B2_CG_ROUNDS" "$B2_CG_EVENTS"
-bench3_migrate site "$B3_ROUNDS" "$B3_TABLES"
+if want 4; then bench4_capture site "$B4_ROUNDS" "$B4_ROWS" "$B4_PER_DOC"; fi
+if want 5; then bench5_latency site "$B5_DDLS"; fi
+if want 6; then bench6_scale "$B6_ROUNDS" "${B6_SCALES[@]}"; fi
+if want 2; then
+    bench2_oltp "$B2_ROUNDS" "$B2_TABLES" "$B2_SIZE" "$B2_SECS" "$B2_WARM"
+    bench2_instr "$B2_CG_ROUNDS" "$B2_CG_EVENTS"
+fi
+if want 3; then bench3_migrate site "$B3_ROUNDS" "$B3_TABLES"; fi
 
 srv_stop "$SRV" >/dev/null; CUR_CFG=""
 note "Load average (1/5/15 min) at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) CPUs; other processes on the machine add noise)."

@@ -75,6 +75,8 @@ missed = []
 
 def row(fig, ours, base, r, target, met=None, label=None):
     """met: True/False/None (no target)"""
+    if ours == "—" and met is None:
+        return      # a benchmark this run left out (bench/run.sh --only)
     rows.append((fig, ours, base, r, target, "—" if met is None else ("yes" if met else "**no**")))
     if met is False:
         missed.append(label or fig)
@@ -178,7 +180,10 @@ r4 = ratio("b4", "rows_per_s", "ext", "plain")
 row("4. Capture: Sales Invoice Item rows/s through a SymmetricDS insert trigger with the generated external_select vs the same trigger without",
     fmt(med("b4", "rows_per_s", "ext")) + spread("b4", "rows_per_s", "ext"),
     fmt(med("b4", "rows_per_s", "plain")) + spread("b4", "rows_per_s", "plain"),
-    fmt(r4, 3), "ext/plain ≥ 0.85", check(r4, lambda x: x >= 0.85), "4. Capture with external_select")
+    fmt(r4, 3), "ext/plain ≥ 0.90", check(r4, lambda x: x >= 0.90), "4. Capture with external_select")
+row("4. Capture, the cost split: an external_select that reads the parent row only (its company name, no tabCompany lookup; not a product text) vs the plain trigger, rows/s",
+    fmt(med("b4", "rows_per_s", "parent")) + spread("b4", "rows_per_s", "parent"),
+    fmt(med("b4", "rows_per_s", "plain")), fmt(ratio("b4", "rows_per_s", "parent", "plain"), 3), "— (info)")
 row("4. Capture: plain trigger vs no trigger, rows/s",
     fmt(med("b4", "rows_per_s", "plain")), fmt(med("b4", "rows_per_s", "none")) + spread("b4", "rows_per_s", "none"),
     fmt(ratio("b4", "rows_per_s", "plain", "none"), 3), "— (info)")
@@ -330,11 +335,15 @@ if rr[0] and rr[1]:
                  "around 1.0 is this machine's run-to-run noise; a ratio closer to 1.0 than that "
                  "spread is not a measured difference.")
 pl, ex, no = med("b4", "rows_per_s", "plain"), med("b4", "rows_per_s", "ext"), med("b4", "rows_per_s", "none")
+pa = med("b4", "rows_per_s", "parent")
 if pl and ex and no:
     notes.append(f"Capture, per row: the table insert alone {1e6 / no:.0f} µs; SymmetricDS's plain capture trigger "
                  f"adds {1e6 / pl - 1e6 / no:.0f} µs; the external_select adds {1e6 / ex - 1e6 / pl:.0f} µs more "
-                 "(for a child row: CASE on parenttype, parent lookup by name, then tabCompany by name, "
-                 "as two nested scalar subqueries).")
+                 "(for a child row: CASE on parenttype, then one scalar subquery joining the parent, by name, "
+                 "to tabCompany for the key)"
+                 + (f"; reading the parent row alone adds {1e6 / pa - 1e6 / pl:.0f} µs, so the second table "
+                    f"(tabCompany) costs about {1e6 / ex - 1e6 / pa:.0f} µs: each table a trigger reads is "
+                    "opened and locked with the statement." if pa else "."))
 if scales and len(scales) > 1:
     cross = [s for s in scales if med("b6", "setup_ms", s) < med("b6", "seed_ms", s)]
     notes.append("Scale: sds_setup grows about linearly with the metadata; the seed's SQL grows faster "
