@@ -295,7 +295,9 @@ out.append("""1. **Setup.** One throwaway server with FRAPPE_SDS loaded; the ERP
    77 columns into `sym_data`, `sym_transaction_id_post_5_7_6()`, channel, `@sync_node_disabled`),
    with `external_select` = `sym_trigger.external_select` as `sds_setup` wrote it
    (`$(curTriggerValue)`→`new`, `$(curColumnPrefix)`→empty), vs the same trigger with
-   `external_data` NULL, vs no trigger. Rows are inserted by a stored procedure as Frappe saves
+   `external_data` NULL, vs no trigger, and (to split the lookup's cost; not a product text) vs
+   a trigger whose `external_select` reads the parent row only (its company name, without the
+   key's lookup in `tabCompany`). Rows are inserted by a stored procedure as Frappe saves
    documents: one transaction per invoice, 10 items each, parents are the site's existing Sales
    Invoices; each run's rows and `sym_data` are checked (every row captured, every company key
    found) and then deleted. Order rotated per round; FRAPPE_SDS loaded (as deployed).
