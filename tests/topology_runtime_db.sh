@@ -11,7 +11,12 @@
 # selects, the lookup) and NO branch site database anywhere: the routers to the branch have
 # no target catalog, the branch's (.up) triggers take theirs from a token its engine file
 # fills (frappe_sds.site.db), and a branch-group writer filter (sds_site_target) makes its
-# loader write the site's tables in that database. The master starts in
+# loader write the site's tables in that database; the master has the same filter
+# (sds_site_target_master, its site database written into its text), so on both sides the
+# receiving node decides the database of every site table whatever catalog a batch names
+# (step 3b makes each engine's cached router name the sender's catalog, as SymmetricDS's
+# router cache can, and writes a row each way; TOPO_NO_MASTER_FILTER=1 leaves the master's
+# filter out: the negative control, it fails). The master starts in
 # today's layout (sym_* in its site database) and is migrated (docs/topology.md); the
 # branch starts in the new layout. The real engine
 # (ClientSymmetricEngine, every job, internal transport, one JVM) builds the capture
