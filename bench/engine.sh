@@ -32,7 +32,8 @@ if [ $rc = 77 ]; then tail -n 1 "$LOG"; exit 77; fi
     grep '^FIGURE ' "$LOG" | while read -r _ name value; do
         case "$name" in
             master_first_trigger_build_s) what="master engine start -> capture triggers of every replicated table built (s)" ;;
-            first_load_s_*) what="branch engine start -> registered, triggers built, company-filtered first load done (s)" ;;
+            first_load_s_*) what="both branches' DBA steps and engine starts -> registered, triggers built, company-filtered first load done (s)" ;;
+            first_load_engine_start_s_*) what="the same from this branch's engine start (s)" ;;
             first_load_com_drop_index_*) what="DROP INDEX statements the branch server ran during it" ;;
             first_load_com_alter_table_*) what="ALTER TABLE statements during it (SymmetricDS's own sym_* tables)" ;;
             first_load_com_create_table_*) what="CREATE TABLE statements during it (SymmetricDS's own sym_* tables)" ;;

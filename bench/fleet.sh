@@ -131,10 +131,16 @@ JPID=$!
 : >>"$W/out.txt"
 ( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
 TPID=$!
+# a bound on the whole driver: its phases, the offline phase and the idle one, plus 30
+# minutes for the set-up, the branches' starts, the catch-up and the purge (a fixed 90
+# minutes cut a run with the issue's hour offline short)
+nc=$(tr ',' '\n' <<<"$counts" | grep -c .)
+limit=$(( 1800 + nc * (phase + warmup + 300) + offline + idle ))
+[ $limit -ge 5400 ] || limit=5400
 s=0
 while kill -0 "$JPID" 2>/dev/null; do
     sleep 2; s=$((s + 2))
-    [ $s -ge 5400 ] && { echo "FAIL: timed out"; kill "$JPID"; break; }
+    [ $s -ge $limit ] && { echo "FAIL: timed out after $limit s"; kill "$JPID"; break; }
 done
 wait "$JPID"; rc=$?
 JPID=

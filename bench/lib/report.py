@@ -343,9 +343,8 @@ if pl and ex and no:
                  f"adds {1e6 / pl - 1e6 / no:.0f} µs; the external_select adds {1e6 / ex - 1e6 / pl:.0f} µs more "
                  "(for a child row: CASE on parenttype, then one scalar subquery joining the parent, by name, "
                  "to tabCompany for the key)"
-                 + (f"; reading the parent row alone adds {1e6 / pa - 1e6 / pl:.0f} µs, so the second table "
-                    f"(tabCompany) costs about {1e6 / ex - 1e6 / pa:.0f} µs: each table a trigger reads is "
-                    "opened and locked with the statement." if pa else "."))
+                 + (f"; an external_select that reads the parent row alone adds {1e6 / pa - 1e6 / pl:.0f} µs "
+                    "(every table a trigger reads is opened and locked with the statement)." if pa else "."))
 if scales and len(scales) > 1:
     cross = [s for s in scales if med("b6", "setup_ms", s) < med("b6", "seed_ms", s)]
     notes.append("Scale: sds_setup grows about linearly with the metadata; the seed's SQL grows faster "
