@@ -36,6 +36,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -z "$ONLY" ] || [ -n "$OUT_ARG" ] || { echo "bench/run.sh: --only needs --out (the results files hold whole runs)" >&2; exit 2; }
+[ -z "$ONLY" ] || [[ $ONLY =~ ^,[1-6](,[1-6])*,$ ]] || {
+    echo "bench/run.sh: --only takes benchmark numbers 1 to 6, comma-separated (got '${ONLY:1:-1}')" >&2; exit 2; }
 want() { [ -z "$ONLY" ] || [[ $ONLY == *",$1,"* ]]; }
 
 if [ $QUICK = 1 ]; then

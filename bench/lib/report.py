@@ -195,8 +195,8 @@ p50, p99 = pct(lat, 50), pct(lat, 99)
 row(f"5. Detection latency ALTER → reload requests, ms, p50 (n={len(lat)}; debounce {int(deb)} ms, poll 100 ms)",
     fmt(p50), "—", "—", "— (info)")
 row(f"5. Detection latency, ms, p99 (max {fmt(max(lat)) if lat else '—'})",
-    # + 5 s: the worker hands an ALTER to SymmetricDS 5 s after the DDL, once its
-    # table-model cache (cache.table.time.ms=4000) cannot hold the old columns
+    # + 5 s: the worker hands an ALTER to SymmetricDS 5 s after the DDL (a margin for
+    # a master engine file of 0.3.0: sql/install/30_schema_sync.sql)
     fmt(p99), "—", "—", f"≤ debounce + 5 s handover + 1 s = {int(deb + 6000)}",
     check(p99, lambda x: x <= deb + 6000), "5. Detection latency p99")
 row("5. One idle full sync pass on the site (`CALL sds_sync_schema()`), ms",

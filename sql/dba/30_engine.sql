@@ -45,7 +45,7 @@ BEGIN
       SET v_key = SUBSTRING_INDEX(v_line, '=', 1);
       IF v_key NOT IN ('engine.name', 'db.driver', 'db.url', 'db.user', 'db.password', 'group.id',
                        'external.id', 'registration.url', 'sync.url', 'initial.load.create.first',
-                       'cache.table.time.ms', 'sync.triggers.thread.count.per.server',
+                       'sync.triggers.thread.count.per.server',
                        'db.connection.properties', 'frappe_sds.site.db', 'job.routing.period.time.ms')
          OR INSTR(v_line, '=') = 0 OR INSTR(v_seen, CONCAT(',', v_key, ',')) > 0 THEN
         SIGNAL SQLSTATE 'XX000' SET MESSAGE_TEXT =
@@ -237,9 +237,6 @@ BEGIN
               '# every secondary index, ~2,600 per branch) and made the branch rebuild all its triggers', v_lf,
               '# after the load. Schema changes reach branches as create_table=1 reloads (sds_sync_schema).', v_lf,
               'initial.load.create.first=false', v_lf,
-              '# its table-model cache expires after 4 s (default 1 h): a capture trigger rebuilt after an', v_lf,
-              '# ALTER must see the new columns; sds_sync_schema hands an ALTER over 5 s after the DDL', v_lf,
-              'cache.table.time.ms=4000', v_lf,
               '# it routes every second (default every 10 s): a row waits for a routing run, then for its', v_lf,
               '# branch''s pull; with 10 s pulls the latency p99 at 16 branches was 18.8 s, 10.6 s with', v_lf,
               '# this (bench/RESULTS.scale.md section 7). The cost: an offline branch''s rows wait in a', v_lf,

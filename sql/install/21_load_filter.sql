@@ -104,12 +104,42 @@ DELIMITER ;
 -- DefaultDataLoaderFactory's newer-capture-wins conflicts, runs only on a
 -- node older than 3.12.4). (No SQL quote and no two slashes in the text:
 -- sds__extension_put.)
+--
+-- The master's engine gets a second extension, sds_fresh_models (interface
+-- ITriggerCreationListener): it empties SymmetricDS's table-model cache when
+-- a trigger sync starts. sds_sync_schema has SymmetricDS rebuild a changed
+-- table's capture trigger by touching its sym_trigger row; that rebuild
+-- (TriggerRouterService.syncTriggers(List<Trigger>, ...), which calls every
+-- listener's syncTriggersStarted before it reads a model) takes the table's
+-- model from the cache, which SymmetricDS clears only when it is older than
+-- cache.table.time.ms (AbstractDatabasePlatform.getTableFromCache), 1 h by
+-- default: a stale model built a trigger naming an ALTER's dropped column.
+-- Engine files of 0.3.0 and earlier set that to 4 s on the master instead: the
+-- routing job, which reads every routed row's table model from the same
+-- cache (RouterService.routeData), then read the models again every 4 s:
+-- 40-64 % of the master's routing time (bench/RESULTS.scale.md, section 9).
+-- Both the engine's platform and its target platform (the site database
+-- of the runtime layout) are emptied.
 DELIMITER //
 DROP PROCEDURE IF EXISTS sds__upward_extension//
 CREATE PROCEDURE sds__upward_extension(IN p_master VARCHAR(50))
   SQL SECURITY INVOKER
-  COMMENT 'frappe_sds internal: the master engine refuses SQL, BeanShell and create events from branches'
+  COMMENT 'frappe_sds internal: the master engine refuses SQL, BeanShell and create events from branches, and reads fresh table models for a trigger sync'
 BEGIN
+  CALL sds__extension_put('sds_fresh_models', 'org.jumpmind.symmetric.config.ITriggerCreationListener',
+    p_master, 0, CONCAT_WS(CHAR(10),
+      '/* frappe_sds: a capture trigger rebuilt after an ALTER reads the table as it is now',
+      '   (sql/install/21_load_filter.sql, docs/schema-changes.md) */',
+      'void syncTriggersStarted() {',
+      '  engine.getDatabasePlatform().resetCachedTableModel();',
+      '  engine.getSymmetricDialect().getTargetPlatform().resetCachedTableModel();',
+      '}',
+      'void triggerCreated(toSync, synced, trigger, history) { }',
+      'void triggerChecked(toSync, synced) { }',
+      'void triggerFailed(toSync, synced, trigger, ex) { }',
+      'void triggerInactivated(toSync, synced, trigger, oldHistory) { }',
+      'void tableDoesNotExist(toSync, synced, trigger) { }',
+      'void syncTriggersEnded() { }'));
   -- the runtime layout: the site's tables of a branch's batch go into the
   -- master's site database, whatever catalog the batch names
   -- (32_schema_ahead.sql, sds__site_target_text)

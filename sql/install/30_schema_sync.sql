@@ -258,11 +258,16 @@ BEGIN
   --    would make every node resync all of its ~1,000 tables.)
   --    That sync reads the table from SymmetricDS's table-model cache,
   --    which it clears only when it is older than cache.table.time.ms
-  --    (AbstractDatabasePlatform.getTableFromCache): a rebuild right after
-  --    the DDL would use the old columns (measured: a trigger naming a
-  --    dropped column, which fails). sds_engine_properties sets 4000 ms on
-  --    the master, so an ALTER is handed over 5 s after it was seen; a new
-  --    table was never cached. Asked again if no rebuild came within 30 s.
+  --    (AbstractDatabasePlatform.getTableFromCache): a rebuild from the
+  --    cache would use the old columns (measured: a trigger naming a
+  --    dropped column, which fails). The master's extension
+  --    sds_fresh_models empties the cache when a sync starts
+  --    (21_load_filter.sql). An ALTER is still handed over 5 s after it was
+  --    seen: a master engine that has not loaded that extension yet (it
+  --    loads sym_extension at start and when the row changes) with an
+  --    engine file of 0.3.0, whose cache expires after 4 s, rebuilds from
+  --    fresh models too. A new table was never cached. Asked again if no
+  --    rebuild came within 30 s.
   --    (@sds_cache_wait_s overrides the 5 s, for tests whose SymmetricDS
   --    has no such cache.)
   --    The touch is newer than the active sym_trigger_hist row to the
@@ -286,7 +291,7 @@ BEGIN
                        c.message)
     WHERE t.id IS NOT NULL OR (c.state = 'pending' AND c.needs_rebuild = 0);
   UPDATE sds_schema_change SET updated_at = NOW(2),
-         message = 'waiting 5 s for SymmetricDS''s table cache (cache.table.time.ms) before it rebuilds'
+         message = 'waiting 5 s after the DDL before SymmetricDS rebuilds the capture trigger'
     WHERE state = 'pending';
   DROP TEMPORARY TABLE sds__touch;
 

@@ -233,7 +233,6 @@ public class Topology {
         p.setProperty("sync.url", "internal://" + name);
         p.setProperty("staging.dir", work + "/staging");
         p.setProperty("initial.load.create.first", "false");
-        p.setProperty("cache.table.time.ms", "4000");
         p.setProperty("job.random.max.start.time.ms", "100");
         p.setProperty("job.routing.period.time.ms", "1000");
         p.setProperty("job.push.period.time.ms", "1000");
