@@ -56,8 +56,8 @@ export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="${FRAPPE_SDS_PLUGIN_DIR:-$R
 [ -f "$FRAPPE_SDS_PLUGIN_DIR/frappe_sds.so" ] || { echo "FAIL: $FRAPPE_SDS_PLUGIN_DIR/frappe_sds.so missing (cmake --build build)"; exit 1; }
 . scripts/lib/server.sh
 . tests/lib/worker.sh
-W=$(mktemp -d /dev/shm/frappe_sds_fleet.XXXXXX 2>/dev/null || mktemp -d)
-mkdir -p "$W/classes" "$W/work"
+. bench/lib/engine_driver.sh
+driver_workdir fleet
 cleanup() {
     [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
     for s in m b1 b2; do srv_stop "$W/$s" >/dev/null 2>&1; done
@@ -65,8 +65,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java bench/scale/Fleet.java \
-    >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
+driver_compile bench/scale/Fleet.java || exit 1
 # shellcheck disable=SC2046
 srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=400 --table-open-cache=4000 \
     $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master >/dev/null 2>&1 \
@@ -77,24 +76,15 @@ for s in $(seq 1 "$nsrv"); do
         || { tail -n 20 "$W/b$s/error.log"; echo "FAIL: branch server b$s start"; exit 1; }
     bsrv=${bsrv:+$bsrv,}$W/b$s/sock
 done
-FX=$ROOT/fixtures
-site() {  # the fixture site without sym_* tables: each engine makes its own
-    local dir=$1 db=$2; shift 2
-    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
-        _srv_site_stream "$@" | srv_sql "$dir" "$db"
-}
 t0=$(date +%s)
-site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
-    "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
+driver_site "$W/m" erp_master sample || { echo "FAIL: master site load"; exit 1; }
 # branch databases: br01 on b1, br02 on b2, br03 on b1, ... (names differ from the master's);
 # the first is loaded from the fixtures, the others copied from it (the same site)
 bdbs=""
-i=0
 for b in $(seq 1 "$nb"); do
     db=$(printf 'br%02d' "$b"); s=$(( (b - 1) % nsrv + 1 ))
     if [ $b -le "$nsrv" ]; then
-        site "$W/b$s" "$db" "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
-            || { echo "FAIL: branch site load $db"; exit 1; }
+        driver_site "$W/b$s" "$db" || { echo "FAIL: branch site load $db"; exit 1; }
     else
         src=$(printf 'br%02d' "$s")
         srv_sql "$W/b$s" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
@@ -114,37 +104,20 @@ if [ "$periods" = default ]; then
 else
     per=(-De2e.routingMs=1000)
 fi
-LOG=$W/engines.log
 echo "INFO commit $(git rev-parse --short HEAD), $(nproc) cores, $(uptime)"
-java -Xmx$heap -De2e.transport=internal -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
-     -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
-     -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" \
-     -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout=runtime "${per[@]}" \
-     -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" -Dfleet.warmupS="$warmup" \
-     -Dfleet.retentionMin="${FLEET_RETENTION_MIN:-1}" ${FLEET_KEEP:+-Dfleet.keep="$FLEET_KEEP"} \
-     -Dfleet.masterPid="$W/m/pid" -Dfleet.idleS="$idle" -Dfleet.purge="$purge" ${FLEET_MASTER_PROPS:+-Dfleet.masterProps="$FLEET_MASTER_PROPS"} \
-     -cp "$W/classes:$CP" e2e.Fleet "$W/m/sock" erp_master "$socks" "$bdbs" \
-     "$W/work" "$ROOT" "$LOG" >"$W/out.txt" 2>&1 &
-JPID=$!
-: >>"$W/out.txt"
-( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
-TPID=$!
 # a bound on the whole driver: its phases, the offline phase and the idle one, plus 30
 # minutes for the set-up, the branches' starts, the catch-up and the purge (a fixed 90
 # minutes cut a run with the issue's hour offline short)
 nc=$(tr ',' '\n' <<<"$counts" | grep -c .)
 limit=$(( 1800 + nc * (phase + warmup + 300) + offline + idle ))
 [ $limit -ge 5400 ] || limit=5400
-s=0
-while kill -0 "$JPID" 2>/dev/null; do
-    sleep 2; s=$((s + 2))
-    [ $s -ge $limit ] && { echo "FAIL: timed out after $limit s"; kill "$JPID"; break; }
-done
-wait "$JPID"; rc=$?
-JPID=
-sleep 0.5; kill "$TPID" 2>/dev/null
+DRIVER_JAVA_OPTS=(-Xmx"$heap"
+    -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql"
+    -De2e.runtimeSql="$FRAPPE_SDS_SQL/runtime.sql" -De2e.layout=runtime "${per[@]}"
+    -Dfleet.counts="$counts" -Dfleet.rate="$rate" -Dfleet.items="$items" -Dfleet.phaseS="$phase" -Dfleet.offlineS="$offline" -Dfleet.warmupS="$warmup"
+    -Dfleet.retentionMin="${FLEET_RETENTION_MIN:-1}" ${FLEET_KEEP:+-Dfleet.keep="$FLEET_KEEP"}
+    -Dfleet.masterPid="$W/m/pid" -Dfleet.idleS="$idle" -Dfleet.purge="$purge" ${FLEET_MASTER_PROPS:+-Dfleet.masterProps="$FLEET_MASTER_PROPS"})
+driver_run "$limit" Fleet "$W/m/sock" erp_master "$socks" "$bdbs" "$W/work" "$ROOT" "$LOG"
 echo "--- engine log: errors"
 grep -E ' ERROR | WARN ' "$LOG" | grep -v -i 'heartbeat' | head -20
 # every figure a number: each FIGURE line has one, and none NaN or infinite (a latency

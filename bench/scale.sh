@@ -52,8 +52,8 @@ export FRAPPE_SDS_SRC="$ROOT" FRAPPE_SDS_PLUGIN_DIR="$ROOT/build"
 [ -f "$ROOT/build/frappe_sds.so" ] || { echo "FAIL: build/frappe_sds.so missing (cmake --build build)"; exit 1; }
 . scripts/lib/server.sh
 . tests/lib/worker.sh
-W=$(mktemp -d /dev/shm/frappe_sds_scale.XXXXXX 2>/dev/null || mktemp -d)
-mkdir -p "$W/classes" "$W/work"
+. bench/lib/engine_driver.sh
+driver_workdir scale
 cleanup() {
     [ -n "${JPID:-}" ] && kill "$JPID" 2>/dev/null
     for s in m b1; do srv_stop "$W/$s" >/dev/null 2>&1; done
@@ -61,28 +61,19 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-javac -proc:none -nowarn -encoding UTF-8 -d "$W/classes" -cp "$CP" tests/e2e/*.java bench/scale/FirstLoad.java \
-    >"$W/javac.log" 2>&1 || { cat "$W/javac.log"; echo "FAIL: compiling the driver"; exit 1; }
+driver_compile bench/scale/FirstLoad.java || exit 1
 # shellcheck disable=SC2046
 srv_start "$W/m" --plugin-load-add=frappe_sds.so --max-connections=300 --table-open-cache=4000 \
     $(worker_pwfile "$W/m") --loose-frappe-sds-databases=erp_master ${SCALE_SERVER_OPTS:-} >/dev/null 2>&1 \
     || { tail -n 20 "$W/m/error.log"; echo "FAIL: master server start"; exit 1; }
 srv_start "$W/b1" --max-connections=300 --table-open-cache=4000 ${SCALE_SERVER_OPTS:-} >/dev/null 2>&1 \
     || { tail -n 20 "$W/b1/error.log"; echo "FAIL: branch server start"; exit 1; }
-FX=$ROOT/fixtures
-site() {  # the fixture site without sym_* tables: each engine makes its own
-    local dir=$1 db=$2; shift 2
-    srv_sql "$dir" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
-        _srv_site_stream "$@" | srv_sql "$dir" "$db"
-}
 t0=$(date +%s)
-site "$W/m" erp_master "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
-    "$FX/erpnext-v13.15.2-sample-data.sql.gz" || { echo "FAIL: master site load"; exit 1; }
+driver_site "$W/m" erp_master sample || { echo "FAIL: master site load"; exit 1; }
 bdbs=""
 for v in $variants; do
     [[ $v =~ ^[a-z0-9_]+$ ]] || { echo "scale.sh: variant names are [a-z0-9_]+"; exit 2; }
-    site "$W/b1" "site_$v" "$FX/erpnext-v13.15.2-metadata.sql.gz" "$FX/erpnext-v13.15.2-site-customizations.sql.gz" \
-        || { echo "FAIL: branch site load"; exit 1; }
+    driver_site "$W/b1" "site_$v" || { echo "FAIL: branch site load"; exit 1; }
     bdbs=${bdbs:+$bdbs,}site_$v
 done
 worker_account "$W/m" erp_master || { echo "FAIL: worker account"; exit 1; }
@@ -93,28 +84,11 @@ fi
 echo "INFO server options: --table-open-cache=4000 ${SCALE_SERVER_OPTS:-}; table_definition_cache $(srv_sql "$W/b1" -N -e 'SELECT @@table_definition_cache')"
 echo "INFO master rows $(srv_sql "$W/m" -N -e "SELECT SUM(table_rows) FROM information_schema.tables WHERE table_schema = 'erp_master'") (estimate), sites ready in $(( $(date +%s) - t0 )) s"
 
-LOG=$W/engines.log
-# shellcheck disable=SC2086
-java -Xmx2g -De2e.transport=internal ${SCALE_JAVA_OPTS:-} -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-     -Dorg.slf4j.simpleLogger.logFile="$LOG" -Dorg.slf4j.simpleLogger.showDateTime=true \
-     -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
-     -Djava.io.tmpdir="$W/work" -Djava.util.logging.config.file=/dev/null \
-     -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000 \
-     -De2e.layout=classic \
-     -cp "$W/classes:$CP" e2e.FirstLoad "$W/m/sock" erp_master "$W/b1/sock" "$bdbs" \
-     "$W/work" "$ROOT" "$LOG" "$bcomp" "$variants" >"$W/out.txt" 2>&1 &
-JPID=$!
-: >>"$W/out.txt"
-( tail -n +1 -f "$W/out.txt" --pid=$JPID & wait ) &
-TPID=$!
-s=0
-while kill -0 "$JPID" 2>/dev/null; do
-    sleep 2; s=$((s + 2))
-    [ $s -ge 4000 ] && { echo "FAIL: timed out"; kill "$JPID"; break; }
-done
-wait "$JPID"; rc=$?
-JPID=
-sleep 0.5; kill "$TPID" 2>/dev/null
+# shellcheck disable=SC2206
+DRIVER_JAVA_OPTS=(-Xmx2g ${SCALE_JAVA_OPTS:-}
+    -De2e.installSql="$FRAPPE_SDS_SQL/install.sql" -De2e.dbaSql="$FRAPPE_SDS_SQL/dba.sql" -De2e.routingMs=1000
+    -De2e.layout=classic)
+driver_run 4000 FirstLoad "$W/m/sock" erp_master "$W/b1/sock" "$bdbs" "$W/work" "$ROOT" "$LOG" "$bcomp" "$variants"
 echo "--- engine log: trigger syncs, load queueing and end"
 grep -E 'Synchronizing triggers|Done synchronizing triggers|Queueing up|initial load|Initial load|reload request|load request' "$LOG" | head -40
 echo "total $(( $(date +%s) - t0 )) s, rc=$rc"

@@ -26,7 +26,20 @@ SECS=3
 # at most 10% of one CPU over the window (an idle server uses ~0)
 LIMIT=$((HZ * SECS / 10))
 ticks() { awk '{print $14 + $15}' "/proc/$(cat "$D/mariadbd.pid")/stat"; }
-idle_ticks() { local a b; a=$(ticks); sleep $SECS; b=$(ticks); echo $((b - a)); }
+# The fewest ticks of up to three windows, each printed: a worker that spins costs a whole
+# core (~10x the limit) in every window, while the server's own background work after the
+# site load and the DDL (InnoDB's purge and page flushing) comes and goes. One window was
+# 36 ticks on a slow machine where three reruns gave 23-29 (worker_idle, session 13).
+idle_ticks() {
+    local a b t best= i
+    for i in 1 2 3; do
+        a=$(ticks); sleep $SECS; b=$(ticks); t=$((b - a))
+        echo "  window $i: $t ticks" >&2
+        [ -z "$best" ] || [ "$t" -lt "$best" ] && best=$t
+        [ "$best" -le "$LIMIT" ] && break
+    done
+    echo "$best"
+}
 
 # shellcheck disable=SC2046
 srv_start "$D" --plugin-load-add=frappe_sds.so $(worker_pwfile "$D") \
@@ -36,8 +49,14 @@ worker_account "$D" site || fail "worker account"
 sql site < "$FRAPPE_SDS_SQL/install.sql" >/dev/null || fail "install.sql"
 sql site -e "CALL sds_setup('master', 'branch')" >/dev/null || fail "sds_setup"
 sql -e "SET GLOBAL frappe_sds_debounce_ms = 1000"
-# let the events of the site load be handled
-sleep 2.5
+# let the events of the site load be handled: nothing queued, nothing open
+for i in $(seq 1 100); do
+    [ "$(sql -e "SELECT variable_value FROM information_schema.global_status
+                 WHERE variable_name = 'FRAPPE_SDS_QUEUE_DEPTH'")" = 0 ] \
+        && [ "$(sql site -e "SELECT COUNT(*) FROM sds_schema_change WHERE state <> 'done'")" = 0 ] && break
+    sleep 0.2
+done
+sleep 1
 
 t=$(idle_ticks)
 echo "idle, hook on: $t ticks in $SECS s (limit $LIMIT)"

@@ -180,6 +180,8 @@ public class Fleet {
         E2E.exec(E2E.M, "insert into sds_doctype_rule (doctype, scope, note) select name, 'excluded', 'bench/fleet.sh: lean site'"
                 + " from tabDocType where name not in (" + keep + ")");
         E2E.say("INFO sds_doctype_rule: " + E2E.num(E2E.M, "select count(*) from sds_doctype_rule") + " DocTypes excluded, kept: " + keep);
+        // (the kept DocTypes' tables are the only site tables with branch trigger rows)
+        E2E.MIN_UP_SITE_TABLES = KEEP.split(",").length;
         E2E.stepOk = true;
         List<String> set = new ArrayList<>();
         for (String kv : MASTER_PROPS.split(";")) {
