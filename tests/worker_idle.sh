@@ -29,7 +29,9 @@ ticks() { awk '{print $14 + $15}' "/proc/$(cat "$D/mariadbd.pid")/stat"; }
 # The fewest ticks of up to three windows, each printed: a worker that spins costs a whole
 # core (~10x the limit) in every window, while the server's own background work after the
 # site load and the DDL (InnoDB's purge and page flushing) comes and goes. One window was
-# 36 ticks on a slow machine where three reruns gave 23-29 (worker_idle, session 13).
+# 36 ticks on a slow machine where three reruns gave 23-29 (worker_idle, session 13); with
+# the wait below, the first window still caught the end of the site load's work in three runs
+# of three (187-190 ticks) and the second 0-1.
 idle_ticks() {
     local a b t best= i
     for i in 1 2 3; do
